@@ -1,0 +1,253 @@
+"""The progress table ("TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CCHC …") as plain data.
+
+The clerk attaches this table to every periodic CCHC report (seed 002's
+appendix). The database layer fills these dataclasses; the renderers in
+``export_docx``, ``export_xlsx``, ``export_csv`` only read them, so the
+layout can be tested without a database and the data without a layout.
+
+The text helpers here (title, subtitle, column labels, summary sentence,
+percent formatting) are shared by every renderer so that the .docx, the
+.xlsx and the .csv of one table always say exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_percent
+
+from locales import normalize_language, t
+
+logger = logging.getLogger(__name__)
+
+# Column order of the seed 002 appendix; each key is ``export.col.<key>``.
+COLUMN_KEYS: tuple[str, ...] = (
+    "ordinal",
+    "content",
+    "lead_units",
+    "coordinating_units",
+    "deadline",
+    "done",
+    "output",
+    "percent",
+)
+
+# Organization kinds as written in Vietnamese → catalog slug for the issuer.
+_KIND_SLUGS: dict[str, str] = {
+    "xã": "commune",
+    "phường": "ward",
+    "thị trấn": "township",
+    "huyện": "district",
+    "quận": "urban_district",
+    "thị xã": "town",
+    "thành phố": "city",
+    "tỉnh": "province",
+}
+
+# Characters Word and Excel refuse in XML (C0 controls except tab/newline/CR).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(slots=True)
+class StatusRow:
+    """One task line of the table, as the chairman will sign it."""
+
+    ordinal: str  # "1", "2", … or a PAR INDEX criterion code ("2.1.1")
+    content: str
+    lead_units: str
+    coordinating_units: str
+    deadline_text: str  # as written in the plan ("Quý 2/2024", "Thường xuyên")
+    done_text: str  # "Đã thực hiện" column: "Đã ban hành", "Đang thực hiện"
+    output: str  # "Sản phẩm đầu ra": "Kế hoạch số 15/KH-UBND ngày 14/02/2024"
+    percent: int | None  # None → blank cell (no update in the period)
+    task_id: int | None = None
+    # The completion rules live elsewhere (recurring tasks, "đã ban hành");
+    # None means "done iff percent reached 100".
+    done: bool | None = None
+
+    @property
+    def is_done(self) -> bool:
+        if self.done is not None:
+            return self.done
+        return self.percent is not None and self.percent >= 100
+
+
+@dataclass(slots=True)
+class StatusSection:
+    """A field (lĩnh vực): the Roman-numbered row spanning the whole table."""
+
+    key: str  # "I", "II", …
+    title: str  # "Công tác chỉ đạo, điều hành"
+    rows: list[StatusRow] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """'I. Công tác chỉ đạo, điều hành' — the text of the merged row."""
+        key = self.key.strip().rstrip(".")
+        return f"{key}. {self.title.strip()}" if key else self.title.strip()
+
+
+@dataclass(slots=True)
+class StatusTable:
+    """Everything one appendix needs; one table per organization and period."""
+
+    organization: str  # "Kim Thạch"
+    organization_kind: str  # "xã", "phường", "huyện", …
+    year: int
+    period_label: str  # "6 tháng đầu năm 2024"
+    report_ref: str | None  # "Báo cáo số 40/BC-UBND ngày 09/6/2024" or None
+    sections: list[StatusSection]
+    generated_on: date
+    plan_ref: str | None = None  # "Kế hoạch số 10/KH-UBND ngày 15/01/2024"
+
+    def rows(self) -> list[StatusRow]:
+        return [row for section in self.sections for row in section.rows]
+
+    def summary_counts(self) -> tuple[int, int]:
+        """(done, total) — the "27/32" a chairman reads first."""
+        rows = self.rows()
+        return sum(1 for row in rows if row.is_done), len(rows)
+
+    def summary_sentence(self, lang: str = "vi") -> str:
+        """The sentence under the table, e.g. '… 27/32 nhiệm vụ …, đạt 84,4%.'"""
+        done, total = self.summary_counts()
+        period = clean_text(self.period_label)
+        if total == 0:
+            return t("export.summary.empty", lang, period=period)
+        return t(
+            "export.summary",
+            lang,
+            period=period,
+            done=done,
+            total=total,
+            plan=clean_text(self.plan_ref) if self.plan_ref else plan_default(self, lang),
+            issuer=issuer_text(self, lang),
+            percent=format_ratio(done, total, lang),
+        )
+
+
+# --------------------------------------------------------------------------
+# Text shared by every renderer.
+
+
+def clean_text(value: object) -> str:
+    """NFC text with the control characters Word/Excel reject removed.
+
+    User text goes into XML; a stray ``\\x0b`` pasted from Word would make
+    python-docx and openpyxl raise, and a whole report fail for one cell.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", text)
+
+
+def format_ratio(done: int, total: int, lang: str = "vi", decimals: int = 1) -> str:
+    """'84,4%' (vi) / '84.4%' (en) for 27/32, rounded half up as people count."""
+    if total <= 0:
+        return format_percent_value(0, lang, decimals)
+    return format_percent_value(Decimal(done) * 100 / Decimal(total), lang, decimals)
+
+
+def format_percent_value(value: float | int | Decimal, lang: str = "vi", decimals: int = 1) -> str:
+    """Format a 0..100 percentage in the reader's locale ('84,4%', '100%').
+
+    Rounded half up first (Babel rounds half-even, and 84,45 must read 84,5%).
+    """
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
+    return format_percent(rounded / 100, pattern, locale=normalize_language(lang))
+
+
+def percent_cell_text(row: StatusRow, lang: str = "vi") -> str:
+    """'100%' or '' — what the Tỷ lệ hoàn thành column shows."""
+    if row.percent is None:
+        return ""
+    return format_percent_value(row.percent, lang, decimals=0)
+
+
+def column_labels(lang: str = "vi") -> list[str]:
+    return [t(f"export.col.{key}", lang) for key in COLUMN_KEYS]
+
+
+def row_cells(row: StatusRow, lang: str = "vi") -> list[str]:
+    """The eight cell texts of a task row, in column order."""
+    return [
+        clean_text(row.ordinal),
+        clean_text(row.content),
+        clean_text(row.lead_units),
+        clean_text(row.coordinating_units),
+        clean_text(row.deadline_text),
+        clean_text(row.done_text),
+        clean_text(row.output),
+        percent_cell_text(row, lang),
+    ]
+
+
+def title_text(table: StatusTable, lang: str = "vi") -> str:
+    return t("export.title", lang, year=table.year)
+
+
+def _kind_and_name(table: StatusTable) -> tuple[str, str]:
+    kind = " ".join(clean_text(table.organization_kind).split())
+    name = " ".join(clean_text(table.organization).split())
+    # "xã Kim Thạch" given as the name: do not print "UBND xã xã Kim Thạch".
+    if kind and name.casefold().startswith(kind.casefold() + " "):
+        name = name[len(kind) + 1 :].strip()
+    return kind, name
+
+
+def issuer_text(table: StatusTable, lang: str = "vi") -> str:
+    """'UBND xã Kim Thạch' / "the People's Committee of Kim Thạch Commune"."""
+    kind, name = _kind_and_name(table)
+    slug = _KIND_SLUGS.get(kind.casefold())
+    if slug is None:
+        return " ".join(t("export.issuer.other", lang, kind=kind, name=name).split())
+    return t(f"export.issuer.{slug}", lang, name=name)
+
+
+def plan_default(table: StatusTable, lang: str = "vi") -> str:
+    return t("export.plan.default", lang, year=table.year)
+
+
+def report_ref_text(table: StatusTable, lang: str = "vi") -> str:
+    """The report reference, or the seed's dotted blank for the number.
+
+    The clerk numbers the report only when it is signed, so the appendix
+    leaves the number to fill by hand and dates itself on generation.
+    """
+    if table.report_ref and table.report_ref.strip():
+        return clean_text(table.report_ref.strip())
+    d = table.generated_on
+    return t("export.report_ref.blank", lang, day=d.day, month=d.month, year=d.year)
+
+
+def subtitle_text(table: StatusTable, lang: str = "vi") -> str:
+    """'(Ban hành kèm theo Báo cáo số ....../BC-UBND ngày … của UBND xã …)'."""
+    return t(
+        "export.subtitle",
+        lang,
+        report_ref=report_ref_text(table, lang),
+        issuer=issuer_text(table, lang),
+    )
+
+
+def ascii_slug(text: str) -> str:
+    """'Kim Thạch' → 'kim-thach' (đ → d), for file names Telegram shows."""
+    text = clean_text(text).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def suggested_filename(table: StatusTable, extension: str) -> str:
+    """'tien-do-cchc-2024-kim-thach-2024-06-12.docx' — ASCII, sortable."""
+    slug = ascii_slug(_kind_and_name(table)[1]) or "ubnd"
+    stamp = table.generated_on.isoformat()
+    return f"tien-do-cchc-{table.year}-{slug}-{stamp}.{extension.lstrip('.')}"
