@@ -215,7 +215,7 @@ def _parse_list(key: str, year: int | None) -> _Span | None:
         if expect_year:
             return None
         if tok in _LIST_SEPARATORS or tok in ("thang", "quy", "t", "q", "tu", "cuoi", "trong"):
-            if tok in ("thang", "t") and is_quarter or tok in ("quy", "q") and not is_quarter:
+            if (tok in ("thang", "t") and is_quarter) or (tok in ("quy", "q") and not is_quarter):
                 return None
             expect_item = True
             continue
@@ -317,7 +317,7 @@ def _find_dated_part(key: str, year: int | None) -> date | None:
     """The first date in a free phrase ("báo cáo trước 10/12"), trying each word as a start."""
     for part in _PART_SPLIT_RE.split(key):
         part = part.strip(_PUNCT_EDGE)
-        if not part or _RECURRING_RE.search(part) and not re.search(r"\d", part):
+        if not part or (_RECURRING_RE.search(part) and not re.search(r"\d", part)):
             continue
         words = part.split(" ")
         for i in range(len(words)):
