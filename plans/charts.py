@@ -1,0 +1,221 @@
+"""The completion picture as one PNG a chairman can read on a phone.
+
+Two panels — by field (lĩnh vực) and by unit (bộ phận) — of horizontal bars.
+Each label sits on its own line above its bar, across the full width, so long
+Vietnamese names ("Xây dựng và phát triển chính quyền điện tử, chính quyền
+số") wrap into readable lines instead of squeezing the bars; the mean percent
+sits at the bar's end and "done/total" on the label line, because a chairman
+reads "27/32" first.
+
+Built on ``matplotlib.figure.Figure`` with the Agg canvas and no pyplot: no
+global state, safe in the bot's worker threads. DejaVu Sans (shipped with
+matplotlib) has every Vietnamese letter; labels are NFC-normalised so no
+decomposed tone mark falls back to a missing glyph.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import textwrap
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from locales import normalize_language, t
+from plans.status_table import clean_text, format_percent_value
+
+logger = logging.getLogger(__name__)
+
+# (label, mean_percent 0..100, done, total)
+ChartItem = tuple[str, float, int, int]
+
+FONT_FAMILY = "DejaVu Sans"
+DPI = 100  # 1 pt = 100/72 px; 1080 px wide is a phone screen's full width
+WIDTH_PX = 1080
+TITLE_PT = 26
+PANEL_TITLE_PT = 23
+LABEL_PT = 22
+VALUE_PT = 22
+LABEL_WRAP = 36  # characters per label line, leaving room for "27/32 nhiệm vụ"
+TITLE_WRAP = 38
+X_MAX = 114.0  # 100% ends at ~88% of the width; the rest holds "84,4%"
+
+# Vertical layout, in pixels.
+_PAD_PX = 30
+_TITLE_LINE_PX = 44
+_PANEL_TITLE_PX = 56
+_LABEL_LINE_PX = 34
+_BAR_PX = 34
+_ROW_GAP_PX = 26
+_PANEL_GAP_PX = 30
+_EMPTY_PX = 50
+
+BAR_LABEL = "completion"  # the BarContainer holding the data bars
+TRACK_LABEL = "_track"  # the grey 0..100 tracks behind them
+
+_COLOR_DONE = "#2e7d32"  # green: 100%
+_COLOR_MID = "#f9a825"  # amber: 50..99%
+_COLOR_LOW = "#c62828"  # red: below 50%
+_COLOR_TRACK = "#e6e6e6"
+_COLOR_TEXT = "#212121"
+_COLOR_MUTED = "#616161"
+
+
+def completion_chart(
+    by_field: Sequence[ChartItem],
+    by_unit: Sequence[ChartItem],
+    title: str,
+    lang: str = "vi",
+) -> bytes:
+    """Return the PNG bytes of the two-panel completion chart."""
+    figure = build_completion_figure(by_field, by_unit, title, lang)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def build_completion_figure(
+    by_field: Sequence[ChartItem],
+    by_unit: Sequence[ChartItem],
+    title: str,
+    lang: str = "vi",
+) -> Figure:
+    """Lay out the chart; exposed so tests can inspect the bars before rendering."""
+    lang = normalize_language(lang)
+    title_lines = _wrap(title, TITLE_WRAP)
+    panels = [
+        (t("export.chart.by_field", lang), list(by_field)),
+        (t("export.chart.by_unit", lang), list(by_unit)),
+    ]
+    title_px = _PAD_PX + (len(title_lines) * _TITLE_LINE_PX + _PAD_PX if title_lines else 0)
+    heights = [_panel_height(items) for _, items in panels]
+    total_px = title_px + sum(heights) + _PANEL_GAP_PX * (len(panels) - 1) + _PAD_PX
+
+    figure = Figure(figsize=(WIDTH_PX / DPI, total_px / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    if title_lines:
+        figure.text(
+            0.5,
+            1 - _PAD_PX / total_px,
+            "\n".join(title_lines),
+            ha="center",
+            va="top",
+            fontsize=TITLE_PT,
+            fontweight="bold",
+            fontfamily=FONT_FAMILY,
+            color=_COLOR_TEXT,
+            linespacing=1.15,
+        )
+
+    top_px = title_px
+    for (panel_title, items), height in zip(panels, heights, strict=True):
+        bottom = 1 - (top_px + height) / total_px
+        axes = figure.add_axes((0.03, bottom, 0.94, height / total_px))
+        _draw_panel(axes, panel_title, items, height, lang)
+        top_px += height + _PANEL_GAP_PX
+    return figure
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(" ".join(clean_text(text).split()), width=width) if text else []
+
+
+def _item_height(label_lines: int) -> int:
+    return max(1, label_lines) * _LABEL_LINE_PX + 6 + _BAR_PX + _ROW_GAP_PX
+
+
+def _panel_height(items: Sequence[ChartItem]) -> int:
+    if not items:
+        return _PANEL_TITLE_PX + _EMPTY_PX
+    return _PANEL_TITLE_PX + sum(_item_height(len(_wrap(item[0], LABEL_WRAP))) for item in items)
+
+
+def _bar_color(percent: float) -> str:
+    if percent >= 100:
+        return _COLOR_DONE
+    if percent >= 50:
+        return _COLOR_MID
+    return _COLOR_LOW
+
+
+def _draw_panel(axes, panel_title: str, items: Sequence[ChartItem], height: int, lang: str):
+    """Draw one panel in pixel units: y grows downwards from the panel top."""
+    axes.set_xlim(0, X_MAX)
+    axes.set_ylim(height, 0)
+    axes.set_axis_off()
+    axes.text(
+        0,
+        0,
+        panel_title,
+        va="top",
+        ha="left",
+        fontsize=PANEL_TITLE_PT,
+        fontweight="bold",
+        fontfamily=FONT_FAMILY,
+        color=_COLOR_TEXT,
+    )
+    if not items:
+        axes.text(
+            0,
+            _PANEL_TITLE_PX,
+            t("export.chart.no_data", lang),
+            va="top",
+            ha="left",
+            fontsize=LABEL_PT,
+            fontstyle="italic",
+            fontfamily=FONT_FAMILY,
+            color=_COLOR_MUTED,
+        )
+        return
+
+    centers: list[float] = []
+    widths: list[float] = []
+    colors: list[str] = []
+    y = float(_PANEL_TITLE_PX)
+    for label, mean_percent, done, total in items:
+        lines = _wrap(label, LABEL_WRAP) or [""]
+        percent = min(max(float(mean_percent), 0.0), 100.0)
+        axes.text(
+            0,
+            y,
+            "\n".join(lines),
+            va="top",
+            ha="left",
+            fontsize=LABEL_PT,
+            fontfamily=FONT_FAMILY,
+            color=_COLOR_TEXT,
+            linespacing=1.1,
+        )
+        axes.text(
+            X_MAX,
+            y,
+            t("export.chart.done_of_total", lang, done=done, total=total),
+            va="top",
+            ha="right",
+            fontsize=LABEL_PT,
+            fontfamily=FONT_FAMILY,
+            color=_COLOR_MUTED,
+        )
+        center = y + len(lines) * _LABEL_LINE_PX + 6 + _BAR_PX / 2
+        axes.text(
+            percent + 1.2,
+            center,
+            format_percent_value(mean_percent, lang, decimals=1),
+            va="center",
+            ha="left",
+            fontsize=VALUE_PT,
+            fontweight="bold",
+            fontfamily=FONT_FAMILY,
+            color=_COLOR_TEXT,
+        )
+        centers.append(center)
+        widths.append(percent)
+        colors.append(_bar_color(percent))
+        y += _item_height(len(lines))
+
+    axes.barh(
+        centers, [100.0] * len(centers), height=_BAR_PX, color=_COLOR_TRACK, label=TRACK_LABEL
+    )
+    axes.barh(centers, widths, height=_BAR_PX, color=colors, label=BAR_LABEL)
