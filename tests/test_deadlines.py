@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from datetime import date
+
+import pytest
+
+from plans.deadlines import Deadline, DeadlineKind, parse_deadline
+
+D, R, E, U = DeadlineKind.DATE, DeadlineKind.RECURRING, DeadlineKind.EVENT, DeadlineKind.UNKNOWN
+
+# Every deadline text in the seeds (003 Vĩnh Khê 2024 plan, 002 Kim Thạch 2023 report,
+# 001 Hướng Hóa 2021 plan), with the plan year the importer would pass.
+SEED_CASES = [
+    ("Tháng 1/2024", 2024, D, date(2024, 1, 31)),
+    ("Quý I/2024", 2024, D, date(2024, 3, 31)),
+    ("Tháng 2/2024", 2024, D, date(2024, 2, 29)),
+    ("Định kỳ", 2024, R, None),
+    ("Quý IV", 2024, D, date(2024, 12, 31)),
+    ("Thường xuyên", 2024, R, None),
+    ("Trước 31/12/2023", 2024, D, date(2023, 12, 31)),
+    ("Tháng 02/2024", 2024, D, date(2024, 2, 29)),
+    ("Tháng 12/2024", 2024, D, date(2024, 12, 31)),
+    ("Tháng 01/2023", 2023, D, date(2023, 1, 31)),
+    ("Tháng 02/2023", 2023, D, date(2023, 2, 28)),
+    ("Quý 2/2023", 2023, D, date(2023, 6, 30)),
+    ("Tháng 1/2023", 2023, D, date(2023, 1, 31)),
+    ("Năm 2023", 2023, D, date(2023, 12, 31)),
+    ("Theo kế hoạch \nkiểm tra của \ncấp trên ", 2023, E, None),
+    ("trước ngày 30/8/2021", 2021, D, date(2021, 8, 30)),
+    ("trước ngày 10/6", 2024, D, date(2024, 6, 10)),
+    ("trước ngày 10/9", 2024, D, date(2024, 9, 10)),
+    ("trước ngày 10/12", 2024, D, date(2024, 12, 10)),
+]
+
+VARIANT_CASES = [
+    # months
+    ("tháng 02/2023", None, D, date(2023, 2, 28)),
+    ("Tháng 12", 2024, D, date(2024, 12, 31)),
+    ("THÁNG 6/2024", None, D, date(2024, 6, 30)),
+    ("Tháng 12 năm 2024", None, D, date(2024, 12, 31)),
+    ("T12/2024", None, D, date(2024, 12, 31)),
+    ("12/2024", None, D, date(2024, 12, 31)),
+    ("cuối tháng 6/2024", None, D, date(2024, 6, 30)),
+    ("trong tháng 5", 2024, D, date(2024, 5, 31)),
+    ("tháng 2/2023.", None, D, date(2023, 2, 28)),
+    ("**Tháng 1/2024**", None, D, date(2024, 1, 31)),
+    ("thang 3/2024", None, D, date(2024, 3, 31)),
+    # quarters
+    ("Quý 2/2023", None, D, date(2023, 6, 30)),
+    ("Quý IV", 2023, D, date(2023, 12, 31)),
+    ("quý III năm 2024", None, D, date(2024, 9, 30)),
+    ("Quý I năm 2024", None, D, date(2024, 3, 31)),
+    ("Quy I/2024", None, D, date(2024, 3, 31)),
+    ("QUY II/2024", None, D, date(2024, 6, 30)),
+    ("quý iv/2023", None, D, date(2023, 12, 31)),
+    ("Quý 4 - 2024", None, D, date(2024, 12, 31)),
+    ("Q3/2024", None, D, date(2024, 9, 30)),
+    ("Quý  I /\n2024", None, D, date(2024, 3, 31)),
+    ("cuối quý II", 2024, D, date(2024, 6, 30)),
+    # prefixes
+    ("Trước 31/12/2023", None, D, date(2023, 12, 31)),
+    ("Chậm nhất ngày 15/3/2024", None, D, date(2024, 3, 15)),
+    ("chậm nhất là ngày 15/3/2024", None, D, date(2024, 3, 15)),
+    ("Hạn 30/6", 2025, D, date(2025, 6, 30)),
+    ("Hạn chót: 30/6/2025", None, D, date(2025, 6, 30)),
+    ("Trước tháng 6/2024", None, D, date(2024, 5, 31)),
+    ("trước quý III/2024", None, D, date(2024, 6, 30)),
+    ("Trước năm 2025", None, D, date(2024, 12, 31)),
+    ("Trước cuối năm", 2024, D, date(2024, 12, 31)),
+    ("Đến 30/9/2024", None, D, date(2024, 9, 30)),
+    # halves, years
+    ("Năm 2023", None, D, date(2023, 12, 31)),
+    ("năm 2024", 2023, D, date(2024, 12, 31)),
+    ("2024", None, D, date(2024, 12, 31)),
+    ("Trong năm 2024", None, D, date(2024, 12, 31)),
+    ("Năm 2023-2025", None, D, date(2025, 12, 31)),
+    ("Giai đoạn 2021 – 2025", None, D, date(2025, 12, 31)),
+    ("6 tháng đầu năm", 2024, D, date(2024, 6, 30)),
+    ("6 tháng đầu năm 2023", None, D, date(2023, 6, 30)),
+    ("6 tháng cuối năm", 2024, D, date(2024, 12, 31)),
+    ("Sáu tháng cuối năm 2024", None, D, date(2024, 12, 31)),
+    ("9 tháng", 2024, D, date(2024, 9, 30)),
+    ("9 tháng đầu năm 2024", None, D, date(2024, 9, 30)),
+    ("Nửa đầu năm 2024", None, D, date(2024, 6, 30)),
+    ("Cuối năm", 2024, D, date(2024, 12, 31)),
+    ("cuối năm 2023", None, D, date(2023, 12, 31)),
+    ("Giữa năm", 2024, D, date(2024, 6, 30)),
+    ("Đầu năm", 2024, D, date(2024, 3, 31)),
+    # full dates
+    ("31/12/2024", None, D, date(2024, 12, 31)),
+    ("15-3-2024", None, D, date(2024, 3, 15)),
+    ("15.3.2024", None, D, date(2024, 3, 15)),
+    ("15/03/24", None, D, date(2024, 3, 15)),
+    ("2024-03-15", None, D, date(2024, 3, 15)),
+    ("ngày 20 tháng 11 năm 2024", None, D, date(2024, 11, 20)),
+    ("Ngày 20 tháng 11", 2024, D, date(2024, 11, 20)),
+    ("29/2/2024", None, D, date(2024, 2, 29)),
+    ("15 March 2024", None, D, date(2024, 3, 15)),
+    # lists and ranges
+    ("Tháng 3-4/2024", None, D, date(2024, 4, 30)),
+    ("Tháng 3 – 4/2024", None, D, date(2024, 4, 30)),
+    ("Tháng 1, 2/2024", None, D, date(2024, 2, 29)),
+    ("Quý I, II", 2024, D, date(2024, 6, 30)),
+    ("Quý I, II/2024", None, D, date(2024, 6, 30)),
+    ("quý 1 và quý 2 năm 2024", None, D, date(2024, 6, 30)),
+    ("Quý II, I/2024", None, D, date(2024, 6, 30)),
+    ("Từ tháng 1 đến tháng 6/2024", None, D, date(2024, 6, 30)),
+    ("Tháng 11/2023 - tháng 2/2024", None, D, date(2024, 2, 29)),
+    ("Tháng 2/2024, tháng 4/2024", None, D, date(2024, 4, 30)),
+    ("Quý I/2024; Quý III/2024", None, D, date(2024, 9, 30)),
+    ("Tháng 3/2024 (hoàn thành dự thảo)", None, D, date(2024, 3, 31)),
+    # recurring
+    ("thuong xuyen", None, R, None),
+    ("THƯỜNG XUYÊN", None, R, None),
+    ("Thường  xuyên.", None, R, None),
+    ("Định kỳ", None, R, None),
+    ("dinh ky", None, R, None),
+    ("Hằng quý", None, R, None),
+    ("Hàng quý", None, R, None),
+    ("Hằng tháng", None, R, None),
+    ("Hàng năm", 2024, R, None),
+    ("Hằng năm", 2024, R, None),
+    ("Định kỳ hằng quý", 2024, R, None),
+    ("Định kỳ 6 tháng/lần", 2024, R, None),
+    ("Liên tục", 2024, R, None),
+    ("Thường xuyên (báo cáo hằng quý)", 2024, R, None),
+    ("Thường xuyên; báo cáo trước 10/12", 2024, R, date(2024, 12, 10)),
+    ("Thường xuyên; báo cáo trước 10/12", None, R, None),
+    ("Thường xuyên, Quý I/2024", None, R, date(2024, 3, 31)),
+    ("Định kỳ hằng quý; báo cáo năm trước 10/12/2024", None, R, date(2024, 12, 10)),
+    # on event
+    ("Theo kế hoạch kiểm tra của cấp trên", 2024, E, None),
+    ("Khi có yêu cầu", 2024, E, None),
+    ("Theo chỉ đạo", 2024, E, None),
+    ("theo chi dao cua UBND huyen", 2024, E, None),
+    ("Theo yêu cầu của cấp trên", 2024, E, None),
+    ("Khi phát sinh", 2024, E, None),
+    ("Sau khi có hướng dẫn", 2024, E, None),
+    # no year available
+    ("Tháng 12", None, U, None),
+    ("Quý IV", None, U, None),
+    ("Quý I, II", None, U, None),
+    ("Hạn 30/6", None, U, None),
+    ("6 tháng đầu năm", None, U, None),
+    ("Cuối năm", None, U, None),
+    # impossible: never a guess
+    ("31/2/2024", 2024, U, None),
+    ("30/2", 2024, U, None),
+    ("32/1/2024", 2024, U, None),
+    ("tháng 13/2024", 2024, U, None),
+    ("Tháng 0/2024", 2024, U, None),
+    ("Quý V/2024", 2024, U, None),
+    ("Quý 5/2024", 2024, U, None),
+    ("Trước 31/4/2024", 2024, U, None),
+    ("ngày 31 tháng 6 năm 2024", 2024, U, None),
+    ("Năm 2025-2023", 2024, U, None),
+    # not a deadline
+    ("", 2024, U, None),
+    ("   ", 2024, U, None),
+    ("xyz", 2024, U, None),
+    ("Kinh phí hoạt động thường", 2024, U, None),
+    ("abc 2024 def", 2024, U, None),
+    ("9 giờ", 2024, U, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "kind", "due"), SEED_CASES + VARIANT_CASES)
+def test_parse_deadline(text, year, kind, due):
+    result = parse_deadline(text, year)
+    assert (result.kind, result.due_date) == (kind, due)
+
+
+def test_keeps_original_text_nfc_and_stripped():
+    raw = unicodedata.normalize("NFD", "  Quý I/2024 \n")
+    result = parse_deadline(raw, None)
+    assert result == Deadline("Quý I/2024", DeadlineKind.DATE, date(2024, 3, 31))
+    assert result.text == unicodedata.normalize("NFC", result.text)
+
+
+def test_unknown_keeps_text():
+    assert parse_deadline("tháng 13/2024", 2024) == Deadline("tháng 13/2024", DeadlineKind.UNKNOWN)
+
+
+def test_none_is_unknown_with_empty_text():
+    assert parse_deadline(None) == Deadline("", DeadlineKind.UNKNOWN)
+
+
+def test_decomposed_and_old_style_tone_marks():
+    text = unicodedata.normalize("NFD", "Thường xuyên")
+    assert parse_deadline(text).kind is DeadlineKind.RECURRING
+
+
+def test_explicit_year_in_text_wins_over_plan_year():
+    assert parse_deadline("Quý 2/2023", 2030).due_date == date(2023, 6, 30)
+
+
+def test_kind_is_a_str_enum():
+    assert DeadlineKind.DATE == "date"
+    assert str(DeadlineKind.RECURRING) == "recurring"
+
+
+def test_import_does_not_load_dateparser():
+    code = "import sys, plans.deadlines; sys.exit('dateparser' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
