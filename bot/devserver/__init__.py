@@ -1,0 +1,30 @@
+"""A local, fake Telegram Bot API server for tests and the terminal demo.
+
+async with FakeBotApi() as api:
+    alice = api.add_user("Alice")
+    app = ApplicationBuilder().token(api.token).base_url(api.base_url)...
+    api.user_sends_text(alice, None, "/start")
+    reply = await api.wait_for_bot_message(alice.id)
+"""
+
+from __future__ import annotations
+
+from bot.devserver.errors import ApiError
+from bot.devserver.faults import Faults
+from bot.devserver.limits import FakeClock, Limits
+from bot.devserver.server import DEFAULT_TOKEN, FakeBotApi
+from bot.devserver.state import CallbackAnswer, Chat, Message, StoredFile, User
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiError",
+    "CallbackAnswer",
+    "Chat",
+    "FakeBotApi",
+    "FakeClock",
+    "Faults",
+    "Limits",
+    "Message",
+    "StoredFile",
+    "User",
+]
