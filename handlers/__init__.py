@@ -1,0 +1,41 @@
+"""Chat features, one module per conversation area.
+
+Handler groups (PTB runs one matching handler per group, lowest first):
+
+* ``-1`` guards and trackers: remember chats and people, refuse strangers
+  where a feature needs a known person. They never answer the user.
+* ``0`` features: commands, buttons, replies, uploads.
+* ``1`` side effects that should see every update after the feature ran.
+
+Each feature module exports ``HANDLERS: dict[int, list[BaseHandler]]`` and
+may export ``async def on_startup(app)`` (e.g. to publish its commands).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+FEATURE_MODULES: tuple[str, ...] = ("handlers.errors",)
+
+
+def _modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in FEATURE_MODULES]
+
+
+def register_all(app: Any) -> None:
+    """Add every feature's handlers (and the error handler) to ``app``."""
+    for module in _modules():
+        for group, group_handlers in getattr(module, "HANDLERS", {}).items():
+            app.add_handlers(group_handlers, group=group)
+        error_handler = getattr(module, "ERROR_HANDLER", None)
+        if error_handler is not None:
+            app.add_error_handler(error_handler)
+
+
+async def run_startup_hooks(app: Any) -> None:
+    for module in _modules():
+        hook = getattr(module, "on_startup", None)
+        if hook is not None:
+            await hook(app)

@@ -1,0 +1,88 @@
+"""The ``cchc-bot`` command line: parse arguments, load settings, dispatch.
+
+Each group of subcommands lives in its own module under ``bot.commands`` and
+exposes ``register(subparsers)``; this file only wires them together and
+turns the errors people can fix (a bad setting, a wrong name) into one clear
+line in their language instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.settings import MissingSetting, describe_error, get_settings
+from locales import t
+from plans.errors import UserError
+
+COMMAND_MODULES = (
+    "bot.commands.run",
+    "bot.commands.db",
+    "bot.commands.setup",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that keeps the examples in the epilog laid out as written."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cchc-bot",
+        description=t("cli.description"),
+        epilog=t("cli.epilog"),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _language() -> str:
+    try:
+        return get_settings().default_language
+    except ValidationError:
+        return "vi"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = _language()
+    try:
+        result = args.handler(args)
+        if inspect.isawaitable(result):
+            result = asyncio.run(result)  # type: ignore[arg-type]
+        return int(result or 0)
+    except ValidationError as exc:
+        variable, reason = describe_error(exc)
+        print(
+            t("cli.error.setting_invalid", lang, variable=variable, reason=reason), file=sys.stderr
+        )
+        return 2
+    except MissingSetting as exc:
+        print(t("cli.error.setting_missing", lang, variable=exc.variable), file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(t(exc.key, lang, **exc.params), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""``cchc-bot run``: migrate, then serve Telegram by long polling or webhook."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.logging_setup import configure_logging
+from bot.settings import get_settings
+from locales import t
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "run",
+        help=t("cli.run.help"),
+        description=t("cli.run.help"),
+        epilog=t("cli.run.example"),
+    )
+    p.add_argument("--webhook", metavar="URL", help=t("cli.run.webhook"))
+    p.add_argument("--listen", default=None, help=t("cli.run.listen"))
+    p.add_argument("--port", type=int, default=None, help=t("cli.run.port"))
+    p.add_argument("--no-migrate", action="store_true", help=t("cli.run.no_migrate"))
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import build_application
+
+    settings = get_settings()
+    token = settings.token()
+    configure_logging(settings.log_level, token)
+    if not args.no_migrate:
+        upgrade(settings.database_url)
+    app = build_application(settings)
+    webhook_url = args.webhook or settings.webhook_url
+    if webhook_url:
+        secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else secrets.token_urlsafe(32)
+        )
+        path = urlsplit(webhook_url).path.lstrip("/")
+        log.info("starting in webhook mode on %s", webhook_url)
+        app.run_webhook(
+            listen=args.listen or settings.webhook_listen,
+            port=args.port or settings.webhook_port,
+            url_path=path,
+            webhook_url=webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("starting in long-polling mode")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

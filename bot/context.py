@@ -1,0 +1,62 @@
+"""The typed context every handler and job receives.
+
+PTB hands callbacks a ``CallbackContext``; ours adds the application's
+services (database, clock, settings) as typed properties, so handlers never
+``cast`` or dig through ``bot_data`` by string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.settings import Settings
+from plans.clock import Clock
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    """What the bot's parts share for the life of the process."""
+
+    settings: Settings
+    clock: Clock
+    db: Database | None = None
+    bot_username: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.settings.tz
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the database is opened in post_init; not available yet")
+        return self.db
+
+
+SERVICES_KEY = "services"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with the application's services attached."""
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+    @property
+    def db(self) -> Database:
+        return self.services.database
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]

@@ -1,0 +1,174 @@
+"""What every feature needs: who is writing, in which language, and safe replies.
+
+``get_actor`` is the single place a Telegram user becomes a person of an
+organization with a role; features check roles with :func:`require` so that
+the refusal wording is the same everywhere and no command leaks data to a
+stranger.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.constants import MessageLimit, ParseMode
+
+from bot.context import BotContext
+from locales import normalize_language, t
+from storage.directory import OrgInfo, PersonInfo, org_info, person_by_telegram_id
+from storage.models import Organization, PersonStatus, Role
+
+MANAGERS = frozenset({Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN})
+CHAIRS = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person behind an update, as far as the bot knows them."""
+
+    telegram_user_id: int | None
+    chat_id: int | None
+    chat_type: str | None
+    lang: str
+    person: PersonInfo | None
+    org: OrgInfo | None
+
+    @property
+    def registered(self) -> bool:
+        return self.person is not None and self.person.status is PersonStatus.ACTIVE
+
+    def has_role(self, roles: Iterable[Role]) -> bool:
+        return self.registered and self.person is not None and self.person.role in set(roles)
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat_type in ("group", "supergroup")
+
+
+def actor_language(update: Update, person: PersonInfo | None, context: BotContext) -> str:
+    """The person's chosen language, else their Telegram language, else the default."""
+    if person is not None and person.language:
+        return normalize_language(person.language)
+    user = update.effective_user
+    if user is not None and user.language_code:
+        return normalize_language(user.language_code)
+    return context.services.settings.default_language
+
+
+async def get_actor(update: Update, context: BotContext) -> Actor:
+    user = update.effective_user
+    chat = update.effective_chat
+    person = None
+    org = None
+    if user is not None:
+        async with context.db.read() as session:
+            person = await person_by_telegram_id(session, user.id)
+            if person is not None:
+                org_row = await session.get(Organization, person.organization_id)
+                org = org_info(org_row) if org_row is not None else None
+    return Actor(
+        telegram_user_id=user.id if user else None,
+        chat_id=chat.id if chat else None,
+        chat_type=chat.type if chat else None,
+        lang=actor_language(update, person, context),
+        person=person,
+        org=org,
+    )
+
+
+Handler = Callable[[Update, BotContext, Actor], Awaitable[Any]]
+F = TypeVar("F", bound=Handler)
+
+
+def require(
+    *roles: Role, allow_group: bool = True
+) -> Callable[[Handler], Callable[[Update, BotContext], Awaitable[Any]]]:
+    """Run the handler only for a registered person with one of ``roles`` (any if empty)."""
+
+    def decorate(func: Handler) -> Callable[[Update, BotContext], Awaitable[Any]]:
+        @wraps(func)
+        async def wrapper(update: Update, context: BotContext) -> Any:
+            actor = await get_actor(update, context)
+            if not actor.registered:
+                await refuse(update, t("auth.stranger", actor.lang))
+                return None
+            if roles and not actor.has_role(roles):
+                await refuse(update, t("auth.forbidden", actor.lang))
+                return None
+            if actor.in_group and not allow_group:
+                await refuse(update, t("auth.private_only", actor.lang))
+                return None
+            return await func(update, context, actor)
+
+        return wrapper
+
+    return decorate
+
+
+async def refuse(update: Update, text: str) -> None:
+    """Say no politely, as a popup for a button press or a reply for a message."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+def esc(value: object) -> str:
+    """Escape user or document text for a message sent with parse_mode HTML."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a long reply on line boundaries so every part fits in one message.
+
+    Lines are never cut inside an HTML tag because each rendered line is
+    self-contained; a single line longer than the limit is cut hard.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+async def reply_html(update: Update, text: str, **kwargs: Any) -> None:
+    """Reply with HTML text, split into several messages when it is too long."""
+    message = update.effective_message
+    if message is None:
+        return
+    parts = split_text(text)
+    for index, part in enumerate(parts):
+        extra = kwargs if index == len(parts) - 1 else {}
+        await message.reply_html(part, **extra)
+
+
+__all__ = [
+    "CHAIRS",
+    "MANAGERS",
+    "Actor",
+    "ParseMode",
+    "actor_language",
+    "esc",
+    "get_actor",
+    "refuse",
+    "reply_html",
+    "require",
+    "split_text",
+]

@@ -1,0 +1,504 @@
+"""The database schema of cchc-bot (SQLAlchemy 2 declarative models).
+
+Design choices that matter to everyone reading the tables:
+
+* Progress updates are append-only: a task's state is its latest update, the
+  history is the audit trail. Both the ORM (see ``storage.guards``) and the
+  database (triggers in the first migration) refuse UPDATE and DELETE.
+* The reminder outbox carries a unique (recipient, subject, occasion) key, so
+  the planner may run as often as it likes: a reminder is written once.
+* Instants are stored timezone-aware (UTC); see :class:`UTCDateTime`.
+* Enumerations are stored as short strings with CHECK constraints (portable
+  between SQLite and PostgreSQL, readable in a SQL shell).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC.
+
+    SQLite has no timezone type; without this, instants read back naive and
+    comparisons with the (aware) clock fail or, worse, silently shift by 7 h.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class OrgKind(StrEnum):
+    COMMUNE = "xa"
+    WARD = "phuong"
+    TOWNSHIP = "thi_tran"
+    DISTRICT = "huyen"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # plan keeper, Văn phòng - Thống kê
+    CHAIRMAN = "chairman"
+    VICE_CHAIRMAN = "vice_chairman"
+    OFFICER = "officer"
+    DISTRICT_VIEWER = "district_viewer"
+
+
+class PersonStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # asked to join, waiting for the plan keeper
+    DISABLED = "disabled"
+
+
+class UnitRole(StrEnum):
+    LEAD = "lead"
+    COORDINATING = "coordinating"
+
+
+class UpdateChannel(StrEnum):
+    IMPORT = "import"
+    COMMAND = "command"
+    BUTTON = "button"
+    REPLY = "reply"
+    CLI = "cli"
+    SYSTEM = "system"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up for good (e.g. recipient blocked the bot)
+    CANCELLED = "cancelled"  # no longer needed (task done before delivery)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Organization(Base):
+    """A People's Committee (xã/phường/thị trấn) or a district overseeing several."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"), default=OrgKind.COMMUNE)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    # Per-organization settings stored as JSON documents whose shape is owned
+    # by the pure domain (plans.calendar.CalendarSettings,
+    # plans.reminder_policy.ReminderPolicy); empty means "the defaults".
+    calendar_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reminder_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    parent: Mapped[Organization | None] = relationship(remote_side=[id])
+    units: Mapped[list[Unit]] = relationship(back_populates="organization")
+
+
+class Unit(Base):
+    """A bộ phận / đơn vị of an organization (Tư pháp - Hộ tịch, Văn phòng - Thống kê…)."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("organization_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    organization: Mapped[Organization] = relationship(back_populates="units")
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan"
+    )
+
+
+class UnitAlias(Base):
+    """Another spelling of a unit's name, confirmed by the plan keeper."""
+
+    __tablename__ = "unit_aliases"
+    __table_args__ = (UniqueConstraint("organization_id", "alias_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    alias_key: Mapped[str] = mapped_column(String(200))
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class Person(Base):
+    """Someone the bot knows: officer, plan keeper, chairman or district viewer."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_org_role", "organization_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "person_role"), default=Role.OFFICER)
+    status: Mapped[PersonStatus] = mapped_column(
+        _enum(PersonStatus, "person_status"), default=PersonStatus.ACTIVE
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreachable_since: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    units: Mapped[list[PersonUnit]] = relationship(cascade="all, delete-orphan")
+
+
+class PersonUnit(Base):
+    """An officer's membership of a unit (one person may serve several)."""
+
+    __tablename__ = "person_units"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Invitation(Base):
+    """A one-time, expiring code that turns a Telegram user into a known person."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None]
+
+
+class Chat(Base):
+    """A Telegram chat the bot has seen (private or group) and its organization."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(255))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class Plan(Base):
+    """One imported plan document (kế hoạch số …/KH-UBND)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_org_year", "organization_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    number: Mapped[str | None] = mapped_column(String(64))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    imported_at: Mapped[datetime] = mapped_column(default=_now)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    fields: Mapped[list[Field]] = relationship(back_populates="plan", order_by="Field.ordinal")
+
+
+class Field(Base):
+    """A lĩnh vực: the Roman-numbered section of the task table."""
+
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="fields")
+
+
+class Task(Base):
+    """A nhiệm vụ of the plan, with its deadline as written and as understood.
+
+    ``number`` is the short per-plan number officers type ("/capnhat 12 80").
+    ``due_date`` is the deadline as parsed from the plan; an approved
+    extension sets ``extended_due_date`` and the original stays on record.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number"),
+        Index("ix_tasks_due", "deadline_kind", "due_date"),
+        Index("ix_tasks_field", "field_id"),
+        CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    content: Mapped[str] = mapped_column(Text)
+    content_key: Mapped[str] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    monitoring_unit: Mapped[str | None] = mapped_column(Text)
+    budget: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    lead_units_text: Mapped[str | None] = mapped_column(Text)
+    coordinating_units_text: Mapped[str | None] = mapped_column(Text)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    deadline_kind: Mapped[str] = mapped_column(String(16), default="unknown")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    extended_due_date: Mapped[date | None] = mapped_column(Date)
+    removed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+    units: Mapped[list[TaskUnit]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def effective_due_date(self) -> date | None:
+        return self.extended_due_date or self.due_date
+
+
+class TaskUnit(Base):
+    """Which unit leads (chủ trì) or coordinates (phối hợp) a task."""
+
+    __tablename__ = "task_units"
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[UnitRole] = mapped_column(_enum(UnitRole, "unit_role"), primary_key=True)
+
+
+class ProgressUpdate(Base):
+    """One report of progress on a task. Never changed, never deleted."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (
+        Index("ix_progress_task_time", "task_id", "created_at"),
+        CheckConstraint(
+            "percent IS NULL OR (percent >= 0 AND percent <= 100)", name="percent_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    percent: Mapped[int | None] = mapped_column(SmallInteger)
+    status_text: Mapped[str | None] = mapped_column(Text)
+    output: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[UpdateChannel] = mapped_column(_enum(UpdateChannel, "update_channel"))
+    period_code: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="update")
+
+
+class Attachment(Base):
+    """Evidence attached to an update, kept as a Telegram file id (no copy of the bytes)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    progress_update_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_updates.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="attachments")
+
+
+class Extension(Base):
+    """A request to move a task's deadline, and the chairman's or admin's decision."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (Index("ix_extensions_task_status", "task_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    requested_due: Mapped[date] = mapped_column(Date)
+    previous_due: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ExtensionStatus] = mapped_column(
+        _enum(ExtensionStatus, "extension_status"), default=ExtensionStatus.PENDING
+    )
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class OutboxMessage(Base):
+    """A reminder (or other planned message) waiting for, or done with, delivery.
+
+    The unique (recipient_key, subject, occasion) key is what makes planning
+    idempotent; ``state`` and ``claimed_*`` are what make delivery safe with
+    several dispatchers (rows are claimed, sent outside the transaction,
+    then marked sent; a reaper returns rows stuck in "sending").
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("recipient_key", "subject", "occasion", name="uq_outbox_key"),
+        Index("ix_outbox_state_due", "state", "due_at"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    recipient_key: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(128))
+    occasion: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime]
+    state: Mapped[OutboxState] = mapped_column(
+        _enum(OutboxState, "outbox_state"), default=OutboxState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class SchedulerState(Base):
+    """Small key/value memory of the scheduler (last planned instant per organization)."""
+
+    __tablename__ = "scheduler_state"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class AuditLog(Base):
+    """Every change a person made, with enough detail to answer "who did that?"."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_org_time", "organization_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(64))  # "cli", "telegram:123", "system"
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
