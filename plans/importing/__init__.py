@@ -1,0 +1,144 @@
+"""Import a CCHC plan's task table from .docx, .xlsx or .csv bytes.
+
+Pure: bytes in, :class:`ImportedPlan` out, no database and no Telegram. Every
+failure is a :class:`PlanImportError` whose ``key``/``params`` the caller
+renders with ``t(err.key, lang, **err.params)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from plans.importing.assemble import assemble, select_tables
+from plans.importing.detect import check_zip, sniff
+from plans.importing.errors import (
+    CorruptedFileError,
+    EmptyDocumentError,
+    EncryptedFileError,
+    FileTooLargeError,
+    LegacyFormatError,
+    NoTasksError,
+    NoTaskTableError,
+    PlanImportError,
+    UnsupportedFormatError,
+    ZipBombError,
+)
+from plans.importing.grid import Grid
+from plans.importing.heading import read_meta
+from plans.importing.model import (
+    ImportedField,
+    ImportedPlan,
+    ImportedTask,
+    ImportWarning,
+    PlanMeta,
+    SkippedRow,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "CorruptedFileError",
+    "EmptyDocumentError",
+    "EncryptedFileError",
+    "FileTooLargeError",
+    "ImportWarning",
+    "ImportedField",
+    "ImportedPlan",
+    "ImportedTask",
+    "LegacyFormatError",
+    "NoTaskTableError",
+    "NoTasksError",
+    "PlanImportError",
+    "PlanMeta",
+    "SkippedRow",
+    "UnsupportedFormatError",
+    "ZipBombError",
+    "load_plan",
+]
+
+
+def _grid_lines(grid: Grid) -> list[str]:
+    lines: list[str] = []
+    for r, row in enumerate(grid.rows):
+        seen: set[tuple[int, int]] = set()
+        for cell in row:
+            if cell.text and cell.origin[0] == r and cell.origin not in seen:
+                seen.add(cell.origin)
+                lines.extend(part.strip() for part in cell.text.splitlines() if part.strip())
+    return lines
+
+
+def load_plan(
+    data: bytes,
+    filename: str,
+    *,
+    year: int | None = None,
+    organization: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportedPlan:
+    """Read a plan document; format by magic bytes first, extension second."""
+    if len(data) > max_bytes:
+        raise FileTooLargeError(
+            f"{len(data)} > {max_bytes}",
+            size_mb=round(len(data) / 1048576, 1),
+            limit_mb=round(max_bytes / 1048576, 1),
+        )
+    if not data.strip():
+        raise EmptyDocumentError("no bytes", filename=filename)
+    fmt = sniff(data, filename)
+    lines: list[str] = []
+    if fmt == "docx":
+        from plans.importing.docx_reader import read_docx
+
+        content = read_docx(check_zip(data))
+        grids, lines = content.grids, list(content.lines)
+    elif fmt == "xlsx":
+        from plans.importing.xlsx_reader import read_xlsx
+
+        grids = read_xlsx(data)
+    else:
+        from plans.importing.csv_reader import read_csv
+
+        grids = [read_csv(data)]
+    if not lines and not any(cell.text for g in grids for row in g.rows for cell in row):
+        raise EmptyDocumentError("no text", filename=filename)
+
+    tables, others = select_tables(grids)
+    if not tables:
+        raise NoTaskTableError("no task header", filename=filename)
+    # Heading text: paragraphs, other tables (the two-column letterhead), and
+    # rows above the header inside a sheet (title, "Kèm theo…").
+    heading_lines = list(lines)
+    for grid in others:
+        heading_lines.extend(_grid_lines(grid))
+    for table in tables:
+        if table.start > 0:
+            top = Grid(table.grid.label, table.grid.rows[: table.start - table.layout.header_rows])
+            heading_lines.extend(_grid_lines(top))
+    meta = read_meta(heading_lines, year=year, organization=organization)
+
+    fields, warnings, skipped = assemble(tables, meta.year)
+    plan = ImportedPlan(
+        meta=meta,
+        fields=fields,
+        warnings=warnings,
+        skipped_rows=skipped,
+        source_name=filename,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_format=fmt,
+    )
+    if not plan.all_tasks():
+        raise NoTasksError("task table without tasks", filename=filename)
+    log.info(
+        "imported %s: %d fields, %d tasks, %d warnings, %d skipped rows",
+        filename,
+        len(fields),
+        len(plan.all_tasks()),
+        len(warnings),
+        len(skipped),
+    )
+    return plan
