@@ -80,7 +80,21 @@ def load_plan(
     organization: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportedPlan:
-    """Read a plan document; format by magic bytes first, extension second."""
+    """Read a plan document; format by magic bytes first, extension second.
+
+    Raises a :class:`PlanImportError` subclass whose ``params`` always include
+    ``filename`` (so every catalog message can name the file).
+    """
+    try:
+        return _load(data, filename, year, organization, max_bytes)
+    except PlanImportError as exc:
+        exc.params.setdefault("filename", filename)
+        raise
+
+
+def _load(
+    data: bytes, filename: str, year: int | None, organization: str | None, max_bytes: int
+) -> ImportedPlan:
     if len(data) > max_bytes:
         raise FileTooLargeError(
             f"{len(data)} > {max_bytes}",
