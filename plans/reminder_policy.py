@@ -9,11 +9,11 @@ Rules (times in the organization's zone; a due date is the END of its day):
 
 * Dated tasks (``deadline_kind`` "date", or an "event" whose date is known):
   - BEFORE_DEADLINE ``n`` days before the due date for each ``n`` in
-    ``lead_days``; a day off moves it to the previous working day.  Leads that
-    land on the same day collapse into one, and a
-    lead that lands on the deadline-day warning's day is dropped (the warning
-    says more).  ``offset_days`` is the true number of days left from the
-    sending day, not the nominal lead.  Around Tết 2024, 7 days before 17/2 is 10/2 -> sent 7/2.
+    ``lead_days``; a day off moves it to the previous working day.  Leads
+    that land on the same day collapse into one, and a lead that lands on the
+    deadline-day warning's day is dropped (the warning says more).
+    ``offset_days`` is the true number of days left from the sending day, not
+    the nominal lead.  Around Tết 2024, 7 days before 17/2 is 10/2 -> sent 7/2.
   - DEADLINE_DAY on the due date; when the due date is a day off the warning
     goes out on the previous working day *only* -- nobody is at the office on
     the day itself, and the last working day is the last chance to act.
