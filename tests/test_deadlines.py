@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -204,4 +206,7 @@ def test_kind_is_a_str_enum():
 
 def test_import_does_not_load_dateparser():
     code = "import sys, plans.deadlines; sys.exit('dateparser' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=False)
+    assert result.returncode == 0
