@@ -1,0 +1,147 @@
+"""Run the real bot against the project's fake Bot API, in-process.
+
+The end-to-end tests and ``cchc-bot demo`` both need the same thing: a fake
+Telegram on a loopback port, the very Application ``cchc-bot run`` builds
+(pointed at it through ``BOT_API_BASE_URL``), a migrated database and an
+injected clock. :class:`BotHarness` starts all of it and stops it in reverse.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import Update
+
+from bot.app import BotApplication, build_application
+from bot.devserver import FakeBotApi, Limits
+from bot.settings import Settings
+from plans.clock import Clock, ManualClock
+from storage.db import Database
+from storage.migrate import upgrade_async
+
+log = logging.getLogger(__name__)
+
+
+class BotHarness:
+    """Fake Telegram + real Application + database + clock, started together.
+
+    ``scheduler=False`` leaves the periodic tick out, so a test drives it
+    explicitly with :meth:`tick` after moving the clock.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        limits: Limits | None = None,
+        scheduler: bool = False,
+        poll_timeout: float = 1.0,
+        settings_overrides: dict[str, Any] | None = None,
+        api: FakeBotApi | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.clock: Clock = clock or ManualClock(datetime.fromisoformat("2024-06-03T07:30:00+07:00"))
+        self.api = api or FakeBotApi(limits=limits)
+        self._own_api = api is None
+        self.scheduler = scheduler
+        self.poll_timeout = poll_timeout
+        self.settings_overrides = settings_overrides or {}
+        self.app: BotApplication | None = None
+        self.db: Database | None = None
+        self.settings: Settings | None = None
+
+    async def __aenter__(self) -> BotHarness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        if self._own_api:
+            await self.api.start()
+        self.settings = Settings(
+            telegram_bot_token=SecretStr(self.api.token),
+            database_url=self.database_url,
+            bot_api_base_url=self.api.base_url,
+            bot_api_file_url=self.api.base_file_url,
+            **self.settings_overrides,
+        )
+        await upgrade_async(self.settings.database_url)
+        self.db = Database(self.settings.database_url)
+        self.app = build_application(
+            self.settings, clock=self.clock, database=self.db, scheduler=self.scheduler
+        )
+        await self.app.initialize()
+        if self.app.post_init is not None:
+            await self.app.post_init(self.app)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0.0,
+            timeout=int(self.poll_timeout) or 1,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+
+    async def stop(self) -> None:
+        app = self.app
+        if app is not None:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+            await app.shutdown()
+            self.app = None
+        if self.db is not None:
+            await self.db.dispose()
+            self.db = None
+        if self._own_api:
+            await self.api.stop()
+
+    @property
+    def application(self) -> BotApplication:
+        if self.app is None:
+            raise RuntimeError("harness not started")
+        return self.app
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("harness not started")
+        return self.db
+
+    async def idle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has taken every update and answered (event-driven, bounded)."""
+        await self.api.wait_idle(quiet=quiet, timeout=timeout)
+
+    def set_time(self, instant: datetime | str) -> datetime:
+        """Move the injected clock (a :class:`ManualClock`) to ``instant``."""
+        if isinstance(instant, str):
+            instant = datetime.fromisoformat(instant)
+        if instant.tzinfo is None:
+            assert self.settings is not None
+            instant = instant.replace(tzinfo=self.settings.tz)
+        if not isinstance(self.clock, ManualClock):
+            raise TypeError("set_time needs a ManualClock")
+        self.clock.set(instant)
+        return instant
+
+    async def tick(self) -> None:
+        """Run one scheduler tick now (plan due reminders, deliver the outbox)."""
+        from scheduler.jobs import run_tick
+
+        await run_tick(self.application)
+        await self.idle()
+
+
+def sqlite_url(folder: Path, name: str = "cchc-test.sqlite3") -> str:
+    return f"sqlite+aiosqlite:///{folder / name}"
+

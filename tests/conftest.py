@@ -1,0 +1,137 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and the bot harness.
+
+PostgreSQL tests need ``TEST_POSTGRES_URL`` (e.g.
+``postgresql://postgres@127.0.0.1:5432/postgres``); each test gets a fresh
+database created from it and dropped afterwards. Without the variable they
+skip with that reason; ``.ci/run`` starts a server and sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.harness import BotHarness, sqlite_url
+from bot.settings import get_settings
+from storage.db import Database
+from storage.migrate import upgrade_async
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's .env or environment for bot settings."""
+    for name in list(os.environ):
+        if name.upper() in {
+            "TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "BOT_API_FILE_URL",
+            "TIMEZONE", "DEFAULT_LANGUAGE", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET",
+        }:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path)
+
+
+async def _create_pg_database() -> tuple[str, str]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    assert POSTGRES_URL is not None
+    base = make_url(POSTGRES_URL)
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(
+        user=base.username, password=base.password, host=base.host or "127.0.0.1",
+        port=base.port or 5432, database=base.database or "postgres",
+    )
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return base.set(database=name, drivername="postgresql+asyncpg").render_as_string(
+        hide_password=False
+    ), name
+
+
+async def _drop_pg_database(name: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    assert POSTGRES_URL is not None
+    base = make_url(POSTGRES_URL)
+    admin = await asyncpg.connect(
+        user=base.username, password=base.password, host=base.host or "127.0.0.1",
+        port=base.port or 5432, database=base.database or "postgres",
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def postgres_database_url() -> AsyncIterator[str]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
+    url, name = await _create_pg_database()
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The same test on SQLite and (when configured) PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
+    url, name = await _create_pg_database()
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture
+async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
+    """A migrated SQLite database."""
+    await upgrade_async(sqlite_database_url)
+    database = Database(sqlite_database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def any_db(any_database_url: str) -> AsyncIterator[Database]:
+    """A migrated database, once on SQLite and once on PostgreSQL."""
+    await upgrade_async(any_database_url)
+    database = Database(any_database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def harness(sqlite_database_url: str) -> AsyncIterator[BotHarness]:
+    """The real bot against the fake Bot API, clock at Mon 03/06/2024 07:30 (Hà Nội)."""
+    async with BotHarness(sqlite_database_url) as running:
+        yield running

@@ -1,0 +1,55 @@
+"""Migrations apply on SQLite and PostgreSQL and match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bot.cli import main
+from storage.db import Database
+from storage.migrate import upgrade_async
+from storage.models import Base
+
+EXPECTED_TABLES = {
+    "organizations", "units", "unit_aliases", "people", "person_units", "invitations",
+    "chats", "plans", "fields", "tasks", "task_units", "progress_updates", "attachments",
+    "extensions", "outbox", "scheduler_state", "audit_log",
+}
+
+
+async def test_upgrade_creates_every_table_and_matches_models(any_database_url: str) -> None:
+    await upgrade_async(any_database_url)
+    await upgrade_async(any_database_url)  # idempotent: a second start changes nothing
+    database = Database(any_database_url)
+    try:
+        async with database.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+            )
+        assert EXPECTED_TABLES <= tables
+        assert diff == []
+    finally:
+        await database.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_busy_timeout(db: Database) -> None:
+    async with db.read() as session:
+        mode = await session.scalar(text("PRAGMA journal_mode"))
+        timeout = await session.scalar(text("PRAGMA busy_timeout"))
+        fks = await session.scalar(text("PRAGMA foreign_keys"))
+    assert mode == "wal"
+    assert timeout >= 5000
+    assert fks == 1
+
+
+def test_cli_db_upgrade_creates_sqlite_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0  # default URL: ./data/cchc-bot.sqlite3
+    assert (tmp_path / "data" / "cchc-bot.sqlite3").exists()
+    assert "cchc-bot.sqlite3" in capsys.readouterr().out
