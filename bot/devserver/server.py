@@ -67,6 +67,7 @@ class FakeBotApi(BotMethods, UserSide):
         self._inflight = 0  # bot calls being answered, getUpdates excluded
         self._last_call_at = time.monotonic()
         self._poll_generation = 0
+        self._closing = False
         self._webhook_task: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
@@ -87,6 +88,8 @@ class FakeBotApi(BotMethods, UserSide):
         log.info("fake Bot API listening on %s", self.root_url)
 
     async def stop(self) -> None:
+        self._closing = True  # a long poll in progress answers now, not at its timeout
+        self.changed()
         await self._stop_webhook()
         if self._http is not None:
             await self._http.close()
@@ -244,6 +247,7 @@ class FakeBotApi(BotMethods, UserSide):
         if allowed is not None:
             self.state.allowed_updates = list(allowed)
         self._confirm(p.int("offset"))
+        self.changed()  # confirmed updates are gone: wake wait_idle now, not after the poll
         limit = min(max(p.int("limit") or 100, 1), 100)
         timeout = max(p.float("timeout") or 0.0, 0.0)
         self._poll_generation += 1
@@ -251,7 +255,8 @@ class FakeBotApi(BotMethods, UserSide):
 
         def answer_ready() -> bool:
             superseded = generation != self._poll_generation
-            return bool(self._deliverable()) or superseded or self.state.webhook is not None
+            hook_set = self.state.webhook is not None
+            return bool(self._deliverable()) or superseded or hook_set or self._closing
 
         if timeout > 0:
             with contextlib.suppress(TimeoutError):
