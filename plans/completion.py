@@ -45,16 +45,14 @@ from enum import StrEnum
 
 from locales import t
 from plans.calendar import CalendarSettings, ReportingPeriod, fold, window_period
+from plans.deadlines import DeadlineKind
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DUE_SOON_DAYS = 7
 DEFAULT_EARLY_DAYS = 7
 
-DATE = "date"
-RECURRING = "recurring"
-EVENT = "event"
-UNKNOWN = "unknown"
+RECURRING = DeadlineKind.RECURRING
 
 
 class TaskState(StrEnum):
@@ -90,7 +88,7 @@ class TaskSnapshot:
     task_id: int
     field_key: str
     unit_ids: tuple[int, ...]
-    deadline_kind: str  # "date" / "recurring" / "event" / "unknown"
+    deadline_kind: str  # a DeadlineKind value: "date" / "recurring" / "event" / "unknown"
     due_date: date | None  # effective: extension applied
     percent: int | None
     status_text: str | None

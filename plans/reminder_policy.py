@@ -52,6 +52,7 @@ from zoneinfo import ZoneInfo
 
 from plans import workdays
 from plans.calendar import ReportingPeriod
+from plans.deadlines import DeadlineKind
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ class PlannedTask:
 
     task_id: int
     due_date: date | None  # effective (extension applied)
-    deadline_kind: str  # "date" / "recurring" / "event" / "unknown"
+    deadline_kind: str  # a DeadlineKind value: "date" / "recurring" / "event" / "unknown"
     done: bool
     officer_ids: tuple[int, ...] = ()
     unit_ids: tuple[int, ...] = ()
@@ -267,7 +268,7 @@ def escalation_day(
 
 
 def _dated(task: PlannedTask) -> bool:
-    return task.deadline_kind != "recurring" and task.due_date is not None
+    return task.deadline_kind != DeadlineKind.RECURRING and task.due_date is not None
 
 
 def task_occasions(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans.calendar import CalendarSettings, PeriodKind, period, reports_for_year
 from plans.reminder_policy import (
@@ -26,6 +31,7 @@ from plans.reminder_policy import (
     task_occasions,
     weekly_occasions,
 )
+from plans.workdays import is_working_day
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 POLICY = ReminderPolicy()
@@ -293,3 +299,60 @@ def test_policy_roundtrip_and_validation():
         ReminderPolicy(weekly_summary_weekday=7)
     with pytest.raises(ValueError):
         ReminderPolicy(digest_time=time(7, 30, tzinfo=HCM))
+
+
+# --- properties over the whole 2023-2026 calendar ---------------------------------
+
+DUES = st.dates(min_value=date(2023, 1, 15), max_value=date(2026, 11, 15))
+
+
+def _all_occasions(t: PlannedTask, policy: ReminderPolicy = POLICY):
+    due = t.due_date
+    day = due - timedelta(days=20)
+    out = []
+    while day <= due + timedelta(days=30):
+        out += task_occasions(t, day, policy)
+        day += timedelta(days=1)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(DUES)
+def test_every_task_occasion_lands_on_a_working_day(due):
+    occs = _all_occasions(task(due))
+    assert all(is_working_day(o.on) for o in occs)
+    assert sum(o.kind is K.ESCALATION for o in occs) == 1
+    assert sum(o.kind is K.DEADLINE_DAY for o in occs) == 1
+    assert all(o.on <= due for o in occs if o.kind in (K.BEFORE_DEADLINE, K.DEADLINE_DAY))
+    assert all(o.on > due for o in occs if o.kind in (K.OVERDUE, K.ESCALATION))
+    # one occasion of a kind per day, so one outbox key per recipient and day
+    keys = [occasion_key(11, o) for o in occs]
+    assert len(keys) == len(set(keys))
+    assert _all_occasions(task(due, done=True)) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=2023, max_value=2026))
+def test_every_report_gets_its_summary_on_a_working_day(year):
+    for p in reports_for_year(year):
+        day = p.submission_deadline - timedelta(days=15)
+        summaries = []
+        while day <= p.submission_deadline:
+            occs = report_occasions(p, day, POLICY)
+            assert all(is_working_day(o.on) for o in occs)
+            summaries += [o for o in occs if o.kind is K.REPORT_SUMMARY]
+            day += timedelta(days=1)
+        assert len(summaries) == 1
+
+
+def test_plans_modules_stay_free_of_telegram_and_databases():
+    code = (
+        "import sys, plans.workdays, plans.calendar, plans.completion, plans.reminder_policy\n"
+        "bad = [m for m in ('telegram', 'sqlalchemy', 'aiohttp') if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == ""
