@@ -81,6 +81,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
         sheet.merge_cells(
             start_row=row_index, start_column=1, end_row=row_index, end_column=last_col
         )
+        _fit_merged_height(sheet, row_index, section.heading, last_col)
         for col in range(1, last_col + 1):
             cell = sheet.cell(row=row_index, column=col)
             cell.font = _BOLD
@@ -140,11 +141,17 @@ def _merged_line(sheet: Worksheet, row: int, text: str, last_col: int, font: Fon
         horizontal="center" if center else "left", vertical="center", wrap_text=True
     )
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    # Excel never grows a merged row to fit wrapped text: size it here.
-    chars_per_line = max(1.0, sum(COLUMN_WIDTHS[:last_col]) * 0.9)
-    lines = max(1, math.ceil(len(clean_text(text)) / chars_per_line))
-    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT_PT + 4
+    _fit_merged_height(sheet, row, text, last_col)
     return cell
+
+
+def _fit_merged_height(sheet: Worksheet, row: int, text: str, last_col: int) -> None:
+    """Size a merged row by estimate: Excel auto-fits wrapped cells on load, merged ones never."""
+    chars_per_line = max(1.0, sum(COLUMN_WIDTHS[:last_col]) * 0.9)
+    lines = sum(
+        max(1, math.ceil(len(part) / chars_per_line)) for part in clean_text(text).split("\n")
+    )
+    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT_PT + 4
 
 
 def _setup_print(sheet: Worksheet, last_col: int, last_table_row: int) -> None:

@@ -390,6 +390,10 @@ def test_xlsx_fonts_layout_and_print_setup():
     assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$4:$4"
+    # Merged rows (title, fields, summary) are sized here; task rows are left for
+    # Excel to auto-fit on load, which it does for wrapped cells but not merged ones.
+    assert sheet.row_dimensions[1].height and sheet.row_dimensions[5].height
+    assert sheet.row_dimensions[6].height is None
     widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
     assert widths[1] == max(widths) and all(w >= 7 for w in widths)
 
