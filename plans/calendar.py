@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from locales import t
 
@@ -136,7 +136,10 @@ class CalendarSettings:
         if not kinds:
             raise ValueError("report_kinds must not be empty")
         object.__setattr__(self, "report_kinds", tuple(sorted(set(kinds), key=_ORDER.__getitem__)))
-        ZoneInfo(self.timezone)  # raises on an unknown zone
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict for storage."""
@@ -372,7 +375,7 @@ _H1 = {
     "firsthalf",
     "6months",
 }
-_M9 = {"9thang", "9thangdaunam", "chinthang", "m9", "9t", "9m", "9months"}
+_M9 = {"9thang", "9thangdau", "9thangdaunam", "chinthang", "m9", "9t", "9m", "9months"}
 _YEAR = {"nam", "canam", "y", "year", "fullyear", ""}
 _PREFIXES = ("baocao", "bc", "ky")
 

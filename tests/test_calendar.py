@@ -156,6 +156,8 @@ def test_settings_roundtrip_and_custom_rules():
         CalendarSettings(submission_day=0)
     with pytest.raises(ValueError):
         CalendarSettings(report_kinds=())
+    with pytest.raises(ValueError):
+        CalendarSettings(timezone="Mars/Olympus")
     quarterly = CalendarSettings(report_kinds=("Q3", "Q1"))
     assert quarterly.report_kinds == (PeriodKind.Q1, PeriodKind.Q3)
 
@@ -175,6 +177,9 @@ def test_settings_roundtrip_and_custom_rules():
         ("6 THÁNG ĐẦU NĂM 2024", (PeriodKind.H1, 2024)),
         ("9thang", (PeriodKind.M9, 2026)),
         ("9 tháng 2024", (PeriodKind.M9, 2024)),
+        ("9 tháng đầu năm 2024", (PeriodKind.M9, 2024)),
+        ("báo cáo quý 1", (PeriodKind.Q1, 2026)),
+        ("Q3 2024", (PeriodKind.Q3, 2024)),
         ("nam", (PeriodKind.YEAR, 2026)),
         ("năm 2024", (PeriodKind.YEAR, 2024)),
         ("cả năm", (PeriodKind.YEAR, 2026)),
@@ -190,7 +195,19 @@ def test_parse_period_arg(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", None, "quý 5", "quy", "xyz", "thang 3", "2023 2024", "quy 2 abc"]
+    "text",
+    [
+        "",
+        "   ",
+        None,
+        "quý 5",
+        "quy",
+        "xyz",
+        "thang 3",
+        "2023 2024",
+        "quy 2 abc",
+        "6 tháng cuối năm",
+    ],
 )
 def test_parse_period_arg_rejects(text):
     assert parse_period_arg(text, 2026) is None
