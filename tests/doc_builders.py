@@ -225,7 +225,8 @@ PROGRESS_ROWS_PART2 = [
 ]
 PROGRESS_HEADING = [
     "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH TRIỂN KHAI NĂM 2023",
-    "(Ban hành kèm theo Báo cáo số: ....../KH-UBND, ngày 12 tháng 6 năm 2023 của UBND xã Kim Thạch)",
+    "(Ban hành kèm theo Báo cáo số: ....../KH-UBND, ngày 12 tháng 6 năm 2023 "
+    "của UBND xã Kim Thạch)",
 ]
 # The statistics table of the same report: "Lĩnh vực" but no unit/deadline column.
 STATS_TABLE = TableSpec(
