@@ -299,6 +299,16 @@ class BotMethods:
             raise bad_request("message to be replied not found")
         return target
 
+    def _send_options(self, p: Params) -> JsonDict:
+        """Delivery options kept for assertions (a reminder sent silently, say)."""
+        options: JsonDict = {}
+        for flag in ("disable_notification", "protect_content"):
+            if flag in p:
+                options[flag] = p.bool(flag)
+        if "link_preview_options" in p:
+            options["link_preview_options"] = p.json("link_preview_options")
+        return options
+
     def _send(self, chat: Chat, p: Params, **content: Any) -> JsonDict:
         """Store a message from the bot (all checks passed) and return its API form."""
         reply_markup = content.pop("reply_markup", None)
@@ -311,11 +321,7 @@ class BotMethods:
             date=int(self.wall_clock()),
             reply_markup=reply_markup,
             reply_to=reply_to,
-            send_options={
-                k: p.json(k) if k == "link_preview_options" else p.raw(k)
-                for k in ("disable_notification", "protect_content", "link_preview_options")
-                if k in p
-            },
+            send_options=self._send_options(p),
             **content,
         )
         if reply_markup and ("keyboard" in reply_markup or "remove_keyboard" in reply_markup):

@@ -252,6 +252,7 @@ class FakeBotApi(BotMethods, UserSide):
         timeout = max(p.float("timeout") or 0.0, 0.0)
         self._poll_generation += 1
         generation = self._poll_generation
+        self.changed()  # an older long poll learns it was superseded
 
         def answer_ready() -> bool:
             superseded = generation != self._poll_generation
