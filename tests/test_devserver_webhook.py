@@ -1,0 +1,90 @@
+"""Webhook mode: the fake server POSTs updates to PTB's own webhook server."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from aiohttp import web
+from telegram import Bot, Update
+from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
+
+from bot.devserver import FakeBotApi, FakeClock, Limits
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def hello(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.message.reply_text("Chào từ webhook")
+
+
+async def test_application_in_webhook_mode_receives_updates():
+    async with FakeBotApi(limits=Limits(clock=FakeClock())) as api:
+        app = (
+            ApplicationBuilder()
+            .token(api.token)
+            .base_url(api.base_url)
+            .base_file_url(api.base_file_url)
+            .build()
+        )
+        app.add_handler(CommandHandler("start", hello))
+        port = free_port()
+        async with app:
+            await app.start()
+            await app.updater.start_webhook(
+                listen="127.0.0.1",
+                port=port,
+                url_path="tg",
+                webhook_url=f"http://127.0.0.1:{port}/tg",
+                secret_token="cchc-secret",
+            )
+            try:
+                alice = api.add_user("Alice")
+                api.user_sends_text(alice, None, "/start")
+                reply = await api.wait_for_bot_message(alice.id)
+                assert reply.text == "Chào từ webhook"
+                assert api.state.webhook is not None
+                assert api.state.webhook.secret_token == "cchc-secret"
+            finally:
+                await app.updater.stop()
+                await app.stop()
+
+
+async def test_webhook_retries_until_the_receiver_accepts():
+    answers = [500, 500, 200]
+    received: list[int] = []
+
+    async with FakeBotApi() as api:
+
+        async def receive(request: web.Request) -> web.Response:
+            received.append((await request.json())["update_id"])
+            api.changed()
+            return web.Response(status=answers.pop(0) if answers else 200)
+
+        receiver = web.Application()
+        receiver.router.add_post("/hook", receive)
+        runner = web.AppRunner(receiver)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            alice = api.add_user("Alice")
+            update = api.user_sends_text(alice, None, "xin chào")
+            async with Bot(api.token, base_url=api.base_url) as bot:
+                await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+                await api.wait_until(lambda: not api.state.updates)
+                info = await bot.get_webhook_info()
+            assert received == [update["update_id"]] * 3
+            assert info.pending_update_count == 0
+            assert "500" in (info.last_error_message or "")
+        finally:
+            await runner.cleanup()
