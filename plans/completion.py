@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,8 +99,33 @@ class TaskSnapshot:
 
 # --- done or not -------------------------------------------------------------
 
+# Negations and qualifiers, matched on the accented text word by word so that
+# "đăng tải" (published) is not read as "đang" (in progress).  The unaccented
+# spellings are for officers who type without diacritics ("dang thuc hien").
+_NOT_DONE_PHRASES = (
+    "chưa",
+    "đang",
+    "không",
+    "sắp",
+    "một phần",
+    "tiếp tục",
+    "chuẩn bị",
+    "dự kiến",
+    "chua",
+    "dang",
+    "khong",
+    "sap",
+    "mot phan",
+    "tiep tuc",
+    "chuan bi",
+    "du kien",
+    "not",
+    "in progress",
+    "partly",
+    "partially",
+)
 _NOT_DONE_RE = re.compile(
-    r"\b(chua|dang|khong|mot phan|tiep tuc|chuan bi|sap|du kien|not|in progress|partly|partially)\b"
+    r"(?<!\w)(" + "|".join(re.escape(p) for p in _NOT_DONE_PHRASES) + r")(?!\w)"
 )
 _DONE_RE = re.compile(
     r"\b(da ban hanh|da thuc hien|hoan thanh|hoan tat|xong|da trien khai|da to chuc"
@@ -112,13 +138,13 @@ def status_says_done(status_text: str | None) -> bool:
     """Tell whether a status means done ("Đã ban hành Kế hoạch": yes, "Đang thực hiện": no)."""
     if not status_text:
         return False
-    text = " ".join(fold(status_text).split())
-    if _NOT_DONE_RE.search(text):
+    accented = " ".join(unicodedata.normalize("NFC", status_text).lower().split())
+    if _NOT_DONE_RE.search(accented):
         return False
-    for match in _PERCENT_RE.finditer(text):
+    for match in _PERCENT_RE.finditer(accented):
         if float(match.group(1).replace(",", ".")) < 100:
             return False
-    return bool(_DONE_RE.search(text))
+    return bool(_DONE_RE.search(" ".join(fold(status_text).split())))
 
 
 def is_done(percent: int | float | None, status_text: str | None) -> bool:

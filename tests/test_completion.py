@@ -68,6 +68,9 @@ def snap(
         (None, "Đã xong"),
         (50, "Đã thực hiện"),  # the "or" of DESIGN.md: a stale percent does not undo a done status
         (100, "Đang thực hiện"),
+        (None, "Đã đăng tải công khai, hoàn thành"),
+        (None, "ĐÃ THỰC HIỆN"),
+        (None, "Hoàn thành\u00a0100%"),
     ],
 )
 def test_done(percent, status):
@@ -90,6 +93,10 @@ def test_done(percent, status):
         (None, "hoàn thành một phần"),
         (None, "sắp hoàn thành"),
         (None, "Theo kế hoạch"),
+        (None, "ĐANG THỰC HIỆN"),
+        (None, "dang thuc hien"),
+        (None, "không thực hiện"),
+        (None, "Hoàn thành 50 %"),
     ],
 )
 def test_not_done(percent, status):
