@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import textwrap
 from collections.abc import Sequence
 
@@ -52,6 +53,8 @@ _ROW_GAP_PX = 26
 _PANEL_GAP_PX = 30
 _EMPTY_PX = 50
 
+TELEGRAM_PHOTO_MAX_SUM = 10_000  # sendPhoto: width + height at most 10000 px
+
 BAR_LABEL = "completion"  # the BarContainer holding the data bars
 TRACK_LABEL = "_track"  # the grey 0..100 tracks behind them
 
@@ -74,6 +77,18 @@ def completion_chart(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG from its IHDR chunk, to choose photo or document.
+
+    Telegram refuses a photo whose width + height exceeds
+    ``TELEGRAM_PHOTO_MAX_SUM`` (about 90 bars here): send it as a document then.
+    """
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
 
 
 def build_completion_figure(

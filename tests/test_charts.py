@@ -109,6 +109,15 @@ def test_every_vietnamese_letter_renders_without_missing_glyphs():
     assert _png_size(data)[0] == WIDTH_PX
 
 
+def test_png_size_helper_and_photo_limit():
+    data = completion_chart(BY_FIELD, BY_UNIT, TITLE, "vi")
+    width, height = charts.png_size(data)
+    assert (width, height) == _png_size(data)
+    assert width + height < charts.TELEGRAM_PHOTO_MAX_SUM
+    with pytest.raises(ValueError):
+        charts.png_size(b"GIF89a" + bytes(30))
+
+
 def test_empty_panels_say_so_and_still_render():
     figure = build_completion_figure([], [], "", "vi")
     assert _texts(figure).count("Chưa có dữ liệu") == 2
