@@ -45,7 +45,9 @@ class BotHarness:
         api: FakeBotApi | None = None,
     ) -> None:
         self.database_url = database_url
-        self.clock: Clock = clock or ManualClock(datetime.fromisoformat("2024-06-03T07:30:00+07:00"))
+        self.clock: Clock = clock or ManualClock(
+            datetime.fromisoformat("2024-06-03T07:30:00+07:00")
+        )
         self.api = api or FakeBotApi(limits=limits)
         self._own_api = api is None
         self.scheduler = scheduler
@@ -144,4 +146,3 @@ class BotHarness:
 
 def sqlite_url(folder: Path, name: str = "cchc-test.sqlite3") -> str:
     return f"sqlite+aiosqlite:///{folder / name}"
-

@@ -31,8 +31,15 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     """No test reads the developer's .env or environment for bot settings."""
     for name in list(os.environ):
         if name.upper() in {
-            "TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "BOT_API_FILE_URL",
-            "TIMEZONE", "DEFAULT_LANGUAGE", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET",
+            "TELEGRAM_BOT_TOKEN",
+            "DATABASE_URL",
+            "BOT_API_BASE_URL",
+            "BOT_API_FILE_URL",
+            "TIMEZONE",
+            "DEFAULT_LANGUAGE",
+            "LOG_LEVEL",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
         }:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -54,8 +61,11 @@ async def _create_pg_database() -> tuple[str, str]:
     base = make_url(POSTGRES_URL)
     name = f"cchc_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(
-        user=base.username, password=base.password, host=base.host or "127.0.0.1",
-        port=base.port or 5432, database=base.database or "postgres",
+        user=base.username,
+        password=base.password,
+        host=base.host or "127.0.0.1",
+        port=base.port or 5432,
+        database=base.database or "postgres",
     )
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -73,8 +83,11 @@ async def _drop_pg_database(name: str) -> None:
     assert POSTGRES_URL is not None
     base = make_url(POSTGRES_URL)
     admin = await asyncpg.connect(
-        user=base.username, password=base.password, host=base.host or "127.0.0.1",
-        port=base.port or 5432, database=base.database or "postgres",
+        user=base.username,
+        password=base.password,
+        host=base.host or "127.0.0.1",
+        port=base.port or 5432,
+        database=base.database or "postgres",
     )
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

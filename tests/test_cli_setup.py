@@ -17,17 +17,39 @@ def test_org_unit_person_set_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "org", "add", "Vĩnh Linh", "--kind", "huyen")[0] == 0
     code, out, _ = run(capsys, "org", "add", "UBND xã Vĩnh Khê", "--parent", "Vĩnh Linh")
     assert code == 0 and "xã Vĩnh Khê" in out
-    code, out, _ = run(capsys, "unit", "add", "Tư pháp - Hộ tịch", "--org", "vinh khe",
-                       "--alias", "TP-HT")
+    code, out, _ = run(
+        capsys, "unit", "add", "Tư pháp - Hộ tịch", "--org", "vinh khe", "--alias", "TP-HT"
+    )
     assert code == 0 and "TP-HT" in out
-    code, out, _ = run(capsys, "unit", "alias", "Tư pháp - Hộ tịch", "Tư pháp – HT",
-                       "--org", "Vĩnh Khê")
+    code, out, _ = run(
+        capsys, "unit", "alias", "Tư pháp - Hộ tịch", "Tư pháp – HT", "--org", "Vĩnh Khê"
+    )
     assert code == 0 and "Tư pháp – HT" in out
-    code, out, _ = run(capsys, "person", "add", "Nguyễn Văn An", "--org", "Vĩnh Khê",
-                       "--unit", "tp-ht", "--telegram-id", "1001")
+    code, out, _ = run(
+        capsys,
+        "person",
+        "add",
+        "Nguyễn Văn An",
+        "--org",
+        "Vĩnh Khê",
+        "--unit",
+        "tp-ht",
+        "--telegram-id",
+        "1001",
+    )
     assert code == 0
-    code, out, _ = run(capsys, "person", "add", "Lê Thị Hoa", "--org", "Vĩnh Khê",
-                       "--role", "chairman", "--telegram-id", "1002")
+    code, out, _ = run(
+        capsys,
+        "person",
+        "add",
+        "Lê Thị Hoa",
+        "--org",
+        "Vĩnh Khê",
+        "--role",
+        "chairman",
+        "--telegram-id",
+        "1002",
+    )
     assert code == 0
     code, out, _ = run(capsys, "person", "list", "--org", "Vĩnh Khê")
     assert "Nguyễn Văn An" in out and "Tư pháp - Hộ tịch" in out and "1001" in out
@@ -43,8 +65,20 @@ def test_org_unit_person_set_up(capsys: pytest.CaptureFixture[str]) -> None:
         (("person", "add", "A", "--org", "Vĩnh Khê", "--unit", "Ma"), "Không tìm thấy bộ phận"),
         (("person", "add", "A", "--org", "Vĩnh Khê"), "ít nhất một bộ phận"),
         (("org", "add", "Vĩnh Khê"), "đã có"),
-        (("person", "add", "B", "--org", "Vĩnh Khê", "--role", "chairman", "--telegram-id",
-          "1001"), "đã gắn với"),
+        (
+            (
+                "person",
+                "add",
+                "B",
+                "--org",
+                "Vĩnh Khê",
+                "--role",
+                "chairman",
+                "--telegram-id",
+                "1001",
+            ),
+            "đã gắn với",
+        ),
     ],
 )
 def test_bad_set_up_is_refused_clearly(
@@ -52,8 +86,18 @@ def test_bad_set_up_is_refused_clearly(
 ) -> None:
     run(capsys, "org", "add", "Vĩnh Khê")
     run(capsys, "unit", "add", "Tư pháp - Hộ tịch", "--org", "Vĩnh Khê")
-    run(capsys, "person", "add", "An", "--org", "Vĩnh Khê", "--unit", "Tư pháp - Hộ tịch",
-        "--telegram-id", "1001")
+    run(
+        capsys,
+        "person",
+        "add",
+        "An",
+        "--org",
+        "Vĩnh Khê",
+        "--unit",
+        "Tư pháp - Hộ tịch",
+        "--telegram-id",
+        "1001",
+    )
     code, _, err = run(capsys, *args)
     assert code == 1
     assert fragment in err

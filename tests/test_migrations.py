@@ -15,9 +15,23 @@ from storage.migrate import upgrade_async
 from storage.models import Base
 
 EXPECTED_TABLES = {
-    "organizations", "units", "unit_aliases", "people", "person_units", "invitations",
-    "chats", "plans", "fields", "tasks", "task_units", "progress_updates", "attachments",
-    "extensions", "outbox", "scheduler_state", "audit_log",
+    "organizations",
+    "units",
+    "unit_aliases",
+    "people",
+    "person_units",
+    "invitations",
+    "chats",
+    "plans",
+    "fields",
+    "tasks",
+    "task_units",
+    "progress_updates",
+    "attachments",
+    "extensions",
+    "outbox",
+    "scheduler_state",
+    "audit_log",
 }
 
 

@@ -32,9 +32,15 @@ async def _task(database: Database) -> int:
         field = Field(plan_id=plan.id, key="I", ordinal=1, title="Chỉ đạo điều hành")
         session.add(field)
         await session.flush()
-        task = Task(plan_id=plan.id, field_id=field.id, number=1, content="Ban hành kế hoạch",
-                    content_key="ban hanh ke hoach", deadline_kind="date",
-                    due_date=date(2024, 1, 31))
+        task = Task(
+            plan_id=plan.id,
+            field_id=field.id,
+            number=1,
+            content="Ban hành kế hoạch",
+            content_key="ban hanh ke hoach",
+            deadline_kind="date",
+            due_date=date(2024, 1, 31),
+        )
         session.add(task)
         await session.flush()
         session.add(ProgressUpdate(task_id=task.id, percent=50, channel=UpdateChannel.IMPORT))
@@ -43,8 +49,13 @@ async def _task(database: Database) -> int:
 
 def _outbox(**overrides: object) -> OutboxMessage:
     values: dict[str, object] = dict(
-        chat_id=1001, recipient_key="person:1", subject="digest", occasion="2024-06-03:before",
-        kind="digest", payload={"task_ids": [1]}, due_at=NOW,
+        chat_id=1001,
+        recipient_key="person:1",
+        subject="digest",
+        occasion="2024-06-03:before",
+        kind="digest",
+        payload={"task_ids": [1]},
+        due_at=NOW,
     )
     values.update(overrides)
     return OutboxMessage(**values)
@@ -109,5 +120,4 @@ async def test_percent_must_be_between_0_and_100(any_db: Database) -> None:
     task_id = await _task(any_db)
     with pytest.raises(IntegrityError):
         async with any_db.write() as session:
-            session.add(ProgressUpdate(task_id=task_id, percent=120,
-                                       channel=UpdateChannel.COMMAND))
+            session.add(ProgressUpdate(task_id=task_id, percent=120, channel=UpdateChannel.COMMAND))

@@ -1,0 +1,263 @@
+"""Tasks as the rest of the bot sees them: plain views with their current state.
+
+A task's state is its latest progress update (DESIGN.md), so every reader —
+the officer's task list, the chairman's overview, the reminder planner, the
+report export — goes through :func:`load_task_views`, which fetches the
+latest update of each task in one windowed query instead of one per task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans.completion import TaskSnapshot, is_done
+from storage.models import (
+    Field,
+    Plan,
+    ProgressUpdate,
+    Task,
+    TaskUnit,
+    UnitRole,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task with its field, units and latest progress, detached from the ORM."""
+
+    id: int
+    organization_id: int
+    plan_id: int
+    plan_year: int
+    number: int
+    code: str | None
+    field_key: str
+    field_ordinal: int
+    field_title: str
+    content: str
+    product: str | None
+    lead_unit_ids: tuple[int, ...]
+    coordinating_unit_ids: tuple[int, ...]
+    lead_units_text: str | None
+    coordinating_units_text: str | None
+    deadline_text: str | None
+    deadline_kind: str
+    due_date: date | None
+    extended_due_date: date | None
+    percent: int | None
+    status_text: str | None
+    output: str | None
+    note: str | None
+    last_update_at: datetime | None
+    last_update_by: int | None
+    done_at: datetime | None
+    update_times: tuple[datetime, ...] = field(default=())
+
+    @property
+    def effective_due_date(self) -> date | None:
+        return self.extended_due_date or self.due_date
+
+    @property
+    def unit_ids(self) -> tuple[int, ...]:
+        return self.lead_unit_ids + tuple(
+            u for u in self.coordinating_unit_ids if u not in self.lead_unit_ids
+        )
+
+    @property
+    def done(self) -> bool:
+        return is_done(self.percent, self.status_text)
+
+    def snapshot(self, tz: ZoneInfo) -> TaskSnapshot:
+        """The pure-domain view used by completion math and reminder policy."""
+        return TaskSnapshot(
+            task_id=self.id,
+            field_key=self.field_key,
+            unit_ids=self.unit_ids,
+            deadline_kind=self.deadline_kind,
+            due_date=self.effective_due_date,
+            percent=self.percent,
+            status_text=self.status_text,
+            done_on=self.done_at.astimezone(tz).date() if self.done_at else None,
+            last_update_on=self.last_update_at.astimezone(tz).date()
+            if self.last_update_at
+            else None,
+        )
+
+
+def _latest_updates(task_ids: Select[tuple[int]], as_of: datetime | None) -> Select:
+    ranked = select(
+        ProgressUpdate.task_id,
+        ProgressUpdate.percent,
+        ProgressUpdate.status_text,
+        ProgressUpdate.output,
+        ProgressUpdate.note,
+        ProgressUpdate.created_at,
+        ProgressUpdate.person_id,
+        func.row_number()
+        .over(
+            partition_by=ProgressUpdate.task_id,
+            order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()),
+        )
+        .label("rank"),
+    ).where(ProgressUpdate.task_id.in_(task_ids))
+    if as_of is not None:
+        ranked = ranked.where(ProgressUpdate.created_at <= as_of)
+    sub = ranked.subquery()
+    return select(sub).where(sub.c.rank == 1)
+
+
+async def _done_since(
+    session: AsyncSession, task_ids: Sequence[int], as_of: datetime | None
+) -> dict[int, datetime]:
+    """When each done task became done: the first update of its final run of done updates."""
+    if not task_ids:
+        return {}
+    query = (
+        select(
+            ProgressUpdate.task_id,
+            ProgressUpdate.percent,
+            ProgressUpdate.status_text,
+            ProgressUpdate.created_at,
+        )
+        .where(ProgressUpdate.task_id.in_(task_ids))
+        .order_by(ProgressUpdate.task_id, ProgressUpdate.created_at, ProgressUpdate.id)
+    )
+    if as_of is not None:
+        query = query.where(ProgressUpdate.created_at <= as_of)
+    since: dict[int, datetime] = {}
+    for task_id, percent, status, created in await session.execute(query):
+        if is_done(percent, status):
+            since.setdefault(task_id, created)
+        else:
+            since.pop(task_id, None)
+    return since
+
+
+async def load_task_views(
+    session: AsyncSession,
+    organization_id: int | Iterable[int],
+    *,
+    unit_ids: Iterable[int] | None = None,
+    task_ids: Iterable[int] | None = None,
+    plan_id: int | None = None,
+    as_of: datetime | None = None,
+    with_update_times: bool = False,
+) -> list[TaskView]:
+    """Tasks of the organization's active plans, ordered by field then number.
+
+    ``unit_ids`` keeps the tasks any of those units leads or coordinates;
+    ``as_of`` ignores updates made after that instant (a period's cutoff);
+    ``with_update_times`` also returns the instants of every update (for
+    "updated in this period?" questions about recurring tasks).
+    """
+    org_ids = [organization_id] if isinstance(organization_id, int) else list(organization_id)
+    query = (
+        select(Task, Field, Plan)
+        .join(Field, Field.id == Task.field_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.organization_id.in_(org_ids), Plan.active.is_(True), Task.removed_at.is_(None))
+        .order_by(Plan.organization_id, Plan.year, Field.ordinal, Task.number)
+    )
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    if task_ids is not None:
+        query = query.where(Task.id.in_(list(task_ids)))
+    if unit_ids is not None:
+        wanted = list(unit_ids)
+        query = query.where(
+            Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id.in_(wanted)))
+        )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return []
+    ids = [task.id for task, _, _ in rows]
+    id_select = select(Task.id).where(Task.id.in_(ids))
+
+    links: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
+    for task_id, unit_id, role in await session.execute(
+        select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role)
+        .where(TaskUnit.task_id.in_(ids))
+        .order_by(TaskUnit.task_id, TaskUnit.unit_id)
+    ):
+        links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
+
+    latest = {row.task_id: row for row in await session.execute(_latest_updates(id_select, as_of))}
+    done_candidates = [i for i, row in latest.items() if is_done(row.percent, row.status_text)]
+    done_since = await _done_since(session, done_candidates, as_of)
+
+    update_times: dict[int, list[datetime]] = {}
+    if with_update_times:
+        q = select(ProgressUpdate.task_id, ProgressUpdate.created_at).where(
+            ProgressUpdate.task_id.in_(ids)
+        )
+        if as_of is not None:
+            q = q.where(ProgressUpdate.created_at <= as_of)
+        for task_id, created in await session.execute(q):
+            update_times.setdefault(task_id, []).append(created)
+
+    views = []
+    for task, fld, plan in rows:
+        last = latest.get(task.id)
+        views.append(
+            TaskView(
+                id=task.id,
+                organization_id=plan.organization_id,
+                plan_id=plan.id,
+                plan_year=plan.year,
+                number=task.number,
+                code=task.code,
+                field_key=fld.key,
+                field_ordinal=fld.ordinal,
+                field_title=fld.title,
+                content=task.content,
+                product=task.product,
+                lead_unit_ids=tuple(links[task.id][0]),
+                coordinating_unit_ids=tuple(links[task.id][1]),
+                lead_units_text=task.lead_units_text,
+                coordinating_units_text=task.coordinating_units_text,
+                deadline_text=task.deadline_text,
+                deadline_kind=task.deadline_kind,
+                due_date=task.due_date,
+                extended_due_date=task.extended_due_date,
+                percent=last.percent if last else None,
+                status_text=last.status_text if last else None,
+                output=last.output if last else None,
+                note=last.note if last else None,
+                last_update_at=last.created_at if last else None,
+                last_update_by=last.person_id if last else None,
+                done_at=done_since.get(task.id),
+                update_times=tuple(sorted(update_times.get(task.id, ()))),
+            )
+        )
+    return views
+
+
+async def find_task_by_number(
+    session: AsyncSession, organization_id: int, number: int
+) -> TaskView | None:
+    """The task an officer means by "số 12": numbered within the organization's active plan.
+
+    When several plans are active (e.g. two years overlap), the newest year wins.
+    """
+    task_id = await session.scalar(
+        select(Task.id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.organization_id == organization_id,
+            Plan.active.is_(True),
+            Task.number == number,
+            Task.removed_at.is_(None),
+        )
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    if task_id is None:
+        return None
+    views = await load_task_views(session, organization_id, task_ids=[task_id])
+    return views[0] if views else None

@@ -1,0 +1,107 @@
+"""Task views and the progress write path against a seeded commune."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from plans.errors import UserError
+from storage.db import Database
+from storage.directory import person_by_telegram_id
+from storage.models import UpdateChannel
+from storage.progress import AttachmentIn, record_progress, task_history
+from storage.tasks import find_task_by_number, load_task_views
+from tests.factories import OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
+
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+async def test_views_carry_latest_update_and_done_time(any_db: Database) -> None:
+    commune = await seed_commune(any_db)
+    async with any_db.write() as session:
+        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
+        tid = commune.task_ids[3]
+        await record_progress(
+            session, task_id=tid, person=officer, channel=UpdateChannel.COMMAND, at=T0, percent=40
+        )
+        await record_progress(
+            session,
+            task_id=tid,
+            person=officer,
+            channel=UpdateChannel.REPLY,
+            at=T0 + timedelta(days=1),
+            percent=100,
+            output="Báo cáo số 12/BC-UBND",
+        )
+        await record_progress(
+            session,
+            task_id=tid,
+            person=officer,
+            channel=UpdateChannel.BUTTON,
+            at=T0 + timedelta(days=2),
+            status_text="Đã thực hiện",
+            note="bổ sung",
+            attachments=[AttachmentIn("document", "FILE1", file_name="bc.pdf")],
+        )
+    async with any_db.read() as session:
+        views = await load_task_views(session, commune.org_id)
+        mine = await load_task_views(session, commune.org_id, unit_ids=[commune.unit_ids["tp"]])
+        history = await task_history(session, commune.task_ids[3])
+        before = await load_task_views(
+            session, commune.org_id, task_ids=[tid], as_of=T0 + timedelta(hours=1)
+        )
+    assert [v.number for v in views] == list(range(1, 9))
+    view = next(v for v in views if v.id == tid)
+    assert view.done and view.status_text == "Đã thực hiện" and view.percent is None
+    assert view.done_at == T0 + timedelta(days=1)
+    assert view.snapshot(TZ).done_on == (T0 + timedelta(days=1)).astimezone(TZ).date()
+    assert {v.number for v in mine} == {2, 3, 4}  # lead of 3, 4; coordinates 2
+    assert [h.percent for h in history] == [40, 100, None]
+    assert history[-1].attachments == (("document", "FILE1", "bc.pdf"),)
+    assert before[0].percent == 40 and not before[0].done
+
+
+async def test_officer_cannot_update_another_units_task(db: Database) -> None:
+    commune = await seed_commune(db)
+    async with db.write() as session:
+        officer = await person_by_telegram_id(session, OFFICER_TC_TG)
+        with pytest.raises(UserError) as info:
+            await record_progress(
+                session,
+                task_id=commune.task_ids[3],
+                person=officer,
+                channel=UpdateChannel.COMMAND,
+                at=T0,
+                percent=10,
+            )
+    assert info.value.key == "progress.not_your_task"
+
+
+@pytest.mark.parametrize("percent", [-1, 101, 250])
+async def test_percent_out_of_range_is_refused(db: Database, percent: int) -> None:
+    commune = await seed_commune(db)
+    async with db.write() as session:
+        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
+        with pytest.raises(UserError) as info:
+            await record_progress(
+                session,
+                task_id=commune.task_ids[3],
+                person=officer,
+                channel=UpdateChannel.COMMAND,
+                at=T0,
+                percent=percent,
+            )
+    assert info.value.key == "progress.percent_invalid"
+
+
+async def test_find_task_by_number(db: Database) -> None:
+    commune = await seed_commune(db)
+    async with db.read() as session:
+        task = await find_task_by_number(session, commune.org_id, 6)
+        missing = await find_task_by_number(session, commune.org_id, 99)
+        other = await find_task_by_number(session, commune.other_org_id, 6)
+    assert task is not None and task.content.startswith("Số hóa")
+    assert missing is None and other is None
