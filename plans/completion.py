@@ -6,9 +6,12 @@ Rules (DESIGN.md, "Completion, as a chairman counts it"):
   when its status says so ("đã ban hành", "đã thực hiện", "hoàn thành",
   "xong", with or without diacritics).  A status that negates or qualifies
   ("chưa thực hiện", "đang thực hiện", "chưa hoàn thành", "hoàn thành 50%",
-  "hoàn thành một phần") is not done.  When percent and status disagree the
-  "or" of DESIGN.md holds: "đã thực hiện" with a stale 50 % still counts as
-  done, because storage may carry the percent forward from an older update.
+  "hoàn thành một phần", "không ...") is not done -- we would rather miss a
+  "done" than invent one; negations are read on the accented text, so "đã
+  đăng tải" (published) is not mistaken for "đang" (in progress).  When
+  percent and status disagree the "or" of DESIGN.md holds: "đã thực hiện"
+  with a stale 50 % still counts as done, because storage may carry the
+  percent forward from an older update.
 * A due date is the end of that day, local time: on the due date a task is
   "due soon" (0 days left), the next day it is overdue.  ``due_date`` in a
   snapshot is the effective one (extensions on record already applied).
