@@ -115,10 +115,13 @@ _HALF_RE = re.compile(
 )
 _HALF_WORD_RE = re.compile(r"nua\s+(dau|cuoi)\s+nam(?:\s*(?:nam\s+|/\s*)?(\d{4}))?")
 _YEAR_PART_RE = re.compile(r"(cuoi|giua|dau)\s+nam(?:\s*(?:nam\s+|/\s*)?(\d{4}))?")
-_LIST_HEAD_RE = re.compile(r"(?:tu\s+)?(?:(?:cuoi|trong|het)\s+)?(thang|quy|t|q)\s*(?=[\divx])(.+)")
+_LIST_HEAD_RE = re.compile(
+    r"(?:tu\s+)?(?:(?:cuoi|trong|het)\s+)?(thang|quy|qui|t|q)\s*(?=[\divx])(.+)"
+)
 _LIST_TOKEN_RE = re.compile(r"\d+|[a-z]+|[/,&;+-]")
-_LIST_WORDS = {"thang", "quy", "t", "q", "nam", "den", "toi", "va", "tu", "cuoi", "trong"}
+_LIST_WORDS = {"thang", "quy", "qui", "t", "q", "nam", "den", "toi", "va", "tu", "cuoi", "trong"}
 _LIST_SEPARATORS = {",", "-", "&", ";", "+", "den", "toi", "va"}
+_RANGE_SPLIT_RE = re.compile(r"\s+(?:-|den|toi|va)\s+(?:ngay\s+)?|(?<=\d)\s*-\s*(?=\d{1,2}/)")
 _PART_SPLIT_RE = re.compile(r"[;\n]|,(?!\s*(?:\d|i{1,3}\b|iv\b))")
 
 
@@ -182,7 +185,7 @@ def _parse_list(key: str, year: int | None) -> _Span | None:
     head = _LIST_HEAD_RE.fullmatch(key)
     if not head:
         return None
-    is_quarter = head.group(1) in ("quy", "q")
+    is_quarter = head.group(1) in ("quy", "qui", "q")
     tokens = _LIST_TOKEN_RE.findall(head.group(2))
     if "".join(tokens).replace(" ", "") != re.sub(r"\s+", "", head.group(2)):
         return None  # characters outside the grammar
@@ -214,8 +217,19 @@ def _parse_list(key: str, year: int | None) -> _Span | None:
             continue
         if expect_year:
             return None
-        if tok in _LIST_SEPARATORS or tok in ("thang", "quy", "t", "q", "tu", "cuoi", "trong"):
-            if (tok in ("thang", "t") and is_quarter) or (tok in ("quy", "q") and not is_quarter):
+        if tok in _LIST_SEPARATORS or tok in (
+            "thang",
+            "quy",
+            "qui",
+            "t",
+            "q",
+            "tu",
+            "cuoi",
+            "trong",
+        ):
+            if (tok in ("thang", "t") and is_quarter) or (
+                tok in ("quy", "qui", "q") and not is_quarter
+            ):
                 return None
             expect_item = True
             continue
@@ -313,6 +327,29 @@ def _parse_expression(key: str, year: int | None) -> _Span | None:
     return span
 
 
+def _parse_range(key: str, year: int | None) -> _Span | None:
+    """Two dated ends: "Từ 01/01/2024 đến 31/3/2024", "15/1/2024 và 15/7/2024"."""
+    pieces = _RANGE_SPLIT_RE.split(re.sub(r"^tu\s+", "", key))
+    if len(pieces) < 2:
+        return None
+    spans: list[_Span | None] = []
+    for piece in pieces:
+        try:
+            spans.append(_parse_expression(piece.strip(_PUNCT_EDGE), year))
+        except _NoYear:
+            spans.append(None)  # "1/3" before "31/5/2024": takes the later year
+    if spans[-1] is None:
+        return None
+    later_year = spans[-1].end.year
+    for i, piece in enumerate(pieces):
+        if spans[i] is None:
+            spans[i] = _parse_expression(piece.strip(_PUNCT_EDGE), later_year)
+    if any(span is None for span in spans):
+        return None
+    ends = [span.end for span in spans if span is not None]
+    return _Span(min(ends), max(ends))
+
+
 def _find_dated_part(key: str, year: int | None) -> date | None:
     """The first date in a free phrase ("báo cáo trước 10/12"), trying each word as a start."""
     for part in _PART_SPLIT_RE.split(key):
@@ -372,6 +409,11 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
             return unknown
         except _NoYear:
             return unknown
+        if span is None:
+            try:
+                span = _parse_range(candidate, year)
+            except (_Impossible, _NoYear):
+                return unknown
         if span is not None:
             return Deadline(original, DeadlineKind.DATE, span.end)
 

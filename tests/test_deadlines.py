@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans.deadlines import Deadline, DeadlineKind, parse_deadline
 
@@ -114,6 +116,26 @@ VARIANT_CASES = [
     ("Tháng 2/2024, tháng 4/2024", None, D, date(2024, 4, 30)),
     ("Quý I/2024; Quý III/2024", None, D, date(2024, 9, 30)),
     ("Tháng 3/2024 (hoàn thành dự thảo)", None, D, date(2024, 3, 31)),
+    ("Quý I đến Quý III", 2024, D, date(2024, 9, 30)),
+    ("Quý III, IV năm 2024", None, D, date(2024, 12, 31)),
+    ("Quý I,II,III,IV", 2024, D, date(2024, 12, 31)),
+    ("quý II - III/2024", None, D, date(2024, 9, 30)),
+    ("Tháng 12/2023 đến tháng 3/2024", None, D, date(2024, 3, 31)),
+    ("Tháng 2 - 3", 2024, D, date(2024, 3, 31)),
+    ("Tháng 5, 2024", None, D, date(2024, 5, 31)),
+    ("Tháng1/2024", None, D, date(2024, 1, 31)),
+    ("Quý1/2024", None, D, date(2024, 3, 31)),
+    ("QuýI/2024", None, D, date(2024, 3, 31)),
+    ("Quí I/2024", None, D, date(2024, 3, 31)),
+    ("hết quý II", 2024, D, date(2024, 6, 30)),
+    ("Quý I/2024\nQuý II/2024", None, D, date(2024, 6, 30)),
+    ("Từ 01/01/2024 đến 31/3/2024", None, D, date(2024, 3, 31)),
+    ("01/01/2024 - 31/03/2024", None, D, date(2024, 3, 31)),
+    ("Từ 1/3 đến 31/5/2024", None, D, date(2024, 5, 31)),
+    ("Trước 15/1/2024 và 15/7/2024", None, D, date(2024, 7, 15)),
+    ("Từ 1/3 đến 31/2/2024", None, U, None),
+    ("Từ 1/3 đến 30/4", None, U, None),
+    ("Đầu tháng 3/2024", None, U, None),
     # recurring
     ("thuong xuyen", None, R, None),
     ("THƯỜNG XUYÊN", None, R, None),
@@ -128,6 +150,9 @@ VARIANT_CASES = [
     ("Định kỳ hằng quý", 2024, R, None),
     ("Định kỳ 6 tháng/lần", 2024, R, None),
     ("Liên tục", 2024, R, None),
+    ("Hàng tháng, hàng quý", 2024, R, None),
+    ("Ngày 15 hằng tháng", 2024, R, None),
+    ("Thứ 6 hàng tuần", 2024, R, None),
     ("Thường xuyên (báo cáo hằng quý)", 2024, R, None),
     ("Thường xuyên; báo cáo trước 10/12", 2024, R, date(2024, 12, 10)),
     ("Thường xuyên; báo cáo trước 10/12", None, R, None),
@@ -210,3 +235,44 @@ def test_import_does_not_load_dateparser():
     env = {**os.environ, "PYTHONPATH": str(root)}
     result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=False)
     assert result.returncode == 0
+
+
+_DEADLINE_ALPHABET = st.sampled_from(
+    [
+        *"0123456789/-.,; \nIVXivxQqTt()",
+        "Tháng ",
+        "Quý ",
+        "năm ",
+        "Trước ",
+        "ngày ",
+        "đến ",
+        "Từ ",
+        "thường xuyên",
+        "hằng ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_DEADLINE_ALPHABET, max_size=12).map("".join), st.none() | st.integers(2000, 2040))
+def test_never_raises_and_is_consistent(text, year):
+    result = parse_deadline(text, year)
+    assert isinstance(result, Deadline)
+    if result.kind is DeadlineKind.DATE:
+        assert result.due_date is not None
+    if result.kind in (DeadlineKind.EVENT, DeadlineKind.UNKNOWN):
+        assert result.due_date is None
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(max_size=40), st.none() | st.integers(2000, 2040))
+def test_never_raises_on_any_text(text, year):
+    assert isinstance(parse_deadline(text, year), Deadline)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_full_dates_round_trip(day):
+    for text in (f"{day.day}/{day.month}/{day.year}", f"{day.day:02d}-{day.month:02d}-{day.year}"):
+        assert parse_deadline(text).due_date == day
+        assert parse_deadline(f"Trước ngày {text}").due_date == day
