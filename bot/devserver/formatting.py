@@ -162,6 +162,19 @@ _TOGGLES = [
 ]
 
 
+def _find_unescaped(source: str, char: str, start: int) -> int:
+    """Index of the next `char` not escaped by a backslash, or -1."""
+    i = start
+    while i < len(source):
+        if source[i] == "\\":
+            i += 2
+            continue
+        if source[i] == char:
+            return i
+        i += 1
+    return -1
+
+
 def parse_markdown_v2(source: str, *, legacy: bool = False) -> tuple[str, list[Entity]]:
     """MarkdownV2 as documented; `legacy` relaxes the reserved-character rule."""
     out: list[str] = []
@@ -204,9 +217,7 @@ def parse_markdown_v2(source: str, *, legacy: bool = False) -> tuple[str, list[E
             i = end + 3
             continue
         if c == "`":
-            end = source.find("`", i + 1)
-            while end > 0 and source[end - 1] == "\\":
-                end = source.find("`", end + 1)
+            end = _find_unescaped(source, "`", i + 1)
             if end < 0:
                 raise parse_error(f"Can't find end of Code entity at byte offset {byte_at(i)}")
             body = re.sub(r"\\(.)", r"\1", source[i + 1 : end])
@@ -234,7 +245,7 @@ def parse_markdown_v2(source: str, *, legacy: bool = False) -> tuple[str, list[E
             i += 1
             continue
         if c == "]" and stack and stack[-1][0] == "text_link" and source.startswith("(", i + 1):
-            end = source.find(")", i + 2)
+            end = _find_unescaped(source, ")", i + 2)
             if end < 0:
                 raise parse_error(f"Can't find end of a URL at byte offset {byte_at(i)}")
             _, start, _ = stack.pop()
