@@ -24,6 +24,24 @@ from storage.models import Organization, PersonStatus, Role
 
 MANAGERS = frozenset({Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN})
 CHAIRS = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A command as the menus (setMyCommands) and /trogiup present it.
+
+    Each feature module lists its commands in ``COMMANDS``; the menu module
+    gathers them, so a new command appears in the right role's menu and in
+    the help text without editing a central list. ``help_key`` names the
+    catalog entries ``<help_key>.short`` (menu line) and ``<help_key>.help``
+    (one paragraph with an example).
+    """
+
+    name: str
+    help_key: str
+    roles: frozenset[Role] = EVERYONE
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +179,10 @@ async def reply_html(update: Update, text: str, **kwargs: Any) -> None:
 
 __all__ = [
     "CHAIRS",
+    "EVERYONE",
     "MANAGERS",
     "Actor",
+    "CommandSpec",
     "ParseMode",
     "actor_language",
     "esc",

@@ -1,0 +1,60 @@
+"""The callback_data protocol shared by reminders, task lists and update keyboards.
+
+Telegram allows 64 bytes of callback_data, and a Vietnamese title would not
+fit, so buttons carry ids only: a short verb, then integers, ``:``-separated.
+The scheduler renders reminder buttons with these builders and the officer
+handlers parse them here, so both sides agree by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    verb: str
+    args: tuple[int, ...]
+
+
+def build(verb: str, *args: int) -> str:
+    data = ":".join([verb, *(str(int(a)) for a in args)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback_data too long: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback | None:
+    """Parse callback data; anything forged or malformed gives None."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    verb, *rest = data.split(":")
+    if not verb.isascii() or not verb.isalpha():
+        return None
+    try:
+        args = tuple(int(a) for a in rest)
+    except ValueError:
+        return None
+    if any(a < -(2**62) or a > 2**62 for a in args):
+        return None
+    return Callback(verb, args)
+
+
+# Verbs (keep them short; each is documented where it is handled).
+TASK_MENU = "tk"  # tk:<task_id>            open the update keyboard of a task
+SET_PERCENT = "pc"  # pc:<task_id>:<percent> record a percent
+MARK_DONE = "dn"  # dn:<task_id>            record "Hoàn thành" (100 %)
+
+
+def task_menu(task_id: int) -> str:
+    return build(TASK_MENU, task_id)
+
+
+def set_percent(task_id: int, percent: int) -> str:
+    return build(SET_PERCENT, task_id, percent)
+
+
+def mark_done(task_id: int) -> str:
+    return build(MARK_DONE, task_id)
