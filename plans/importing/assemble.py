@@ -37,7 +37,7 @@ from plans.importing.values import (
     status_percent,
     to_roman,
 )
-from plans.units import split_unit_cell
+from plans.units import display_name, split_unit_cell
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ class _FieldDraft:
     key: str
     title: str
     items: list[_Candidate] = field(default_factory=list)
+    monitoring: str | None = None  # "Cơ quan theo dõi" written on the field row
 
 
 def _read_row(table: TaskTable, r: int) -> _Row:
@@ -171,12 +172,12 @@ def assemble(
     by_title: dict[str, int] = {}
     last: _Candidate | None = None
 
-    def open_field(key: str | None, title: str) -> None:
+    def open_field(key: str | None, title: str, monitoring: str | None = None) -> None:
         nonlocal last
         title = title.strip()
         if drafts and (key is None or drafts[-1].key == key) and drafts[-1].title == title:
             return  # the same field heading repeated on a continuation table
-        drafts.append(_FieldDraft(key or to_roman(len(drafts) + 1), title))
+        drafts.append(_FieldDraft(key or to_roman(len(drafts) + 1), title, monitoring=monitoring))
         by_title.setdefault(title.casefold(), len(drafts) - 1)
         last = None
 
@@ -193,7 +194,7 @@ def assemble(
             open_field(key or code, title)
             continue
         if kind == "roman":
-            open_field(code, content or row.merged_title or "")
+            open_field(code, content or row.merged_title or "", row.values.get(Col.MONITORING))
             continue
         if (
             kind == "arabic"
@@ -202,7 +203,7 @@ def assemble(
             and "." not in code
             and not _has_task_data(row)
         ):
-            open_field(code, content)
+            open_field(code, content, row.values.get(Col.MONITORING))
             continue
         if (
             kind is None
@@ -277,7 +278,13 @@ def _finish(
         parents = {code.rsplit(".", 1)[0] for code in codes if "." in code}
         fld = ImportedField(draft.key or to_roman(ordinal), ordinal, draft.title)
         used: set[str] = set()
+        monitors = {item.code: item.values.get(Col.MONITORING) for item in draft.items if item.code}
         for item in draft.items:
+            if not item.values.get(Col.MONITORING):
+                # Criterion groups name the monitoring body once, on the parent row.
+                inherited = _ancestor_value(item.code, monitors) or draft.monitoring
+                if inherited:
+                    item.values[Col.MONITORING] = inherited
             if item.code in parents and not item.has_data():
                 skipped.append(
                     SkippedRow(
@@ -301,6 +308,14 @@ def _finish(
             fld.tasks.append(task)
         fields.append(fld)
     return fields, warnings, skipped
+
+
+def _ancestor_value(code: str | None, values: dict[str | None, str | None]) -> str | None:
+    while code and "." in code:
+        code = code.rsplit(".", 1)[0]
+        if values.get(code):
+            return values[code]
+    return None
 
 
 def _parent_of(code: str | None, seen: set[str]) -> str | None:
@@ -368,7 +383,7 @@ def _make_task(
         product=v.get(Col.PRODUCT) or None,
         lead_units=lead,
         coordinating_units=split_unit_cell(v.get(Col.COORDINATING, "")),
-        monitoring_unit=v.get(Col.MONITORING) or None,
+        monitoring_unit=display_name(v[Col.MONITORING]) if v.get(Col.MONITORING) else None,
         target=v.get(Col.TARGET) or None,
         deadline=deadline,
         percent=percent,

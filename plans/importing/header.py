@@ -35,7 +35,7 @@ class Col(StrEnum):
 
 
 _RULES: list[tuple[Col, re.Pattern[str]]] = [
-    (Col.PERCENT, re.compile(r"^ty le|ty le .*hoan thanh|^tien do$|^% |%$|^muc do hoan thanh|^%")),
+    (Col.PERCENT, re.compile(r"^ty le|^tien do$|^muc do hoan thanh|^%$|^% ")),
     (Col.NOTE, re.compile(r"ghi chu")),
     (Col.BUDGET, re.compile(r"kinh phi|ngan sach|nguon von")),
     (Col.DEADLINE, re.compile(r"^(thoi gian|thoi han|han hoan thanh|han\b|ngay hoan thanh|moc)")),
@@ -103,6 +103,10 @@ def _row_concepts(grid: Grid, r: int) -> dict[int, Col | None]:
 
 
 def _is_header_row(grid: Grid, r: int) -> bool:
+    from plans.importing.values import parse_code
+
+    if any(len(cell.text) > 80 or parse_code(cell.text) for cell in grid.rows[r]):
+        return False  # data: a numbered row, or a long sentence
     concepts = _row_concepts(grid, r)
     found = {v for v in concepts.values() if v is not None}
     return Col.CONTENT in found and bool(found & _SUPPORTING) and len(found) >= 2
@@ -155,6 +159,13 @@ def _is_subheader(grid: Grid, r: int) -> bool:
     """Row r+1 labels sub-columns: only header words or copies of the row above."""
     top, sub = grid.rows[r], grid.rows[r + 1]
     recognized = 0
+    spans = [sum(1 for other in top if other.origin == cell.origin) for cell in top]
+    under_group = any(
+        cell.text and cell.origin[0] == r + 1 and (not top[c].text or spans[c] > 1)
+        for c, cell in enumerate(sub)
+    )
+    if not under_group:
+        return False  # sub-labels only appear under a merged (or blank) group label
     for c, cell in enumerate(sub):
         if not cell.text:
             continue

@@ -31,6 +31,9 @@ RE_ORG = re.compile(
     re.IGNORECASE,
 )
 RE_TITLE_ORG = re.compile(rf"\b(?P<level>{_LEVELS})\s+(?P<name>{_NAME})")
+RE_UPPER_TITLE_ORG = re.compile(
+    rf"\b(?P<level>{_LEVELS})\s+(?P<name>[\wÀ-ỹ ]+?)(?=\s+(?:năm|giai đoạn)\b|\s*$)"
+)
 RE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 RE_UPPER_ORG = re.compile(rf"^(?:ỦY|UỶ) BAN NHÂN DÂN\s+(?P<level>{_LEVELS})\s+(?P<name>.+)$", re.I)
 
@@ -132,6 +135,11 @@ def read_meta(
                 break
     if title:
         m = RE_TITLE_ORG.search(title)
+        if m is None and title.upper() == title:
+            lowered = title.lower()
+            found = RE_UPPER_TITLE_ORG.search(lowered)
+            if found and org is None:
+                org = _org(found.group("level"), found.group("name").title())
         if m and org is None:
             org = _org(m.group("level"), m.group("name"))
         m = RE_YEAR.search(title)
