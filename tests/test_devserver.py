@@ -298,10 +298,17 @@ async def test_delete_message(api: FakeBotApi, bot: Bot):
 
 async def test_bot_sends_document_and_photo_file_ids_reusable(api: FakeBotApi, bot: Bot):
     alice = api.add_user("Alice")
-    sent = await bot.send_document(
-        alice.id, b"%PDF-1.4 fake", filename="bang-tien-do.pdf", caption="Bảng tiến độ"
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Đã xem", callback_data="seen")]])
+    sent = await bot.send_document(  # multipart, with reply_markup as a JSON string field
+        alice.id,
+        b"%PDF-1.4 fake",
+        filename="bang-tien-do.pdf",
+        caption="<b>Bảng</b> tiến độ",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
     )
     assert sent.document.file_name == "bang-tien-do.pdf"
+    assert sent.caption == "Bảng tiến độ" and sent.reply_markup == keyboard
     assert [d.content for d in api.sent_documents(alice.id)] == [b"%PDF-1.4 fake"]
 
     again = await bot.send_document(alice.id, sent.document.file_id)

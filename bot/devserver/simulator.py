@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.devserver.formatting import utf16_len
 from bot.devserver.methods import scope_key
 from bot.devserver.state import (
     CallbackAnswer,
@@ -135,7 +136,7 @@ class UserSide:
         entities: list[JsonDict] = []
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            entities.append({"type": "bot_command", "offset": 0, "length": len(command)})
+            entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
         message = self._user_message(user, chat_obj, reply_to, text=text, entities=entities)
         return self.enqueue_update("message", message.to_api())
 
