@@ -6,9 +6,11 @@ for wording it does not misread (STACK-NOTES: it turns "9 giờ" into now + 9 h
 and "3 tuần sau" into one week). Impossible dates give None, never a guess.
 
 Choices:
-- "30/6" without a year is the next 30/6 on or after today.
+- "30/6" without a year is the next 30/6 on or after today; "ngày 15" / "mùng 5"
+  the next such day of a month on or after today; "30/6 năm sau" next year's.
 - A bare weekday ("thứ sáu", "chủ nhật") is the next such day strictly after
-  today (said on a Friday, "thứ sáu" means next Friday; "hôm nay" is today).
+  today (said on a Friday, "thứ sáu" means next Friday; "hôm nay" is today);
+  "thứ sáu tới" is the same coming Friday, "thứ sáu này" this week's.
   "... tuần này" is that day of the current Monday-Sunday week even if past;
   "... tuần sau/tới" the same day of next week; "... tuần sau nữa" the week after.
 - "tuần sau"/"tuần tới" alone is next Monday (the start of that week).
@@ -39,7 +41,8 @@ _DASHES_RE = re.compile("[\u2010-\u2015\u2212]")
 _EDGE = " .,;:!?*\"'()"
 
 _PREFIX_RE = re.compile(
-    r"^(?:(?:xin\s+)?gia han|den|toi|truoc|han|vao|cho|doi|la|lui|hoan thanh)\b\s*"
+    r"^(?:(?:xin\s+)?gia han|den|toi|truoc|han|vao|cho|doi|la|lui|hoan thanh|"
+    r"sang|trua|chieu|dem)\b\s*"
 )
 
 _WEEKDAYS = {
@@ -72,14 +75,20 @@ _NUMBER_WORDS = {
 
 _WEEKDAY_RE = re.compile(
     r"(?:(?:ngay|vao)\s+)?(?:thu\s*(hai|ba|tu|nam|sau|bay|[2-7])|t\s*([2-7])|(chu nhat|cn))"
-    r"(?:\s+(tuan\s+(?:nay|sau nua|toi nua|sau|toi)))?"
+    r"(?:\s+(tuan\s+(?:nay|sau nua|toi nua|sau|toi)|nay|toi))?"
 )
 _RELATIVE_RE = re.compile(
     r"(?:sau\s+)?(\d{1,3}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)\s+"
     r"(ngay|tuan|thang|nam)(?:\s+(?:nua|toi|sau))?"
 )
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?")
-_WORDY_RE = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|,|/)\s*(\d{4}))?")
+_DAY_MONTH_RE = re.compile(
+    r"(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2})|\s+nam\s+(nay|sau|toi))?"
+)
+_WORDY_RE = re.compile(
+    r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|,|/)\s*(\d{4})|\s+nam\s+(nay|sau|toi))?"
+)
+# A bare number is not a date (it may be a percent): "ngày 15", "mùng 5" only.
+_DAY_ONLY_RE = re.compile(r"(?:ngay|mung|mong)\s+(\d{1,2})")
 _END_OF_RE = re.compile(r"cuoi\s+(tuan|thang|quy|nam)(?:\s+(nay|sau|toi))?")
 # dateparser misreads hours, weeks and "T2"-style weekdays (STACK-NOTES); never ask it then.
 _DATEPARSER_BLOCK_RE = re.compile(
@@ -125,7 +134,7 @@ def _weekday(m: re.Match[str], today: date) -> date:
         target = _WEEKDAYS[m.group(1) or m.group(2)]
     week = m.group(4)
     monday = today - timedelta(days=today.weekday())
-    if week is None:
+    if week is None or week == "toi":  # "thứ sáu tới": the coming Friday
         ahead = (target - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     if week.endswith("nay"):
@@ -159,16 +168,20 @@ def _number(raw: str) -> int:
 def _own_grammar(text: str, key: str, today: date) -> date | bool | None:
     """Our reading of `key`; False when no form matched (so a fallback may try)."""
     lowered = normalize_tone_marks(nfc(text)).lower()
+    if m := re.fullmatch(r"(?:mung|mong)\s+(\d{1,2}\s+thang\s+.+)", key):
+        key = m.group(1)
     if key in ("hom nay", "nay", "ngay hom nay", "trong ngay", "today"):
         return today
     if key in ("mai", "ngay mai", "sang mai", "chieu mai", "tomorrow"):
         return today + timedelta(days=1)
-    if "kìa" in lowered and key in ("ngay kia", "hom kia"):
+    if key == "ngay kia" and "kìa" in lowered:
         return today + timedelta(days=3)
-    if key in ("mot", "ngay mot", "ngay kia", "hom kia"):
+    if key in ("mot", "ngay mot", "ngay kia"):
         return today + timedelta(days=2)
     if key == "hom qua":
         return today - timedelta(days=1)
+    if key == "hom kia":  # "hôm kia" looks back: the day before yesterday
+        return today - timedelta(days=3 if "kìa" in lowered else 2)
     if key in ("tuan sau", "tuan toi"):
         return today + timedelta(days=7 - today.weekday())
     if m := _END_OF_RE.fullmatch(key):
@@ -187,6 +200,8 @@ def _own_grammar(text: str, key: str, today: date) -> date | bool | None:
         return _add_months(today, 12 * n)
     if m := _DAY_MONTH_RE.fullmatch(key):
         day, month = int(m.group(1)), int(m.group(3))
+        if m.group(5):
+            return _day_in_year(day, month, today.year + (m.group(5) != "nay"))
         if m.group(4) is None:
             if m.group(2) != "/":
                 return False
@@ -198,13 +213,38 @@ def _own_grammar(text: str, key: str, today: date) -> date | bool | None:
             return None
     if m := _WORDY_RE.fullmatch(key):
         day, month = int(m.group(1)), int(m.group(2))
+        if m.group(4):
+            return _day_in_year(day, month, today.year + (m.group(4) != "nay"))
         if m.group(3) is None:
             return _next_day_month(day, month, today)
         try:
             return date(int(m.group(3)), month, day)
         except ValueError:
             return None
+    if m := _DAY_ONLY_RE.fullmatch(key):
+        return _next_day_of_month(int(m.group(1)), today)
     return False
+
+
+def _day_in_year(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _next_day_of_month(day: int, today: date) -> date | None:
+    """ "ngày 15" / "mùng 5": that day of this month, or of the next month that has it."""
+    if not 1 <= day <= 31:
+        return None
+    month_start = today.replace(day=1)
+    for ahead in range(3):
+        first = _add_months(month_start, ahead)
+        if day <= calendar.monthrange(first.year, first.month)[1]:
+            candidate = first.replace(day=day)
+            if candidate >= today:
+                return candidate
+    return None
 
 
 def _strip_prefixes(key: str) -> str:
@@ -213,8 +253,8 @@ def _strip_prefixes(key: str) -> str:
         if not m:
             break
         key = key[m.end() :].strip(_EDGE)
-    if re.match(r"ngay\s+\d", key):
-        key = key[4:].strip()
+    if m := re.match(r"(?:ngay|mung|mong)\s+(?=\d{1,2}\s*[/.-])", key):
+        key = key[m.end() :]
     return key
 
 
@@ -242,6 +282,13 @@ def _dateparser(text: str, today: date) -> date | None:
 
 def parse_user_date(text: str, today: date) -> date | None:
     """Read a date an officer typed; None when it is not (certainly) a real date."""
+    try:
+        return _parse_user_date(text, today)
+    except (OverflowError, ValueError):  # arithmetic past year 1 or 9999
+        return None
+
+
+def _parse_user_date(text: str, today: date) -> date | None:
     if not text or not text.strip():
         return None
     key = _key(text)
@@ -270,7 +317,7 @@ def parse_user_date(text: str, today: date) -> date | None:
         if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}|\b(?:thang|quy)\s+\d", stripped):
             return None
 
-    if _DATEPARSER_BLOCK_RE.search(stripped):
+    if _DATEPARSER_BLOCK_RE.search(stripped) or re.fullmatch(r"[\d\s%.,]+", stripped):
         return None
     return _dateparser(fold_spaces(nfc(text)), today)
 

@@ -168,7 +168,7 @@ def _quarter_span(year: int, quarter: int) -> _Span:
 
 
 def _need_year(year: int | None) -> int:
-    if year is None:
+    if year is None or not _MIN_YEAR <= year <= _MAX_YEAR:
         raise _NoYear
     return year
 

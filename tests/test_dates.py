@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans.dates import parse_user_date, warm_up
 
@@ -97,7 +99,26 @@ LATE_DEC = date(2024, 12, 28)
         ("quý IV", WED, date(2024, 12, 31)),
         ("6 tháng cuối năm", WED, date(2024, 12, 31)),
         ("tháng 3/2025", WED, date(2025, 3, 31)),
+        ("chiều thứ 6", WED, FRI),
+        ("thứ 6 này", WED, FRI),
+        ("thứ sáu tới", WED, FRI),
+        ("thứ 6 tuần tới", WED, date(2024, 11, 29)),
+        ("tối nay", WED, WED),
+        ("sáng mai", WED, date(2024, 11, 21)),
+        ("hôm qua", WED, date(2024, 11, 19)),
+        ("hôm kia", WED, date(2024, 11, 18)),
+        ("ngày 15", WED, date(2024, 12, 15)),
+        ("ngày 20", WED, WED),
+        ("mùng 5", WED, date(2024, 12, 5)),
+        ("ngày 31", date(2024, 2, 10), date(2024, 3, 31)),
+        ("mồng 10 tháng 12", WED, date(2024, 12, 10)),
+        ("15/12 năm sau", WED, date(2025, 12, 15)),
+        ("30/6 năm nay", WED, date(2024, 6, 30)),
+        ("10 ngày tới", WED, date(2024, 11, 30)),
+        ("cuối tháng 2", WED, date(2025, 2, 28)),
         # dateparser fallback
+        ("tomorrow", WED, date(2024, 11, 21)),
+        ("in 3 days", WED, date(2024, 11, 23)),
         ("15 December 2024", WED, date(2024, 12, 15)),
         # impossible or misread: None, never a guess
         ("31/2", WED, None),
@@ -114,6 +135,12 @@ LATE_DEC = date(2024, 12, 28)
         ("   ", WED, None),
         ("xyz", WED, None),
         ("chưa biết", WED, None),
+        ("ngày 32", WED, None),
+        ("15", WED, None),
+        ("50", WED, None),
+        ("100%", WED, None),
+        ("15/3 lúc 9h", WED, None),
+        ("tuần này", WED, None),
     ],
 )
 def test_parse_user_date(text, today, expected):
@@ -138,3 +165,38 @@ def test_import_does_not_load_dateparser():
     env = {**os.environ, "PYTHONPATH": str(root)}
     result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=False)
     assert result.returncode == 0
+
+
+_USER_ALPHABET = st.sampled_from(
+    [
+        *"0123456789/-. \n",
+        "ngày ",
+        "thứ ",
+        "tuần ",
+        "sau ",
+        "nữa ",
+        "cuối ",
+        "tháng ",
+        "quý ",
+        "năm ",
+        "mai",
+        "T",
+        "giờ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.lists(_USER_ALPHABET, max_size=8).map("".join),
+    st.dates() | st.sampled_from([date.min, date.max, date(9999, 12, 1)]),
+)
+def test_never_raises(text, today):
+    result = parse_user_date(text, today)
+    assert result is None or isinstance(result, date)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.dates(min_value=date(2001, 1, 1), max_value=date(2098, 12, 31)), st.dates())
+def test_full_dates_are_exact(day, today):
+    assert parse_user_date(f"{day.day}/{day.month}/{day.year}", today) == day
