@@ -189,7 +189,7 @@ def test_reordered_columns_xlsx_with_dates_and_merges():
     assert t2.deadline.due_date == dt.date(2025, 6, 30)  # "Quý II" + plan year
     assert t2.note == "gấp"
     # Lead unit and deadline merged down over two tasks apply to both.
-    r1, r2 = plan.fields[1].tasks
+    _r1, r2 = plan.fields[1].tasks
     assert keys(r2.lead_units) == [ascii_key("Tư pháp - Hộ tịch")]
     assert r2.deadline.text == "Hằng quý" and str(r2.deadline.kind) == "recurring"
     assert any(s.reason == "importing.skip.numbering" for s in plan.skipped_rows)
