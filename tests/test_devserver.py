@@ -94,6 +94,12 @@ async def received_document(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.message.reply_text(f"Đã nhận {document.file_name}: {len(data)} byte")
 
 
+async def received_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    photo = update.message.photo[-1]
+    data = bytes(await (await photo.get_file()).download_as_bytearray())
+    await update.message.reply_text(f"Ảnh {len(data)} byte, chú thích: {update.message.caption}")
+
+
 @pytest.fixture
 async def app(api: FakeBotApi):
     application: Application = (
@@ -109,6 +115,7 @@ async def app(api: FakeBotApi):
             CommandHandler("echo", echo),
             CallbackQueryHandler(pressed),
             MessageHandler(filters.Document.ALL, received_document),
+            MessageHandler(filters.PHOTO, received_photo),
         ]
     )
     async with application:
@@ -182,6 +189,22 @@ async def test_document_upload_reaches_handler_and_downloads_same_bytes(
 
     assert reply.text == f"Đã nhận bao-cao.xlsx: {len(content)} byte"
     assert app.bot_data["downloaded"] == content
+
+
+async def test_photo_upload_reaches_handler(api: FakeBotApi, app: Application):
+    alice = api.add_user("Alice")
+    api.user_uploads_photo(alice, None, b"\xff\xd8 jpeg", caption="Minh chứng")
+    reply = await api.wait_for_bot_message(alice.id)
+    assert reply.text == "Ảnh 7 byte, chú thích: Minh chứng"
+
+
+async def test_listeners_see_every_successful_call(api: FakeBotApi, app: Application):
+    seen: list[tuple[str, str | None]] = []
+    api.listeners.append(lambda method, params, result: seen.append((method, params.get("text"))))
+    alice = api.add_user("Alice")
+    api.user_sends_text(alice, None, "/start")
+    await api.wait_for_bot_message(alice.id)
+    assert ("sendMessage", "Xin chào <b>Alice</b>!") in seen
 
 
 async def test_wait_idle_returns_once_the_bot_is_done(api: FakeBotApi, app: Application):

@@ -128,3 +128,23 @@ async def test_callback_query_can_be_answered_once(api: FakeBotApi, bot: Bot):
         await bot.answer_callback_query(query_id)
     answer = api.callback_answer(update)
     assert answer is not None and answer.text == "Xong" and answer.show_alert
+
+
+async def test_the_other_403s_a_fan_out_must_survive(api: FakeBotApi, bot: Bot):
+    from telegram.error import Forbidden
+
+    stranger = api.add_user("Chưa bấm Start", started=False)
+    gone = api.add_user("Đã xoá tài khoản")
+    group = api.add_group("Nhóm cũ", [gone])
+    api.faults.deactivate(gone.id)
+    api.faults.kick_bot(group.id)
+
+    with pytest.raises(Forbidden, match="initiate conversation"):
+        await bot.send_message(stranger.id, "Nhắc việc")
+    with pytest.raises(Forbidden, match="deactivated"):
+        await bot.send_message(gone.id, "Nhắc việc")
+    with pytest.raises(Forbidden, match="kicked"):
+        await bot.send_message(group.id, "Nhắc việc")
+
+    api.user_sends_text(stranger, None, "/start")  # now the bot may write
+    await bot.send_message(stranger.id, "Chào anh")

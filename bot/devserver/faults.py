@@ -48,6 +48,8 @@ class Decision:
 class Faults:
     seed: int = 0
     blocked: set[int] = field(default_factory=set)
+    deactivated: set[int] = field(default_factory=set)
+    kicked: set[int] = field(default_factory=set)  # group chat ids the bot was removed from
     rules: list[_Rule] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -61,6 +63,14 @@ class Faults:
 
     def unblock(self, user_id: int) -> None:
         self.blocked.discard(user_id)
+
+    def deactivate(self, user_id: int) -> None:
+        """The account was deleted: sends answer 403 "user is deactivated"."""
+        self.deactivated.add(user_id)
+
+    def kick_bot(self, chat_id: int) -> None:
+        """The bot was removed from a group: sends there answer 403."""
+        self.kicked.add(chat_id)
 
     def fail_next(self, n: int = 1, *, status: int = 502, method: str | None = None) -> None:
         """The next `n` calls (of `method`, or any) answer a transient 5xx."""

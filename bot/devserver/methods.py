@@ -209,8 +209,17 @@ class BotMethods:
         return chat
 
     def _check_reachable(self, chat: Chat) -> None:
-        if chat.is_private and chat.user is not None and self.faults.is_blocked(chat.user.id):
-            raise forbidden("bot was blocked by the user")
+        """403s of Telegram, in its order: a bot must survive each one in a fan-out."""
+        if chat.is_private and chat.user is not None:
+            user_id = chat.user.id
+            if user_id in self.faults.deactivated:
+                raise forbidden("user is deactivated")
+            if self.faults.is_blocked(user_id):
+                raise forbidden("bot was blocked by the user")
+            if user_id not in self.state.started:
+                raise forbidden("bot can't initiate conversation with a user")
+        elif chat.id in self.faults.kicked:
+            raise forbidden(f"bot was kicked from the {chat.type} chat")
 
     def _check_flood(self, chat: Chat) -> None:
         retry_after = self.limits.check_send(chat.id, is_private=chat.is_private)

@@ -69,6 +69,9 @@ class FakeBotApi(BotMethods, UserSide):
         self._poll_generation = 0
         self._closing = False
         self._webhook_task: asyncio.Task[None] | None = None
+        # Called as listener(method, params, result) after each successful bot call,
+        # e.g. for the terminal demo to print what the bot says as it says it.
+        self.listeners: list[Callable[[str, JsonDict, Any], None]] = []
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self.app = web.Application(client_max_size=60 * 1024 * 1024)
@@ -148,6 +151,8 @@ class FakeBotApi(BotMethods, UserSide):
             if handler is None:
                 raise NOT_FOUND
             result = await handler(params)
+            for listener in self.listeners:
+                listener(method, params.values, result)
             return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             return web.json_response(err.to_api(), status=err.status)

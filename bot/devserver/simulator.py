@@ -50,8 +50,13 @@ class UserSide:
         language_code: str | None = "vi",
         user_id: int | None = None,
         last_name: str | None = None,
+        started: bool = True,
     ) -> User:
-        """A person who can write to the bot; their private chat exists at once."""
+        """A person; their private chat exists at once.
+
+        `started=False` models someone who never opened the bot: Telegram refuses
+        to let the bot write first (403) until they send it something.
+        """
         user = User(
             id=user_id if user_id is not None else self.state.next_user_id(),
             first_name=first_name,
@@ -60,6 +65,8 @@ class UserSide:
             language_code=language_code,
         )
         self.state.users[user.id] = user
+        if started:
+            self.state.started.add(user.id)
         self.private_chat(user)
         return user
 
@@ -121,6 +128,8 @@ class UserSide:
             **content,
         )
         self.state.add_message(message)
+        if chat.is_private:
+            self.state.started.add(user.id)
         self._mark = self.state.last_seq
         return message
 
@@ -237,6 +246,13 @@ class UserSide:
             for m in self.bot_messages(chat_id)
             if m.document is not None
         ]
+
+    def sent_photos(self, chat: Chat | int) -> list[StoredFile]:
+        return [m.photo for m in self.bot_messages(chat) if m.photo is not None]
+
+    def chat_actions(self, chat: Chat | int) -> list[str]:
+        chat_id = chat.id if isinstance(chat, Chat) else chat
+        return [a.action for a in self.state.chat_actions if a.chat_id == chat_id]
 
     def reply_keyboard(self, chat: Chat | int) -> list[list[str]] | None:
         """Button texts of the reply keyboard the user currently sees, if any."""

@@ -226,6 +226,7 @@ class BotState:
         self.bot = bot
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
+        self.started: set[int] = set()  # users who ever wrote to the bot (pressed Start)
         self.messages: dict[int, dict[int, Message]] = {}  # chat_id -> message_id -> Message
         self.files: dict[str, StoredFile] = {}  # file_id -> file
         self.files_by_path: dict[str, StoredFile] = {}
