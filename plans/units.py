@@ -278,6 +278,15 @@ class UnitDirectory:
         self._extra: dict[int, list[str]] = {unit_id: [] for unit_id in self._units}
         self._builtin = self._builtin_index()
         self._first = self._index(_first_segment)
+        # (search key, its words, compact key) per spelling, computed once for `search`.
+        self._search_keys: dict[int, list[tuple[str, list[str], str]]] = {
+            unit_id: [
+                (key := _search_key(spelling), key.split(" "), _compact(spelling))
+                for spelling in (*spellings, *self._extra[unit_id])
+                if spelling.strip()
+            ]
+            for unit_id, spellings in self._names.items()
+        }
 
     def _index(self, key_fn) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
         index: dict[str, set[int]] = {}
@@ -347,12 +356,10 @@ class UnitDirectory:
         q_words = q.split(" ")
         q_compact = _compact(query)
         scored: list[tuple[int, str, int]] = []
-        for unit_id, spellings in self._names.items():
+        for unit_id, keys in self._search_keys.items():
             best: int | None = None
-            for spelling in (*spellings, *self._extra[unit_id]):
-                s = _search_key(spelling)
-                words = s.split(" ")
-                if s == q or _compact(spelling) == q_compact:
+            for s, words, compact in keys:
+                if s == q or compact == q_compact:
                     score = 0
                 elif s.startswith(q):
                     score = 1

@@ -3,6 +3,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans.units import (
     UnitDirectory,
@@ -294,3 +296,40 @@ def test_search_no_match():
 def test_search_empty_lists_all_by_name():
     names = [r.name for r in DIRECTORY.search("  ")]
     assert len(names) == 11 and names == sorted(names)
+
+
+_CELL_ALPHABET = st.sampled_from(
+    [
+        *", ;+\n-–•.",
+        "Văn phòng",
+        "Tư pháp",
+        "các",
+        "Các bộ phận",
+        "liên quan",
+        "xã",
+        "HĐND",
+        "VP-TK",
+        "và",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_CELL_ALPHABET, max_size=10).map("".join))
+def test_split_never_raises_and_yields_tidy_names(cell):
+    for name in split_unit_cell(cell):
+        assert name and name == name.strip()
+        assert unicodedata.is_normalized("NFC", name)
+        assert name[0] not in ",;+-•."
+        assert name[0] == name[0].upper()
+        DIRECTORY.resolve(name)
+        DIRECTORY.search(name)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(max_size=30))
+def test_resolve_and_search_accept_any_text(text):
+    match = DIRECTORY.resolve(text)
+    assert match.unit is None or not match.candidates
+    assert isinstance(DIRECTORY.search(text), list)
