@@ -6,8 +6,9 @@ the update queue (long polling or webhook), answers the Bot API methods
 (`methods.BotMethods`), enforces Telegram's limits (`limits.Limits`), injects
 faults (`faults.Faults`), and lets tests act as users (`simulator.UserSide`).
 
-Waiting is event driven: every bot call and every user action bumps a version
-and wakes waiters, so tests wait for *what happened*, never for a timer.
+Waiting is event driven: every bot call and every user action calls `changed()`,
+which wakes every waiter to re-check its condition, so tests wait for *what
+happened*, never for a timer.
 """
 
 from __future__ import annotations
@@ -81,13 +82,11 @@ class FakeBotApi(BotMethods, UserSide):
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
+        self._closing = False
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockets = site._server.sockets if site._server else []
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]  # the real port when 0 asked for any
         log.info("fake Bot API listening on %s", self.root_url)
 
     async def stop(self) -> None:
@@ -151,16 +150,26 @@ class FakeBotApi(BotMethods, UserSide):
             if handler is None:
                 raise NOT_FOUND
             result = await handler(params)
-            for listener in self.listeners:
-                listener(method, params.values, result)
+            self._notify_listeners(method, params, result)
             return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             return web.json_response(err.to_api(), status=err.status)
+        except Exception:  # a devserver bug: show it in the test log, answer like Telegram
+            log.exception("devserver failed on %s", method)
+            error = ApiError(500, "Internal Server Error")
+            return web.json_response(error.to_api(), status=500)
         finally:
             if counted:
                 self._inflight -= 1
                 self._last_call_at = time.monotonic()
             self.changed()
+
+    def _notify_listeners(self, method: str, params: Params, result: Any) -> None:
+        for listener in self.listeners:
+            try:
+                listener(method, params.values, result)
+            except Exception:  # a broken observer must not turn into a Bot API error
+                log.exception("devserver listener failed on %s", method)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -179,8 +188,15 @@ class FakeBotApi(BotMethods, UserSide):
         self._wake.set()
         self._wake = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Return the first truthy value of `predicate()`, re-checked after every change."""
+    async def wait_until(
+        self,
+        predicate: Callable[[], T],
+        timeout: float | None = 5.0,  # noqa: ASYNC109
+    ) -> T:
+        """Return the first truthy value of `predicate()`, re-checked after every change.
+
+        Raises TimeoutError after `timeout` seconds (None: wait for ever).
+        """
         try:
             async with asyncio.timeout(timeout):
                 while True:
@@ -201,15 +217,21 @@ class FakeBotApi(BotMethods, UserSide):
         A wall-clock bound, used to let a bot finish reacting before asserting that
         something did *not* happen.
         """
-        async with asyncio.timeout(timeout):
-            while True:
-                wake = self._wake
-                busy = bool(self.state.updates) or self._inflight > 0
-                remaining = quiet - (time.monotonic() - self._last_call_at)
-                if not busy and remaining <= 0:
-                    return
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), remaining if not busy else None)
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    wake = self._wake
+                    busy = bool(self.state.updates) or self._inflight > 0
+                    remaining = quiet - (time.monotonic() - self._last_call_at)
+                    if not busy and remaining <= 0:
+                        return
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), None if busy else remaining)
+        except TimeoutError:
+            raise TimeoutError(
+                f"bot not idle within {timeout}s: {len(self.state.updates)} updates pending, "
+                f"{self._inflight} calls running"
+            ) from None
 
     # --- updates -------------------------------------------------------------
 
@@ -252,12 +274,12 @@ class FakeBotApi(BotMethods, UserSide):
         if allowed is not None:
             self.state.allowed_updates = list(allowed)
         self._confirm(p.int("offset"))
-        self.changed()  # confirmed updates are gone: wake wait_idle now, not after the poll
         limit = min(max(p.int("limit") or 100, 1), 100)
         timeout = max(p.float("timeout") or 0.0, 0.0)
         self._poll_generation += 1
         generation = self._poll_generation
-        self.changed()  # an older long poll learns it was superseded
+        # Wake an older long poll (it is superseded) and wait_idle (updates confirmed).
+        self.changed()
 
         def answer_ready() -> bool:
             superseded = generation != self._poll_generation
@@ -291,10 +313,10 @@ class FakeBotApi(BotMethods, UserSide):
     async def _deliver_webhook(self) -> None:
         """POST queued updates one by one to the webhook, retrying until it answers 2xx."""
         if self._http is None:
-            self._http = aiohttp.ClientSession()
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         failures = 0
         while self.state.webhook is not None:
-            await self.wait_until(lambda: self.state.webhook is None or self._deliverable(), 3600)
+            await self.wait_until(lambda: self.state.webhook is None or self._deliverable(), None)
             hook = self.state.webhook
             if hook is None:
                 return

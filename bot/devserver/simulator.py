@@ -38,7 +38,11 @@ class UserSide:
 
     def changed(self) -> None: ...
     def enqueue_update(self, kind: str, payload: JsonDict) -> JsonDict: ...
-    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0) -> T: ...  # noqa: ASYNC109
+    async def wait_until(
+        self,
+        predicate: Callable[[], T],
+        timeout: float | None = 5.0,  # noqa: ASYNC109
+    ) -> T: ...
 
     # --- people and chats -------------------------------------------------------
 
