@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plans.text import ascii_key, fold_dashes, fold_spaces, match_key, nfc, strip_diacritics
@@ -288,7 +288,7 @@ class UnitDirectory:
             for unit_id, spellings in self._names.items()
         }
 
-    def _index(self, key_fn) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
+    def _index(self, key_fn: Callable[[str], str]) -> dict[str, set[int]]:
         index: dict[str, set[int]] = {}
         for unit_id, spellings in self._names.items():
             for spelling in spellings:
