@@ -284,3 +284,63 @@ def test_tsv_and_field_column():
         ("Cải cách TTHC", 1),
     ]
     assert plan.fields[0].tasks[1].deadline.due_date == dt.date(2024, 12, 31)
+
+
+def test_row_split_over_a_page_break_in_several_columns():
+    """Seed 003, II.1: the tail of the product and budget cells lands on a new row."""
+    header = [
+        "TT",
+        "Nhiệm vụ cụ thể",
+        "Sản phẩm",
+        "Bộ phận chủ trì",
+        "Bộ phận phối hợp",
+        "Thời gian thực hiện",
+        "Kinh phí dự kiến",
+        "Ghi chú",
+    ]
+    rows = [
+        header,
+        ["II. CẢI CÁCH THỂ CHẾ", "", "", "", "", "", "", ""],
+        [
+            "1.",
+            "Thực hiện có hiệu quả Luật ban hành văn bản QPPL năm 2015",
+            "Các văn bản chỉ đạo của UBND",
+            "Tư pháp",
+            "Các bộ phận liên quan",
+            "Thường xuyên",
+            "Kinh phí hoạt động thường",
+            "",
+        ],
+    ]
+    tail = [
+        ["", "", "xã", "", "", "", "xuyên", ""],
+        [
+            "2.",
+            "Xây dựng Kế hoạch kiểm tra",
+            "Kế hoạch của UBND xã",
+            "Tư pháp",
+            "Các bộ phận liên quan",
+            "Tháng 2/2024",
+            "Kinh phí hoạt động thường xuyên",
+            "",
+        ],
+    ]
+    data = b.docx_bytes(
+        [
+            "KẾ HOẠCH",
+            "Cải cách hành chính xã Vĩnh Khê năm 2024",
+            b.TableSpec(rows, [(1, 0, 1, 7)]),
+            b.TableSpec(tail),
+        ]
+    )
+    plan = load_plan(data, "kh.docx")
+    t1, t2 = plan.all_tasks()
+    assert t1.product == "Các văn bản chỉ đạo của UBND xã"
+    assert t1.budget == "Kinh phí hoạt động thường xuyên"
+    assert t2.deadline.due_date == dt.date(2024, 2, 29)
+
+
+def test_csv_content_named_xlsx_is_read_as_csv():
+    rows = [["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"], ["1", "Rà soát", "Văn phòng", "Quý I/2024"]]
+    plan = load_plan(b.csv_bytes(rows, ";", "cp1258"), "ke-hoach.xlsx")
+    assert plan.source_format == "csv" and plan.all_tasks()[0].content == "Rà soát"

@@ -27,7 +27,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), b"EncryptedPackage")
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real plan inflates to a few MB
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a real plan inflates to a few MB
+# One XML part this big would cost gigabytes once parsed into objects.
+MAX_XML_PART = 40 * 1024 * 1024
 MAX_RATIO = 100  # per member, when the member is big enough to matter
 RATIO_MIN_SIZE = 1024 * 1024
 MAX_MEMBERS = 5000
@@ -52,6 +54,8 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
     total = 0
     for info in infos:
         total += info.file_size
+        if info.filename.endswith(".xml") and info.file_size > MAX_XML_PART:
+            raise ZipBombError(f"{info.filename}: {info.file_size} bytes of XML")
         if info.file_size >= RATIO_MIN_SIZE:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > MAX_RATIO:
@@ -81,11 +85,11 @@ def sniff(data: bytes, filename: str) -> str:
         raise LegacyFormatError("OLE compound file (.doc/.xls)")
     if head.startswith(b"%PDF"):
         raise UnsupportedFormatError("pdf")
+    if looks_like_text(data):
+        return "csv"  # content wins over a misleading name ("bang.xlsx" saved as CSV)
     if ext in DOC_EXTENSIONS:
         # Named like a document but is not one: broken download or truncation.
         raise CorruptedFileError(f"{ext} without zip signature")
-    if looks_like_text(data):
-        return "csv"
     raise UnsupportedFormatError("binary data")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from plans.importing.grid import Grid
 from plans.text import ascii_key
@@ -66,6 +67,7 @@ _RULES: list[tuple[Col, re.Pattern[str]]] = [
 _SUPPORTING = {Col.LEAD, Col.DEADLINE, Col.PRODUCT, Col.TARGET, Col.COORDINATING, Col.PERCENT}
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
     """Fold a header cell to lowercase ASCII words for rule matching."""
     key = ascii_key(text or "").lower().replace("đ", "d")
@@ -74,6 +76,7 @@ def header_key(text: str) -> str:
     return re.sub(r"\s+", " ", key).strip()
 
 
+@lru_cache(maxsize=8192)
 def classify_header(text: str) -> Col | None:
     key = header_key(text)
     if not key or len(key) > 80:
@@ -112,7 +115,7 @@ def _is_header_row(grid: Grid, r: int) -> bool:
     return Col.CONTENT in found and bool(found & _SUPPORTING) and len(found) >= 2
 
 
-def find_header(grid: Grid, max_scan: int = 15) -> tuple[int, Layout] | None:
+def find_header(grid: Grid, max_scan: int = 40) -> tuple[int, Layout] | None:
     """Locate the header in the first rows; return (first row index, layout)."""
     for r in range(min(max_scan, len(grid.rows))):
         if _is_header_row(grid, r):
@@ -179,6 +182,12 @@ def _is_subheader(grid: Grid, r: int) -> bool:
 
 def is_repeated_header(grid: Grid, r: int, layout: Layout) -> bool:
     """A header row repeated inside the data (page break, pasted tables)."""
+    from plans.importing.values import parse_code
+
+    code_col = layout.get(Col.CODE)
+    row = grid.rows[r]
+    if code_col is not None and code_col < len(row) and parse_code(row[code_col].text):
+        return False  # numbered: data, and the common case, so decided cheaply
     labels = tuple(header_key(cell.text) for cell in grid.rows[r])
     if labels == layout.signature:
         return True
