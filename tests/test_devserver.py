@@ -24,7 +24,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -33,6 +32,7 @@ from telegram.ext import (
 )
 
 from bot.devserver import FakeBotApi, FakeClock, Limits
+from bot.devserver.ptb import bot_for, builder_for, polling
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ async def api(clock: FakeClock):
 
 @pytest.fixture
 async def bot(api: FakeBotApi):
-    async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as b:
+    async with bot_for(api) as b:
         yield b
 
 
@@ -102,13 +102,7 @@ async def received_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @pytest.fixture
 async def app(api: FakeBotApi):
-    application: Application = (
-        ApplicationBuilder()
-        .token(api.token)
-        .base_url(api.base_url)
-        .base_file_url(api.base_file_url)
-        .build()
-    )
+    application = builder_for(api).build()
     application.add_handlers(
         [
             CommandHandler("start", start),
@@ -118,12 +112,8 @@ async def app(api: FakeBotApi):
             MessageHandler(filters.PHOTO, received_photo),
         ]
     )
-    async with application:
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=dtm.timedelta(seconds=2))
+    async with polling(application):
         yield application
-        await application.updater.stop()
-        await application.stop()
 
 
 # --- end to end through the Application -------------------------------------------
