@@ -1,0 +1,66 @@
+"""Table-driven tests of the free-text progress reader."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from plans.progress_text import fold_same_length, parse_progress_text
+
+TODAY = date(2024, 6, 3)
+
+CASES = [
+    # text, percent, status, output, expected date
+    ("được 60%", 60, None, None, None),
+    ("60 phần trăm", 60, None, None, None),
+    ("duoc 45 phan tram", 45, None, None, None),
+    ("xong", 100, "Hoàn thành", None, None),
+    ("Đã hoàn thành", 100, "Hoàn thành", None, None),
+    (
+        "đã ban hành Kế hoạch số 15/KH-UBND ngày 14/02/2024, xong",
+        100,
+        "Đã ban hành",
+        "Kế hoạch số 15/KH-UBND ngày 14/02/2024",
+        None,
+    ),
+    ("Đã ban hành Quyết định số 83/QĐ-UBND", 100, "Đã ban hành", "Quyết định số 83/QĐ-UBND", None),
+    (
+        "đang thực hiện, dự kiến xong cuối tháng",
+        None,
+        "Đang thực hiện",
+        None,
+        date(2024, 6, 30),
+    ),
+    ("đang thực hiện 50%", 50, "Đang thực hiện", None, None),
+    ("chưa thực hiện", 0, "Chưa thực hiện", None, None),
+    ("chưa xong", None, None, None, None),
+    ("sắp xong, dự kiến xong 20/6", None, None, None, date(2024, 6, 20)),
+    ("đã gửi Báo cáo số 12/BC-UBND", None, None, "Báo cáo số 12/BC-UBND", None),
+    ("150%", 150, None, None, None),
+    ("xin chào anh", None, None, None, None),
+    ("", None, None, None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "percent", "status", "output", "expected"), CASES)
+def test_parse_progress_text(
+    text: str, percent: int | None, status: str | None, output: str | None, expected: date | None
+) -> None:
+    reading = parse_progress_text(text, TODAY)
+    assert (reading.percent, reading.status_text, reading.output, reading.expected_date) == (
+        percent,
+        status,
+        output,
+        expected,
+    )
+    assert reading.understood == any(v is not None for v in (percent, status, output, expected))
+
+
+@pytest.mark.parametrize("text", ["Đã ban hành", "Tư pháp – Hộ tịch", "İstanbul ĐƯỢC"])
+def test_fold_keeps_length(text: str) -> None:
+    assert len(fold_same_length(text)) == len(text)
+
+
+def test_note_keeps_what_was_typed() -> None:
+    assert parse_progress_text("  được   60%  ", TODAY).note == "được 60%"
