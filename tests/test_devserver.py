@@ -490,6 +490,7 @@ async def test_text_length_is_measured_after_entity_parsing(api: FakeBotApi, bot
     await bot.send_message(alice.id, "a" * 4096)
     await bot.send_message(alice.id, "<b>" + "&lt;" * 4096 + "</b>", parse_mode=ParseMode.HTML)
     assert api.last_bot_message(alice.id).text == "<" * 4096
+    await bot.send_message(alice.id, "😀" * 4096)  # code points count, not UTF-16 units
     with pytest.raises(BadRequest, match=r"(?i)too long"):
         await bot.send_message(alice.id, "ă" * 4097)
     with pytest.raises(BadRequest, match=r"(?i)text is empty"):

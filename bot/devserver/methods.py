@@ -237,6 +237,8 @@ class BotMethods:
             text, entities = raw, list(explicit)
         else:
             text, entities = parse_text(raw, p.str("parse_mode"))
+        # Length counts code points (a live probe: 4096 emoji pass, 4097 fail), while
+        # entity offsets count UTF-16 units.
         if len(text) > max_length:
             raise bad_request(too_long)
         return text, entities
