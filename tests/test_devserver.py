@@ -357,10 +357,11 @@ async def test_commands_per_scope_and_language(api: FakeBotApi, bot: Bot):
 
 async def test_chat_info_and_other_common_calls(api: FakeBotApi, bot: Bot):
     alice, bob = api.add_user("Alice"), api.add_user("Bob")
-    group = api.add_group("Tổ CCHC", [alice, bob])
+    group = api.add_group("Tổ CCHC", [alice, bob], username="to_cchc")
 
     chat = await bot.get_chat(group.id)
     assert chat.title == "Tổ CCHC" and chat.type == "supergroup"
+    assert (await bot.send_message("@to_cchc", "Họp giao ban")).chat.id == group.id
     assert (await bot.get_chat_member(group.id, alice.id)).status == "creator"
     assert (await bot.get_chat_member(group.id, bob.id)).status == "member"
     assert await bot.get_chat_member_count(group.id) == 3

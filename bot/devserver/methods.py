@@ -197,10 +197,10 @@ class BotMethods:
 
     def _chat(self, p: Params, name: str = "chat_id") -> Chat:
         chat_id = p.chat_id(name)
-        if isinstance(chat_id, str):
+        if isinstance(chat_id, str):  # "@channelusername": public groups and channels only
             username = chat_id[1:].lower()
             for chat in self.state.chats.values():
-                if chat.type != "private" and (chat.title or "").lower() == username:
+                if not chat.is_private and (chat.username or "").lower() == username:
                     return chat
             raise bad_request("chat not found")
         chat = self.state.chats.get(chat_id)

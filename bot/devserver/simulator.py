@@ -88,12 +88,14 @@ class UserSide:
         *,
         type: str = "supergroup",
         chat_id: int | None = None,
+        username: str | None = None,
     ) -> Chat:
         """A group with the bot in it; the first member is its creator."""
         chat = Chat(
             id=chat_id if chat_id is not None else self.state.next_group_id(),
             type=type,
             title=title,
+            username=username,
             members=list(members),
         )
         self.state.chats[chat.id] = chat

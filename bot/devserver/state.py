@@ -42,6 +42,7 @@ class Chat:
     id: int
     type: str  # "private" | "group" | "supergroup" | "channel"
     title: str | None = None
+    username: str | None = None  # public groups and channels
     user: User | None = None  # the other party of a private chat
     members: list[User] = field(default_factory=list)
 
@@ -57,8 +58,11 @@ class Chat:
                 data["last_name"] = self.user.last_name
             if self.user.username:
                 data["username"] = self.user.username
-        elif self.title is not None:
-            data["title"] = self.title
+        else:
+            if self.title is not None:
+                data["title"] = self.title
+            if self.username is not None:
+                data["username"] = self.username
         return data
 
 
