@@ -344,3 +344,38 @@ def test_csv_content_named_xlsx_is_read_as_csv():
     rows = [["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"], ["1", "Rà soát", "Văn phòng", "Quý I/2024"]]
     plan = load_plan(b.csv_bytes(rows, ";", "cp1258"), "ke-hoach.xlsx")
     assert plan.source_format == "csv" and plan.all_tasks()[0].content == "Rà soát"
+
+
+def test_letter_subitems_lowercase_field_rows_and_letterhead_order():
+    header = ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian thực hiện"]
+    rows = [
+        header,
+        ["", "I. Công tác chỉ đạo, điều hành", "", ""],
+        ["1", "Tổ chức kiểm tra CCHC", "", ""],
+        ["a)", "Ban hành kế hoạch kiểm tra", "Văn phòng", "Quý I/2024"],
+        ["b)", "Thực hiện kiểm tra", "Văn phòng", "Quý III/2024"],
+        ["2", "Báo cáo CCHC", "Văn phòng", "Định kỳ"],
+    ]
+    letterhead = b.TableSpec(
+        [
+            ["ỦY BAN NHÂN DÂN XÃ HẢI AN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+            ["Số: 12/KH-UBND", "Hải An, ngày 20 tháng 01 năm 2024"],
+        ]
+    )
+    data = b.docx_bytes(
+        [
+            letterhead,
+            "KẾ HOẠCH",
+            "Cải cách hành chính năm 2024",
+            "Căn cứ Kế hoạch số 9/KH-UBND ngày 05 tháng 01 năm 2024 của UBND huyện",
+            b.TableSpec(rows),
+        ]
+    )
+    plan = load_plan(data, "kh.docx")
+    assert plan.meta.issued_on == dt.date(2024, 1, 20) and plan.meta.number == "12/KH-UBND"
+    assert plan.meta.organization == "UBND xã Hải An"
+    assert [(f.key, f.title) for f in plan.fields] == [("I", "Công tác chỉ đạo, điều hành")]
+    tasks = plan.all_tasks()
+    assert [(t.code, t.parent_code) for t in tasks] == [("1.a", "1"), ("1.b", "1"), ("2", None)]
+    assert tasks[1].deadline.due_date == dt.date(2024, 9, 30)
+    assert [s.reason for s in plan.skipped_rows] == ["importing.skip.heading"]

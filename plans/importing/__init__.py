@@ -105,11 +105,12 @@ def _load(
         raise EmptyDocumentError("no bytes", filename=filename)
     fmt = sniff(data, filename)
     lines: list[str] = []
+    trailing: list[str] = []
     if fmt == "docx":
         from plans.importing.docx_reader import read_docx
 
         content = read_docx(check_zip(data))
-        grids, lines = content.grids, list(content.lines)
+        grids, lines, trailing = content.grids, list(content.lines), content.trailing
     elif fmt == "xlsx":
         from plans.importing.xlsx_reader import read_xlsx
 
@@ -124,15 +125,22 @@ def _load(
     tables, others = select_tables(grids)
     if not tables:
         raise NoTaskTableError("no task header", filename=filename)
-    # Heading text: paragraphs, other tables (the two-column letterhead), and
-    # rows above the header inside a sheet (title, "Kèm theo…").
-    heading_lines = list(lines)
-    for grid in others:
-        heading_lines.extend(_grid_lines(grid))
-    for table in tables:
-        if table.start > 0:
-            top = Grid(table.grid.label, table.grid.rows[: table.start - table.layout.header_rows])
-            heading_lines.extend(_grid_lines(top))
+    # Heading text in document order: paragraphs, other tables (the
+    # two-column letterhead with "Số:" and the date), and rows above the
+    # header inside a sheet (title, "Kèm theo…").
+    heading_lines: list[str] = []
+    other_ids = {id(grid) for grid in others}
+    starts = {id(table.grid): table for table in tables}
+    for grid in grids:
+        heading_lines.extend(grid.lines_before)
+        if id(grid) in other_ids:
+            heading_lines.extend(_grid_lines(grid))
+        elif id(grid) in starts:
+            table = starts[id(grid)]
+            above = table.start - table.layout.header_rows
+            if above > 0:
+                heading_lines.extend(_grid_lines(Grid(grid.label, grid.rows[:above])))
+    heading_lines.extend(trailing)
     meta = read_meta(heading_lines, year=year, organization=organization)
 
     fields, warnings, skipped = assemble(tables, meta.year)

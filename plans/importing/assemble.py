@@ -3,12 +3,14 @@
 Row rules, in order (each skipped row is recorded with a reason key):
 
 * empty rows, repeated header rows and "(1) (2) (3)…" numbering rows are skipped;
-* a row merged across the table, a Roman-numbered row ("I", "II."), or an
-  upper-case row whose only text is its title starts a **field**; in a table
+* a row merged across the table, a Roman-numbered row ("I", "II."), or a
+  row whose only text is its title (upper case, or starting "II.") starts a
+  **field**; in a table
   with criterion codes ("1.1", "2.1.1") the one-level codes ("1.", "2.") are
   fields too (the PAR INDEX appendix layout);
 * an Arabic-numbered row is a **task** candidate; its code is kept without the
   trailing dot ("1." → "1", "2.1." → "2.1");
+* letter-numbered rows ("a)", "b)") under task "1" get codes "1.a", "1.b";
 * a numbered row whose code has children ("2.1" before "2.1.1") is the
   children's ``parent_code``; it is itself a task only if it carries data of
   its own (a unit, deadline, target, product, percent, status or output) —
@@ -30,6 +32,7 @@ from plans.importing.grid import Cell, Grid
 from plans.importing.header import Col, Layout, find_header, is_numbering_row, is_repeated_header
 from plans.importing.model import ImportedField, ImportedTask, ImportWarning, SkippedRow
 from plans.importing.values import (
+    is_roman,
     is_upper_title,
     parse_code,
     parse_percent,
@@ -172,8 +175,11 @@ def assemble(
     by_title: dict[str, int] = {}
     last: _Candidate | None = None
 
+    last_arabic: str | None = None
+
     def open_field(key: str | None, title: str, monitoring: str | None = None) -> None:
-        nonlocal last
+        nonlocal last, last_arabic
+        last_arabic = None
         title = title.strip()
         if drafts and (key is None or drafts[-1].key == key) and drafts[-1].title == title:
             return  # the same field heading repeated on a continuation table
@@ -205,15 +211,16 @@ def assemble(
         ):
             open_field(code, content, row.values.get(Col.MONITORING))
             continue
-        if (
-            kind is None
-            and len(row.own_texts) == 1
-            and is_upper_title(row.own_texts[0])
-            and not _has_task_data(row)
-        ):
+        if kind is None and len(row.own_texts) == 1 and not _has_task_data(row):
             key, title = split_numbered_title(row.own_texts[0])
-            open_field(key, title)
-            continue
+            if is_upper_title(row.own_texts[0]) or (key is not None and is_roman(key)):
+                open_field(key, title)
+                continue
+        if kind == "letter":
+            # "a)", "b)" under task "1" become "1.a", "1.b": children of task 1.
+            code = f"{last_arabic}.{code}" if last_arabic else code
+        elif kind == "arabic":
+            last_arabic = code
         field_name = row.values.get(Col.FIELD)
         if field_name:
             index = by_title.get(field_name.strip().casefold())

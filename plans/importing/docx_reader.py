@@ -36,6 +36,7 @@ PARSER = etree.XMLParser(
 class DocxContent:
     lines: list[str] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
+    trailing: list[str] = field(default_factory=list)  # paragraphs after the last table
 
 
 def read_docx(archive: zipfile.ZipFile) -> DocxContent:
@@ -61,6 +62,7 @@ def read_docx(archive: zipfile.ZipFile) -> DocxContent:
                 grid.lines_before = pending
                 pending = []
                 content.grids.append(grid)
+    content.trailing = pending
     return content
 
 

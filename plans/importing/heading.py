@@ -24,6 +24,7 @@ RE_DATE_LONG = re.compile(
     r"(?:(?P<place>[^,\n()]{2,40}),\s*)?ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
     re.IGNORECASE,
 )
+RE_PLACE_DATE = re.compile(r"^[^,()\d]{2,40},\s*ngày\b", re.IGNORECASE)
 RE_DATE_SHORT = re.compile(r"ngày\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
 RE_ORG = re.compile(
     r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+"
@@ -82,18 +83,22 @@ def read_meta(
     org: str | None = None
     number_seen = False
 
-    for line in lines[:40]:
+    # The place-and-date line ("Vĩnh Khê, ngày 15 tháng 01 năm 2024") first;
+    # only without it, any early "ngày … tháng … năm …" outside citations.
+    dated = [line for line in lines[:60] if RE_PLACE_DATE.match(line)]
+    dated += [
+        line
+        for line in lines[:15]
+        if not line.lower().startswith(("căn cứ", "thực hiện", "theo", "(kèm", "(ban hành"))
+    ]
+    for line in lines[:60]:
         m = RE_NUMBER.search(line)
         if m and not number_seen:
             number_seen = True
             number = clean_number(m.group(1))
+    for line in dated:
         m = RE_DATE_LONG.search(line)
-        if (
-            m
-            and issued is None
-            and doc_year is None
-            and not line.lower().startswith(("căn cứ", "thực hiện"))
-        ):
+        if m and issued is None and doc_year is None:
             y = int(m.group("y"))
             if m.group("d") and m.group("m"):
                 issued = _valid_date(y, int(m.group("m")), int(m.group("d")))
@@ -113,6 +118,9 @@ def read_meta(
         m = RE_DATE_SHORT.search(line)
         if m and issued is None:
             issued = _valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = RE_DATE_LONG.search(line)
+        if m and issued is None and m.group("d") and m.group("m"):
+            issued = _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         m = RE_ORG.search(line)
         if m and org is None:
             org = _org(m.group("level"), m.group("name"))
