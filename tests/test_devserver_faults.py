@@ -148,3 +148,12 @@ async def test_the_other_403s_a_fan_out_must_survive(api: FakeBotApi, bot: Bot):
 
     api.user_sends_text(stranger, None, "/start")  # now the bot may write
     await bot.send_message(stranger.id, "Chào anh")
+
+
+async def test_answer_lost_after_sending_makes_a_retry_duplicate(api: FakeBotApi, bot: Bot):
+    alice = api.add_user("Alice")
+    api.faults.drop_next(1, method="sendMessage", after_processing=True)
+    with pytest.raises(NetworkError):
+        await bot.send_message(alice.id, "Nhắc hạn")
+    await bot.send_message(alice.id, "Nhắc hạn")  # the naive retry
+    assert [m.text for m in api.bot_messages(alice.id)] == ["Nhắc hạn", "Nhắc hạn"]

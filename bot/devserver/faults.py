@@ -24,7 +24,7 @@ _STATUS_TEXT = {
 class _Rule:
     """One armed fault: for `remaining` calls (None = until cleared) of `method` (None = any)."""
 
-    kind: str  # "error" | "drop" | "delay"
+    kind: str  # "error" | "drop" | "drop_after" | "delay"
     method: str | None
     remaining: int | None
     error: ApiError | None = None
@@ -41,6 +41,7 @@ class Decision:
 
     delay: float = 0.0
     drop: bool = False
+    drop_after: bool = False
     error: ApiError | None = None
 
 
@@ -90,9 +91,15 @@ class Faults:
         """The next `n` calls answer 429 with `retry_after` (a flood-wait burst)."""
         self.rules.append(_Rule("error", method, n, error=too_many_requests(retry_after)))
 
-    def drop_next(self, n: int = 1, *, method: str | None = None) -> None:
-        """The next `n` calls get their connection closed with no answer at all."""
-        self.rules.append(_Rule("drop", method, n))
+    def drop_next(
+        self, n: int = 1, *, method: str | None = None, after_processing: bool = False
+    ) -> None:
+        """The next `n` calls get their connection closed with no answer at all.
+
+        With `after_processing` the call takes effect first (the message IS sent)
+        and only the answer is lost — the case where a retry sends a duplicate.
+        """
+        self.rules.append(_Rule("drop_after" if after_processing else "drop", method, n))
 
     def slow(self, seconds: float, *, n: int | None = None, method: str | None = None) -> None:
         """Answer after `seconds` (for `n` calls, or until cleared)."""
@@ -116,9 +123,11 @@ class Faults:
                 continue
             if rule.kind == "delay":
                 decision.delay += rule.delay
-            elif decision.error is None and not decision.drop:
+            elif decision.error is None and not decision.drop and not decision.drop_after:
                 if rule.kind == "drop":
                     decision.drop = True
+                elif rule.kind == "drop_after":
+                    decision.drop_after = True
                 else:
                     decision.error = rule.error
             else:

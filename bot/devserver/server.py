@@ -140,10 +140,7 @@ class FakeBotApi(BotMethods, UserSide):
             if decision.delay:
                 await asyncio.sleep(decision.delay)
             if decision.drop:
-                log.debug("dropping the connection of %s", method)
-                if request.transport is not None:
-                    request.transport.abort()
-                return web.Response(status=500)
+                return self._drop(request, method)
             if decision.error is not None:
                 raise decision.error
             handler = self.method_table().get(method.lower())
@@ -151,6 +148,8 @@ class FakeBotApi(BotMethods, UserSide):
                 raise NOT_FOUND
             result = await handler(params)
             self._notify_listeners(method, params, result)
+            if decision.drop_after:
+                return self._drop(request, method)
             return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             return web.json_response(err.to_api(), status=err.status)
@@ -163,6 +162,13 @@ class FakeBotApi(BotMethods, UserSide):
                 self._inflight -= 1
                 self._last_call_at = time.monotonic()
             self.changed()
+
+    def _drop(self, request: web.Request, method: str) -> web.Response:
+        """Close the connection without an answer; the client sees a network error."""
+        log.debug("dropping the connection of %s", method)
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=500)  # never reaches the client
 
     def _notify_listeners(self, method: str, params: Params, result: Any) -> None:
         for listener in self.listeners:
