@@ -106,19 +106,25 @@ def _load(
     fmt = sniff(data, filename)
     lines: list[str] = []
     trailing: list[str] = []
-    if fmt == "docx":
-        from plans.importing.docx_reader import read_docx
+    try:
+        if fmt == "docx":
+            from plans.importing.docx_reader import read_docx
 
-        content = read_docx(check_zip(data))
-        grids, lines, trailing = content.grids, list(content.lines), content.trailing
-    elif fmt == "xlsx":
-        from plans.importing.xlsx_reader import read_xlsx
+            content = read_docx(check_zip(data))
+            grids, lines, trailing = content.grids, list(content.lines), content.trailing
+        elif fmt == "xlsx":
+            from plans.importing.xlsx_reader import read_xlsx
 
-        grids = read_xlsx(data)
-    else:
-        from plans.importing.csv_reader import read_csv
+            grids = read_xlsx(data)
+        else:
+            from plans.importing.csv_reader import read_csv
 
-        grids = [read_csv(data)]
+            grids = [read_csv(data)]
+    except PlanImportError:
+        raise
+    except Exception as exc:  # damaged deflate streams, odd XML: a bad file, not a bug
+        log.warning("cannot read %s as %s", filename, fmt, exc_info=True)
+        raise CorruptedFileError(f"{fmt}: {type(exc).__name__}: {exc}") from exc
     if not lines and not any(cell.text for g in grids for row in g.rows for cell in row):
         raise EmptyDocumentError("no text", filename=filename)
 
