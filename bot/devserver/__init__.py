@@ -1,10 +1,13 @@
 """A local, fake Telegram Bot API server for tests and the terminal demo.
 
-async with FakeBotApi() as api:
-    alice = api.add_user("Alice")
-    app = ApplicationBuilder().token(api.token).base_url(api.base_url)...
-    api.user_sends_text(alice, None, "/start")
-    reply = await api.wait_for_bot_message(alice.id)
+    async with FakeBotApi() as api:
+        app = configure_builder(ApplicationBuilder(), api).build()
+        async with polling(app):  # from bot.devserver.ptb
+            alice = api.add_user("Alice")
+            api.user_sends_text(alice, None, "/start")
+            reply = await api.wait_for_bot_message(alice.id)
+
+See README.md in this package for the whole API.
 """
 
 from __future__ import annotations
