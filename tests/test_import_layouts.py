@@ -379,3 +379,22 @@ def test_letter_subitems_lowercase_field_rows_and_letterhead_order():
     assert [(t.code, t.parent_code) for t in tasks] == [("1.a", "1"), ("1.b", "1"), ("2", None)]
     assert tasks[1].deadline.due_date == dt.date(2024, 9, 30)
     assert [s.reason for s in plan.skipped_rows] == ["importing.skip.heading"]
+
+
+def test_two_row_header_repeated_inside_one_sheet():
+    rows = b.par_index_csv_rows()
+    # The header pair pasted again in the middle (a copy of a printed page).
+    rows = [*rows[:6], list(b.PAR_HEADER[0]), list(b.PAR_HEADER[1]), *rows[6:]]
+    plan = load_plan(b.csv_bytes(rows, ",", "utf-8"), "x.csv")
+    assert [t.code for t in plan.all_tasks()] == [
+        "1.1",
+        "1.2",
+        "2.1.1",
+        "2.1.2",
+        "3.2",
+        "3.2.1",
+        "7.1.2",
+        "8.3",
+    ]
+    assert [s.reason for s in plan.skipped_rows].count("importing.skip.header") == 2
+    assert all("chủ trì" not in u.lower() for t in plan.all_tasks() for u in t.lead_units)

@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 
 from plans.deadlines import parse_deadline
 from plans.importing.grid import Cell, Grid
-from plans.importing.header import Col, Layout, find_header, is_numbering_row, is_repeated_header
+from plans.importing.header import (
+    Col,
+    Layout,
+    find_header,
+    is_numbering_row,
+    is_repeated_header,
+    is_subheader,
+)
 from plans.importing.model import ImportedField, ImportedTask, ImportWarning, SkippedRow
 from plans.importing.values import (
     is_roman,
@@ -86,6 +93,7 @@ def select_tables(grids: list[Grid]) -> tuple[list[TaskTable], list[Grid]]:
 
 @dataclass
 class _Row:
+    index: int  # row number inside its grid (0-based)
     source: str
     values: dict[Col, str]
     cells: dict[Col, Cell]
@@ -142,6 +150,7 @@ def _read_row(table: TaskTable, r: int) -> _Row:
             merged_title = text
     code_text = values.get(Col.CODE, "")
     return _Row(
+        index=r,
         source=f"{grid.label}:{r + 1}",
         values=values,
         cells=cells,
@@ -158,13 +167,16 @@ def assemble(
     skipped: list[SkippedRow] = []
     rows: list[_Row] = []
     for table in tables:
+        sub_header_at = -1
         for r in range(table.start, len(table.grid.rows)):
             row = _read_row(table, r)
             source, text = row.source, " | ".join(row.own_texts)[:200]
             if not row.own_texts:
                 skipped.append(SkippedRow(source, "importing.skip.empty"))
-            elif is_repeated_header(table.grid, r, table.layout):
+            elif r == sub_header_at or is_repeated_header(table.grid, r, table.layout):
                 skipped.append(SkippedRow(source, "importing.skip.header", text))
+                if r + 1 < len(table.grid.rows) and is_subheader(table.grid, r):
+                    sub_header_at = r + 1  # second row of a repeated two-row header
             elif is_numbering_row(table.grid, r):
                 skipped.append(SkippedRow(source, "importing.skip.numbering", text))
             else:
@@ -242,7 +254,7 @@ def assemble(
             )
         elif last is not None:
             for col, text in row.values.items():
-                if col in (Col.CODE, Col.FIELD) or row.cells[col].is_vertical_copy(_row_no(row)):
+                if col in (Col.CODE, Col.FIELD) or row.cells[col].is_vertical_copy(row.index):
                     continue
                 before = last.values.get(col)
                 last.values[col] = f"{before} {text}".strip() if before else text
@@ -260,10 +272,6 @@ def assemble(
             )
 
     return _finish(drafts, year, warnings, skipped)
-
-
-def _row_no(row: _Row) -> int:
-    return int(row.source.rsplit(":", 1)[1]) - 1
 
 
 def _has_task_data(row: _Row) -> bool:

@@ -39,7 +39,13 @@ _RULES: list[tuple[Col, re.Pattern[str]]] = [
     (Col.PERCENT, re.compile(r"^ty le|^tien do$|^muc do hoan thanh|^%$|^% ")),
     (Col.NOTE, re.compile(r"ghi chu")),
     (Col.BUDGET, re.compile(r"kinh phi|ngan sach|nguon von")),
-    (Col.DEADLINE, re.compile(r"^(thoi gian|thoi han|han hoan thanh|han\b|ngay hoan thanh|moc)")),
+    (
+        Col.DEADLINE,
+        re.compile(
+            r"^(thoi gian|thoi han|han hoan thanh|han\b|ngay hoan thanh|moc)"
+            r"|^tien do (thuc hien|hoan thanh)"  # in plans this column holds "Quý I/2024"
+        ),
+    ),
     (Col.OUTPUT, re.compile(r"san pham dau ra|ket qua dau ra|van ban dau ra")),
     (Col.COORDINATING, re.compile(r"phoi hop")),
     (Col.MONITORING, re.compile(r"theo doi|giam sat")),
@@ -128,7 +134,7 @@ def build_layout(grid: Grid, r: int) -> Layout:
     top = grid.rows[r]
     labels = [cell.text for cell in top]
     header_rows = 1
-    if r + 1 < len(grid.rows) and _is_subheader(grid, r):
+    if r + 1 < len(grid.rows) and is_subheader(grid, r):
         sub = grid.rows[r + 1]
         for c, cell in enumerate(sub):
             if cell.text and cell.origin[0] == r + 1 and classify_header(cell.text):
@@ -158,7 +164,7 @@ def build_layout(grid: Grid, r: int) -> Layout:
     return Layout(columns, grid.width, header_rows, signature)
 
 
-def _is_subheader(grid: Grid, r: int) -> bool:
+def is_subheader(grid: Grid, r: int) -> bool:
     """Row r+1 labels sub-columns: only header words or copies of the row above."""
     top, sub = grid.rows[r], grid.rows[r + 1]
     recognized = 0

@@ -69,7 +69,7 @@ def parse_code(text: str) -> tuple[str, str] | None:
     if not raw:
         return None
     stripped = raw.rstrip(".):").strip()
-    if is_roman(stripped):
+    if is_roman(stripped) and roman_value(stripped) < 40:  # "C." or "D." is no field number
         return "roman", stripped
     m = _ARABIC.match(raw)
     if m:
