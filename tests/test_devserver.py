@@ -533,3 +533,40 @@ async def test_blocked_user_answers_403(api: FakeBotApi, bot: Bot):
         await bot.send_message(alice.id, "Nhắc việc")
     api.faults.unblock(alice.id)
     await bot.send_message(alice.id, "Nhắc việc")
+
+
+# --- what the bot sees of users ---------------------------------------------------------
+
+
+async def test_group_privacy_mode_hides_ordinary_group_messages(api: FakeBotApi, bot: Bot):
+    alice, bob = api.add_user("Alice"), api.add_user("Bob")
+    group = api.add_group("UBND xã", [alice, bob])
+    announcement = await bot.send_message(group.id, "Đề nghị báo cáo tiến độ")
+
+    assert api.user_sends_text(alice, group, "chào cả nhà") is None
+    assert api.user_sends_text(alice, group, "/start@other_bot") is None
+    assert api.user_sends_text(alice, group, "/capnhat 50%") is not None
+    assert api.user_sends_text(bob, group, "80%", reply_to=announcement.message_id) is not None
+    assert len(api.messages_in(group)) == 5  # all stored, two hidden from the bot
+
+    texts = [u.message.text for u in await bot.get_updates()]
+    assert texts == ["/capnhat 50%", "80%"]
+    assert (await bot.get_me()).can_read_all_group_messages is False
+
+
+async def test_edited_message_and_block_updates(api: FakeBotApi, bot: Bot):
+    alice = api.add_user("Alice")
+    api.user_sends_text(alice, None, "50%")
+    original = api.messages_in(alice.id)[-1]
+    api.user_edits_text(alice, original, "60%")
+    api.user_blocks_bot(alice)
+
+    updates = await bot.get_updates()
+    assert updates[1].edited_message.text == "60%"
+    assert updates[1].edited_message.edit_date is not None
+    change = updates[2].my_chat_member
+    assert change.new_chat_member.status == "kicked" and change.from_user.id == alice.id
+    with pytest.raises(Forbidden):
+        await bot.send_message(alice.id, "Nhắc việc")
+    api.user_unblocks_bot(alice)
+    await bot.send_message(alice.id, "Nhắc việc")

@@ -77,6 +77,7 @@ class BotMethods:
     limits: Limits
     faults: Faults
     wall_clock: Callable[[], float]
+    group_privacy: bool
     _poll_generation: int
 
     def changed(self) -> None: ...
@@ -139,7 +140,7 @@ class BotMethods:
         me = self.state.bot.to_api()
         me.update(
             can_join_groups=True,
-            can_read_all_group_messages=False,
+            can_read_all_group_messages=not self.group_privacy,
             supports_inline_queries=False,
             can_connect_to_business=False,
             has_main_web_app=False,

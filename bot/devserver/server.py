@@ -55,8 +55,10 @@ class FakeBotApi(BotMethods, UserSide):
         host: str = "127.0.0.1",
         port: int = 0,
         wall_clock: Callable[[], float] = time.time,
+        group_privacy: bool = True,
     ) -> None:
         self.token = token
+        self.group_privacy = group_privacy  # Telegram's default for new bots
         bot_id = int(token.split(":", 1)[0])
         self.state = BotState(User(bot_id, bot_first_name, username=bot_username, is_bot=True))
         self.limits = limits if limits is not None else Limits()

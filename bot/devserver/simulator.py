@@ -23,16 +23,26 @@ from bot.devserver.state import (
 )
 
 if TYPE_CHECKING:
+    from bot.devserver.faults import Faults
     from bot.devserver.state import BotState
 
 T = TypeVar("T")
 ChatRef = Chat | User | int | None
 
 
+def _command_entities(text: str) -> list[JsonDict]:
+    if not text.startswith("/"):
+        return []
+    command = text.split(maxsplit=1)[0]
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+
+
 class UserSide:
     """In-process API for tests: act as users, read what the bot did, wait for it."""
 
     state: BotState
+    faults: Faults
+    group_privacy: bool
     wall_clock: Callable[[], float]
     _mark: int = 0  # last_seq at the latest user action
 
@@ -139,21 +149,77 @@ class UserSide:
         self._mark = self.state.last_seq
         return message
 
+    def _reaches_bot(self, message: Message) -> bool:
+        """Group privacy mode: in groups a bot only sees commands and replies to itself."""
+        if message.chat.is_private or not self.group_privacy:
+            return True
+        if message.reply_to is not None and message.reply_to.from_bot:
+            return True
+        words = (message.text or message.caption or "").split(maxsplit=1)
+        if not words or not words[0].startswith("/"):
+            return False
+        _, _, addressee = words[0].partition("@")
+        return not addressee or addressee.lower() == (self.state.bot.username or "").lower()
+
+    def _deliver(self, message: Message) -> JsonDict | None:
+        if not self._reaches_bot(message):
+            self.changed()
+            return None
+        return self.enqueue_update("message", message.to_api())
+
     def user_sends_text(
         self,
         user: User,
         chat: ChatRef,
         text: str,
         reply_to: Message | JsonDict | int | None = None,
-    ) -> JsonDict:
-        """`user` writes `text`; a leading "/cmd" or "/cmd@bot" gets its bot_command entity."""
+    ) -> JsonDict | None:
+        """`user` writes `text`; a leading "/cmd" or "/cmd@bot" gets its bot_command entity.
+
+        Returns the update, or None when group privacy mode hides the message from
+        the bot (it is still stored in the chat).
+        """
         chat_obj = self._resolve_chat(user, chat)
-        entities: list[JsonDict] = []
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
-        message = self._user_message(user, chat_obj, reply_to, text=text, entities=entities)
-        return self.enqueue_update("message", message.to_api())
+        message = self._user_message(
+            user, chat_obj, reply_to, text=text, entities=_command_entities(text)
+        )
+        return self._deliver(message)
+
+    def user_edits_text(self, user: User, message: Message, text: str) -> JsonDict | None:
+        """`user` edits their earlier message: the bot gets an ``edited_message`` update."""
+        if message.sender.id != user.id:
+            raise LookupError("a user can only edit their own messages")
+        message.edits.append(message.snapshot())
+        message.text, message.entities = text, _command_entities(text)
+        message.edit_date = int(self.wall_clock())
+        self._mark = self.state.last_seq
+        if not self._reaches_bot(message):
+            self.changed()
+            return None
+        return self.enqueue_update("edited_message", message.to_api())
+
+    def user_blocks_bot(self, user: User) -> JsonDict:
+        """Block the bot: sends answer 403 and the bot gets a ``my_chat_member`` update."""
+        self.faults.block(user.id)
+        return self._my_chat_member(user, "member", "kicked")
+
+    def user_unblocks_bot(self, user: User) -> JsonDict:
+        self.faults.unblock(user.id)
+        return self._my_chat_member(user, "kicked", "member")
+
+    def _my_chat_member(self, user: User, old: str, new: str) -> JsonDict:
+        bot = self.state.bot.to_api()
+        new_member: JsonDict = {"status": new, "user": bot}
+        if new == "kicked":
+            new_member["until_date"] = 0
+        change = {
+            "chat": self.private_chat(user).to_api(),
+            "from": user.to_api(),
+            "date": int(self.wall_clock()),
+            "old_chat_member": {"status": old, "user": bot},
+            "new_chat_member": new_member,
+        }
+        return self.enqueue_update("my_chat_member", change)
 
     def user_presses_button(
         self, user: User, message: Message | JsonDict, callback_data: str
@@ -190,21 +256,21 @@ class UserSide:
         content: bytes,
         caption: str | None = None,
         mime: str | None = None,
-    ) -> JsonDict:
+    ) -> JsonDict | None:
         chat_obj = self._resolve_chat(user, chat)
         stored = self.state.store_file(
             content, kind="documents", file_name=filename, mime_type=mime
         )
         message = self._user_message(user, chat_obj, None, document=stored, caption=caption)
-        return self.enqueue_update("message", message.to_api())
+        return self._deliver(message)
 
     def user_uploads_photo(
         self, user: User, chat: ChatRef, content: bytes, caption: str | None = None
-    ) -> JsonDict:
+    ) -> JsonDict | None:
         chat_obj = self._resolve_chat(user, chat)
         stored = self.state.store_file(content, kind="photos", file_name=None, mime_type=None)
         message = self._user_message(user, chat_obj, None, photo=stored, caption=caption)
-        return self.enqueue_update("message", message.to_api())
+        return self._deliver(message)
 
     # --- reading ------------------------------------------------------------------
 
