@@ -3,6 +3,15 @@
 Pure: bytes in, :class:`ImportedPlan` out, no database and no Telegram. Every
 failure is a :class:`PlanImportError` whose ``key``/``params`` the caller
 renders with ``t(err.key, lang, **err.params)``.
+
+Pipeline: ``detect`` (magic bytes, zip-bomb and encryption checks) → a reader
+(``docx_reader``/``xlsx_reader``/``csv_reader``) → grids → ``header`` (columns
+by meaning) → ``assemble`` (fields, tasks, parents; row rules documented
+there) and ``heading`` (number, date, issuer, year).
+
+Not read: .doc/.xls/.odt/.pdf (a polite error asks for .docx/.xlsx), tables
+inside Word text boxes, headers/footers of the Word file, formulas without a
+cached value in .xlsx (openpyxl's ``data_only`` gives None for them).
 """
 
 from __future__ import annotations
