@@ -570,3 +570,21 @@ async def test_edited_message_and_block_updates(api: FakeBotApi, bot: Bot):
         await bot.send_message(alice.id, "Nhắc việc")
     api.user_unblocks_bot(alice)
     await bot.send_message(alice.id, "Nhắc việc")
+
+
+async def test_media_group_of_documents(api: FakeBotApi, bot: Bot):
+    from telegram import InputMediaDocument
+
+    alice = api.add_user("Alice")
+    sent = await bot.send_media_group(
+        alice.id,
+        [
+            InputMediaDocument(b"one", filename="ke-hoach.docx"),
+            InputMediaDocument(
+                b"two", filename="bao-cao.xlsx", caption="<i>Quý I</i>", parse_mode="HTML"
+            ),
+        ],
+    )
+    assert [m.document.file_name for m in sent] == ["ke-hoach.docx", "bao-cao.xlsx"]
+    assert sent[1].caption == "Quý I"
+    assert [d.content for d in api.sent_documents(alice.id)] == [b"one", b"two"]

@@ -157,3 +157,23 @@ async def test_answer_lost_after_sending_makes_a_retry_duplicate(api: FakeBotApi
         await bot.send_message(alice.id, "Nhắc hạn")
     await bot.send_message(alice.id, "Nhắc hạn")  # the naive retry
     assert [m.text for m in api.bot_messages(alice.id)] == ["Nhắc hạn", "Nhắc hạn"]
+
+
+@pytest.mark.slow
+async def test_polling_application_survives_a_getupdates_outage(api: FakeBotApi):
+    """PTB backs off 1 s after a failed getUpdates, hence slow."""
+    from telegram.ext import CommandHandler
+
+    from bot.devserver.ptb import builder_for, polling
+
+    async def start(update, context) -> None:
+        await update.message.reply_text("vẫn chạy")
+
+    app = builder_for(api).build()
+    app.add_handler(CommandHandler("start", start))
+    async with polling(app):
+        alice = api.add_user("Alice")
+        api.faults.fail_next(2, status=502, method="getUpdates")
+        api.user_sends_text(alice, None, "/start")
+        reply = await api.wait_for_bot_message(alice.id, timeout=10)
+    assert reply.text == "vẫn chạy"

@@ -97,6 +97,7 @@ class BotMethods:
             "sendmessage": self.send_message,
             "senddocument": self.send_document,
             "sendphoto": self.send_photo,
+            "sendmediagroup": self.send_media_group,
             "copymessage": self.copy_message,
             "forwardmessage": self.forward_message,
             "editmessagetext": self.edit_message_text,
@@ -402,6 +403,27 @@ class BotMethods:
             caption_entities=caption_entities,
             reply_markup=self._reply_markup(p),
         )
+
+    async def send_media_group(self, p: Params) -> list[JsonDict]:
+        """2–10 documents or photos sent as one album; each counts against the limits."""
+        chat = self._chat(p)
+        self._check_reachable(chat)
+        media = p.json("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media items")
+        items = []
+        for item in media:
+            kind = item.get("type")
+            if kind not in ("document", "photo"):
+                raise bad_request(f"unsupported media type {kind!r}")
+            file_params = Params({kind: item.get("media")}, p.files)
+            stored = self._input_file(file_params, kind, f"{kind}s")
+            caption, entities = self._caption(Params(item))  # its own parse_mode, if any
+            items.append((kind, stored, caption, entities))
+        return [
+            self._send(chat, p, caption=caption, caption_entities=entities, **{kind: stored})
+            for kind, stored, caption, entities in items
+        ]
 
     def _source_message(self, p: Params) -> Message:
         source_chat = self._chat(p, "from_chat_id")
