@@ -77,6 +77,7 @@ class FakeBotApi(BotMethods, UserSide):
         self.listeners: list[Callable[[str, JsonDict, Any], None]] = []
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
+        self._methods = self.method_table()
         self.app = web.Application(client_max_size=60 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
@@ -145,7 +146,7 @@ class FakeBotApi(BotMethods, UserSide):
                 return self._drop(request, method)
             if decision.error is not None:
                 raise decision.error
-            handler = self.method_table().get(method.lower())
+            handler = self._methods.get(method.lower())
             if handler is None:
                 raise NOT_FOUND
             result = await handler(params)

@@ -46,13 +46,15 @@ class UserSide:
     wall_clock: Callable[[], float]
     _mark: int = 0  # last_seq at the latest user action
 
-    def changed(self) -> None: ...
-    def enqueue_update(self, kind: str, payload: JsonDict) -> JsonDict: ...
-    async def wait_until(
-        self,
-        predicate: Callable[[], T],
-        timeout: float | None = 5.0,  # noqa: ASYNC109
-    ) -> T: ...
+    if TYPE_CHECKING:  # provided by FakeBotApi
+
+        def changed(self) -> None: ...
+        def enqueue_update(self, kind: str, payload: JsonDict) -> JsonDict: ...
+        async def wait_until(
+            self,
+            predicate: Callable[[], T],
+            timeout: float | None = 5.0,  # noqa: ASYNC109
+        ) -> T: ...
 
     # --- people and chats -------------------------------------------------------
 
