@@ -262,8 +262,7 @@ async def test_json_and_form_bodies_are_both_understood(api: FakeBotApi):
 
 async def test_reply_parameters_and_reply_keyboard(api: FakeBotApi, bot: Bot):
     alice = api.add_user("Alice")
-    api.user_sends_text(alice, None, "50%")
-    question = api.messages_in(alice.id)[-1]
+    question = api.message_of(api.user_sends_text(alice, None, "50%"))
 
     sent = await bot.send_message(
         alice.id,

@@ -280,6 +280,15 @@ class UserSide:
         chat_id = chat.id if isinstance(chat, Chat) else chat
         return self.state.messages_in(chat_id)
 
+    def message_of(self, update: JsonDict) -> Message:
+        """The stored `Message` behind a message / edited_message / callback_query update."""
+        payload = update.get("message") or update.get("edited_message")
+        if payload is None and "callback_query" in update:
+            payload = update["callback_query"]["message"]
+        if payload is None:
+            raise LookupError(f"update {update.get('update_id')} carries no message")
+        return self._resolve_message(self.state.chats[payload["chat"]["id"]], payload)
+
     def bot_messages(self, chat: Chat | int) -> list[Message]:
         return [m for m in self.messages_in(chat) if m.from_bot]
 
