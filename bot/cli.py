@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "bot.commands.setup",
     "bot.commands.plans",
     "bot.commands.backup",
+    "bot.commands.demo",
 )
 
 

@@ -1,0 +1,182 @@
+"""The demo's cast: xã Vĩnh Khê, its units and people, and its 2024 plan.
+
+A newcomer should meet a believable commune at once, so the demo creates the
+organization a real plan keeper would set up (a district above it, the units
+the plan names, a chairman, the office clerk who keeps the plan, officers of
+different units, a district viewer) and loads the real Vĩnh Khê 2024 plan that
+ships inside the package. Everything goes through the same storage services
+the CLI and the chat use, so the demo exercises the real rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans.importing import ImportedPlan, load_plan
+from storage.directory import add_organization, add_person, add_unit, find_organization
+from storage.models import OrgKind, Role
+
+log = logging.getLogger(__name__)
+
+PLAN_FILENAME = "ke-hoach-cchc-vinh-khe-2024.docx"
+DISTRICT_NAME = "huyện Vĩnh Linh"
+COMMUNE_NAME = "xã Vĩnh Khê"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    """One demo character: who they are in the commune and their fake Telegram account."""
+
+    key: str  # short handle for ``:as`` (e.g. "chairman")
+    full_name: str
+    role: Role
+    telegram_user_id: int
+    title_key: str  # catalog key of the position shown in the prompt
+    units: tuple[str, ...] = ()
+    district: bool = False  # belongs to the district, not the commune
+
+    @property
+    def first_name(self) -> str:
+        """Telegram's first_name as a Vietnamese user fills it in: the given name."""
+        return self.full_name.split()[-1]
+
+    @property
+    def last_name(self) -> str:
+        return " ".join(self.full_name.split()[:-1])
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUnit:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+# The units the plan's table names (short forms as aliases, so the import maps them).
+UNITS: tuple[DemoUnit, ...] = (
+    DemoUnit("Văn phòng - Thống kê", ("Văn phòng", "VP-TK")),
+    DemoUnit("Tư pháp - Hộ tịch", ("Tư pháp", "TP-HT")),
+    DemoUnit("Tài chính - Kế toán", ("Tài chính", "TC-KT")),
+    DemoUnit("Văn hóa - Xã hội", ("Văn hóa", "Văn hoá", "VH-XH")),
+    DemoUnit("Địa chính - Xây dựng", ("Địa chính", "ĐC-XD")),
+)
+
+PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson(
+        "an", "Nguyễn Văn An", Role.OFFICER, 910_001, "demo.title.officer", ("Tư pháp - Hộ tịch",)
+    ),
+    DemoPerson(
+        "hoa", "Phạm Thị Hoa", Role.OFFICER, 910_002, "demo.title.officer", ("Tài chính - Kế toán",)
+    ),
+    DemoPerson(
+        "nam", "Hoàng Văn Nam", Role.OFFICER, 910_003, "demo.title.officer", ("Văn hóa - Xã hội",)
+    ),
+    DemoPerson(
+        "lan",
+        "Võ Thị Lan",
+        Role.OFFICER,
+        910_004,
+        "demo.title.officer",
+        ("Địa chính - Xây dựng",),
+    ),
+    DemoPerson(
+        "admin",
+        "Trần Thị Mai",
+        Role.ADMIN,
+        910_005,
+        "demo.title.admin",
+        ("Văn phòng - Thống kê",),
+    ),
+    DemoPerson("chairman", "Lê Văn Hùng", Role.CHAIRMAN, 910_006, "demo.title.chairman"),
+    DemoPerson(
+        "district", "Đỗ Minh Tuấn", Role.DISTRICT_VIEWER, 910_007, "demo.title.district", (), True
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SeedResult:
+    """What the demo created, for the banner."""
+
+    organization_id: int
+    plan: ImportedPlan | None
+    report: Any  # storage.plan_import.ImportReport when the importer is present
+    import_error: str | None = None
+
+
+def plan_bytes() -> bytes:
+    """The Vĩnh Khê 2024 plan as shipped inside the package (works from a wheel too)."""
+    return resources.files("bot.demo").joinpath("data", PLAN_FILENAME).read_bytes()
+
+
+def load_demo_plan() -> ImportedPlan:
+    return load_plan(plan_bytes(), PLAN_FILENAME, year=2024, organization="UBND xã Vĩnh Khê")
+
+
+async def organization_exists(session: AsyncSession) -> int | None:
+    """The commune's id when a kept demo database already holds it."""
+    org = await find_organization(session, COMMUNE_NAME)
+    return org.id if org is not None else None
+
+
+async def seed_people(session: AsyncSession) -> int:
+    """Create the district, the commune, its units and the cast; returns the commune's id."""
+    district = await add_organization(session, DISTRICT_NAME, kind=OrgKind.DISTRICT, actor="demo")
+    commune = await add_organization(
+        session, COMMUNE_NAME, kind=OrgKind.COMMUNE, parent=DISTRICT_NAME, actor="demo"
+    )
+    for unit in UNITS:
+        await add_unit(session, commune.id, unit.name, list(unit.aliases), actor="demo")
+    for person in PEOPLE:
+        await add_person(
+            session,
+            district.id if person.district else commune.id,
+            person.full_name,
+            person.role,
+            telegram_user_id=person.telegram_user_id,
+            unit_names=list(person.units),
+            language="vi",
+            actor="demo",
+        )
+    return commune.id
+
+
+async def import_demo_plan(
+    session: AsyncSession, organization_id: int, plan: ImportedPlan, at: datetime
+) -> Any:
+    """Store the parsed plan through the project's importer (the plan keeper's path)."""
+    from storage.plan_import import import_plan
+
+    return await import_plan(
+        session,
+        organization_id,
+        plan,
+        create_missing_units=True,
+        actor="demo",
+        at=at,
+    )
+
+
+def person_by_key(text: str) -> DemoPerson | None:
+    """``:as 2``, ``:as chairman``, ``:as An``, ``:as hùng`` — whichever the newcomer types."""
+    from plans.text import ascii_key
+
+    wanted = text.strip()
+    if not wanted:
+        return None
+    if wanted.isdigit():
+        index = int(wanted) - 1
+        return PEOPLE[index] if 0 <= index < len(PEOPLE) else None
+    key = ascii_key(wanted)
+    for person in PEOPLE:
+        if key in (ascii_key(person.key), ascii_key(person.first_name)):
+            return person
+    for person in PEOPLE:
+        if key == ascii_key(person.full_name) or key in ascii_key(person.full_name).split():
+            return person
+    return None
