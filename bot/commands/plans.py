@@ -1,0 +1,140 @@
+"""``cchc-bot import-plan`` and ``cchc-bot parse-deadline``: plans in, without Telegram.
+
+The office often has the signed plan as a file before anyone opens the bot;
+``import-plan`` reads it with the same importer and writes it with the same
+storage service the chat upload uses, in one transaction (a bad file or a
+failure half-way changes nothing). ``--dry-run --json`` prints exactly what
+was read, in the importer's stable JSON shape, so a plan keeper (or a test)
+can check a document before it goes in. ``parse-deadline`` lets anyone try
+the deadline grammar on a cell's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.commands import SubParsers
+from bot.settings import get_settings
+from locales import t
+from plans.deadlines import DeadlineKind, parse_deadline
+from plans.errors import UserError
+from plans.importing import PlanImportError, load_plan
+from storage.db import Database
+from storage.directory import require_organization
+from storage.migrate import upgrade_async
+from storage.plan_import import import_plan, preview_import, render_report
+
+
+def register(subparsers: SubParsers) -> None:
+    p = subparsers.add_parser(
+        "import-plan",
+        help=t("plan_import.cli.import.help"),
+        description=t("plan_import.cli.import.help"),
+        epilog=t("plan_import.cli.import.example"),
+    )
+    p.add_argument("file", help=t("plan_import.cli.import.file"))
+    p.add_argument("--org", required=True, help=t("cli.option.org"))
+    p.add_argument("--year", type=int, help=t("plan_import.cli.import.year"))
+    p.add_argument("--dry-run", action="store_true", help=t("plan_import.cli.import.dry_run"))
+    p.add_argument("--json", action="store_true", help=t("plan_import.cli.import.json"))
+    p.add_argument(
+        "--no-create-units",
+        action="store_true",
+        help=t("plan_import.cli.import.no_create_units"),
+    )
+    p.set_defaults(handler=_import_plan)
+
+    p = subparsers.add_parser(
+        "parse-deadline",
+        help=t("plan_import.cli.deadline.help"),
+        description=t("plan_import.cli.deadline.help"),
+        epilog=t("plan_import.cli.deadline.example"),
+    )
+    p.add_argument("text", help=t("plan_import.cli.deadline.text"))
+    p.add_argument("--year", type=int, help=t("plan_import.cli.deadline.year"))
+    p.add_argument("--json", action="store_true", help=t("plan_import.cli.deadline.json"))
+    p.set_defaults(handler=_parse_deadline)
+
+
+def _read_file(path_text: str) -> tuple[bytes, str]:
+    path = Path(path_text)
+    try:
+        return path.read_bytes(), path.name
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise UserError("plan_import.error.file_not_found", path=path_text) from exc
+
+
+async def _import_plan(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    lang = settings.default_language
+    data, name = _read_file(args.file)
+    try:
+        plan = load_plan(data, name, year=args.year)
+    except PlanImportError as exc:
+        print(t(exc.key, lang, **exc.params), file=sys.stderr)
+        return 1
+    await upgrade_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        if args.dry_run:
+            async with db.read() as session:
+                org = await require_organization(session, args.org)
+                result = await preview_import(session, org.id, plan)
+        else:
+            async with db.write() as session:
+                org = await require_organization(session, args.org)
+                result = await import_plan(
+                    session,
+                    org.id,
+                    plan,
+                    create_missing_units=not args.no_create_units,
+                    actor="cli",
+                    at=datetime.now(UTC),
+                )
+    finally:
+        await db.dispose()
+    text = render_report(result, lang)
+    if args.json:
+        print(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
+        print(text, file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def _parse_deadline(args: argparse.Namespace) -> int:
+    lang = get_settings().default_language
+    deadline = parse_deadline(args.text, args.year)
+    due = deadline.due_date
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "text": deadline.text,
+                    "kind": str(deadline.kind),
+                    "due_date": due.isoformat() if due else None,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    shown = due.strftime("%d/%m/%Y") if due else ""
+    if deadline.kind is DeadlineKind.DATE and due is not None:
+        print(t("plan_import.deadline.date", lang, text=deadline.text, date=shown))
+    elif deadline.kind is DeadlineKind.RECURRING:
+        key = "plan_import.deadline.recurring_dated" if due else "plan_import.deadline.recurring"
+        print(t(key, lang, text=deadline.text, date=shown))
+    elif deadline.kind is DeadlineKind.EVENT:
+        print(t("plan_import.deadline.event", lang, text=deadline.text))
+    else:
+        key = (
+            "plan_import.deadline.unknown_no_year"
+            if args.year is None
+            else "plan_import.deadline.unknown"
+        )
+        print(t(key, lang, text=deadline.text or args.text))
+    return 0
