@@ -46,6 +46,14 @@ def parse(data: str | None) -> Callback | None:
 TASK_MENU = "tk"  # tk:<task_id>            open the update keyboard of a task
 SET_PERCENT = "pc"  # pc:<task_id>:<percent> record a percent
 MARK_DONE = "dn"  # dn:<task_id>            record "Hoàn thành" (100 %)
+# Chairman's desk (handlers/chairman.py, handlers/plan_upload.py, handlers/admin_settings.py).
+FIELD_DRILL = "ovf"  # ovf:<field_id>          open one field of the overview
+UNIT_DRILL = "ovu"  # ovu:<unit_id>            open one unit's record
+COMMUNE_DRILL = "ovc"  # ovc:<org_id>          district viewer opens one commune
+NUDGE = "ndg"  # ndg:<task_id>                 nudge the lead unit's officers
+IMPORT_MAP = "imm"  # imm:<upload_id>:<name_index>:<unit_id>  map a new unit name (0 = create)
+IMPORT_CONFIRM = "imok"  # imok:<upload_id>    import the uploaded plan
+IMPORT_CANCEL = "imno"  # imno:<upload_id>     drop the uploaded plan
 
 
 def task_menu(task_id: int) -> str:
