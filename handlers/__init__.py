@@ -17,7 +17,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-FEATURE_MODULES: tuple[str, ...] = ("handlers.errors",)
+FEATURE_MODULES: tuple[str, ...] = ("handlers.errors", "handlers.chairman")
 
 
 def _modules() -> list[ModuleType]:

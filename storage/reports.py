@@ -1,0 +1,777 @@
+"""The chairman's questions answered from the database, as plain data.
+
+Handlers and the export CLI never count tasks themselves: they call these
+queries, which load task views (latest update per task, as of an instant),
+turn them into domain snapshots and let ``plans.completion`` do the
+arithmetic, so "27/32" is the same number in /tongquan, the chart, the .docx
+appendix and the district's roll-up.
+
+"As of a period's cutoff" means: updates made after the end of the period's
+data window (its ``window_end`` day, local time) are ignored, and days late
+are counted on that day. A period still running is taken as of now.
+
+District roll-up, "report on time": the bot does not see the report the
+commune mails to the district, only the figures behind it. So a commune's
+report for the last period whose submission deadline has passed counts as
+**on time** when, by the end of the deadline day, every task that owed a
+figure for that period had one: recurring tasks, and dated tasks due by the
+period's end that were not already done before its data window opened, each
+need an update between the window's start and the deadline. A commune with
+no such task is on time; a commune without a plan has no verdict (None).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from locales import t
+from plans.calendar import (
+    CalendarSettings,
+    ReportingPeriod,
+    current_period,
+    reports_for_year,
+)
+from plans.completion import (
+    CompletionSummary,
+    TaskSnapshot,
+    TaskState,
+    classify,
+    counts_as_done,
+    days_late,
+    is_done,
+    period_percent,
+    summarize,
+    summarize_by_field,
+    summarize_by_unit,
+)
+from plans.deadlines import DeadlineKind
+from plans.status_table import StatusRow, StatusSection, StatusTable
+from plans.units import UnitDirectory, UnitRef
+from storage.directory import list_units
+from storage.models import (
+    Organization,
+    OrgKind,
+    Person,
+    PersonStatus,
+    PersonUnit,
+    Plan,
+    ProgressUpdate,
+    Role,
+)
+from storage.tasks import TaskView, load_task_views
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLine:
+    """One line of a breakdown: a field or a unit with its figures."""
+
+    key: str | int | None  # field key ("I") or unit id
+    ref_id: int | None  # Field.id or Unit.id for drill-down buttons
+    label: str
+    total: int
+    done: int
+    mean_percent: float
+    overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    org_id: int
+    org_name: str
+    org_kind: OrgKind
+    as_of: datetime
+    today: date
+    period: ReportingPeriod | None
+    total: int
+    done: int
+    mean_percent: float
+    overdue: int
+    due_soon: int
+    by_field: tuple[GroupLine, ...]
+    by_unit: tuple[GroupLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """A task as a list line: number, text, where it stands."""
+
+    task_id: int
+    number: int
+    content: str
+    field_key: str
+    lead_units: str
+    state: TaskState
+    percent: int | None
+    due_date: date | None
+    deadline_text: str | None
+    days_late: int
+    last_update_at: datetime | None
+    lead: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecord:
+    unit_id: int
+    name: str
+    aliases: tuple[str, ...]
+    today: date
+    total: int
+    done: int
+    in_progress: int
+    overdue: int
+    tasks: tuple[TaskLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRecord:
+    field_id: int
+    key: str
+    title: str
+    today: date
+    total: int
+    done: int
+    mean_percent: float
+    tasks: tuple[TaskLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    person_id: int
+    name: str
+    units: str
+    last_update_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodStatus:
+    """What /kybaocao shows: the next report and who still owes a figure."""
+
+    period: ReportingPeriod
+    today: date
+    days_to_deadline: int
+    needing_figure: tuple[TaskLine, ...]
+    not_updated: tuple[PersonLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeTarget:
+    task_id: int
+    number: int
+    content: str
+    due_date: date | None
+    days_late: int
+    recipients: tuple[tuple[int, int, str, str | None], ...]  # person id, tg id, name, lang
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneLine:
+    org_id: int
+    name: str
+    kind: OrgKind
+    total: int
+    done: int
+    mean_percent: float
+    overdue: int
+    last_period: ReportingPeriod | None
+    report_on_time: bool | None
+    missing: int = 0  # tasks that owed a figure and had none by the deadline
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRollup:
+    district_id: int
+    name: str
+    today: date
+    communes: tuple[CommuneLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    title_org: str
+    by_field: tuple[tuple[str, float, int, int], ...]
+    by_unit: tuple[tuple[str, float, int, int], ...]
+
+
+@dataclass
+class _Loaded:
+    org: Organization
+    settings: CalendarSettings
+    tz: ZoneInfo
+    as_of: datetime
+    today: date
+    views: list[TaskView]
+    snaps: list[TaskSnapshot]
+    unit_names: dict[int, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def calendar_settings(org: Organization) -> CalendarSettings:
+    """The organization's calendar; a broken stored document falls back to defaults."""
+    data = dict(org.calendar_settings or {})
+    data.setdefault("timezone", org.timezone)
+    try:
+        return CalendarSettings.from_dict(data)
+    except (ValueError, TypeError, KeyError):
+        log.warning("organization %s has invalid calendar settings; using defaults", org.id)
+        return CalendarSettings(timezone=org.timezone)
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last instant of ``day`` local time (a due date is the end of its day)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz) - timedelta(microseconds=1)
+
+
+def cutoff(period: ReportingPeriod | None, now: datetime, tz: ZoneInfo) -> datetime:
+    """The instant a period's figures are taken at: its window end, or now if still running."""
+    if period is None:
+        return now
+    return min(now, end_of_day(period.window_end, tz))
+
+
+async def _org(session: AsyncSession, org_id: int) -> Organization:
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise LookupError(f"organization {org_id} not found")
+    return org
+
+
+async def _load(
+    session: AsyncSession,
+    org_id: int,
+    now: datetime,
+    period: ReportingPeriod | None = None,
+    *,
+    unit_ids: Iterable[int] | None = None,
+) -> _Loaded:
+    org = await _org(session, org_id)
+    settings = calendar_settings(org)
+    tz = settings.tzinfo
+    as_of = cutoff(period, now, tz)
+    views = await load_task_views(session, org_id, unit_ids=unit_ids, as_of=as_of)
+    if period is not None:
+        same_year = [v for v in views if v.plan_year == period.year]
+        views = same_year or views
+    units = await list_units(session, org_id)
+    return _Loaded(
+        org=org,
+        settings=settings,
+        tz=tz,
+        as_of=as_of,
+        today=as_of.astimezone(tz).date(),
+        views=views,
+        snaps=[v.snapshot(tz) for v in views],
+        unit_names={u.id: u.name for u in units},
+    )
+
+
+def _line(key: str | int | None, ref_id: int | None, label: str, s: CompletionSummary) -> GroupLine:
+    return GroupLine(key, ref_id, label, s.total, s.done, s.mean_percent, s.overdue, s.due_soon)
+
+
+def _lead_text(view: TaskView, names: dict[int, str]) -> str:
+    if view.lead_unit_ids:
+        return ", ".join(names.get(u, "?") for u in view.lead_unit_ids)
+    return view.lead_units_text or ""
+
+
+def _task_line(
+    view: TaskView,
+    snap: TaskSnapshot,
+    today: date,
+    names: dict[int, str],
+    period: ReportingPeriod | None,
+    settings: CalendarSettings,
+    lead: bool = True,
+) -> TaskLine:
+    return TaskLine(
+        task_id=view.id,
+        number=view.number,
+        content=view.content,
+        field_key=view.field_key,
+        lead_units=_lead_text(view, names),
+        state=classify(snap, today, period=period, settings=settings),
+        percent=view.percent,
+        due_date=view.effective_due_date,
+        deadline_text=view.deadline_text,
+        days_late=days_late(snap, today),
+        last_update_at=view.last_update_at,
+        lead=lead,
+    )
+
+
+async def _field_ids(session: AsyncSession, views: Sequence[TaskView]) -> dict[str, int]:
+    """Field key → Field.id of the (first) plan the views come from."""
+    if not views:
+        return {}
+    plan_id = views[0].plan_id
+    from storage.models import Field
+
+    rows = await session.execute(select(Field.key, Field.id).where(Field.plan_id == plan_id))
+    return {k: i for k, i in rows}
+
+
+# --------------------------------------------------------------------------- overview
+
+
+async def overview(
+    session: AsyncSession,
+    org_id: int,
+    *,
+    now: datetime,
+    period: ReportingPeriod | None = None,
+) -> Overview:
+    """Plan completion, overall and by field and unit, as of now or a period's cutoff."""
+    data = await _load(session, org_id, now, period)
+    kw = {"period": period, "settings": data.settings}
+    total = summarize(data.snaps, data.today, **kw)
+    fields = summarize_by_field(data.snaps, data.today, **kw)
+    units = summarize_by_unit(data.snaps, data.today, **kw)
+    field_ids = await _field_ids(session, data.views)
+    titles = {v.field_key: v.field_title for v in data.views}
+    by_field = tuple(
+        _line(k, field_ids.get(k), f"{k}. {titles.get(k, '')}".strip(), s)
+        for k, s in fields.items()
+    )
+    unit_lines = [
+        _line(u, u, data.unit_names.get(u, "?") if u is not None else "—", s)
+        for u, s in units.items()
+    ]
+    unit_lines.sort(key=lambda g: g.label if g.key is not None else "\uffff")
+    return Overview(
+        org_id=data.org.id,
+        org_name=data.org.name,
+        org_kind=data.org.kind,
+        as_of=data.as_of,
+        today=data.today,
+        period=period,
+        total=total.total,
+        done=total.done,
+        mean_percent=total.mean_percent,
+        overdue=total.overdue,
+        due_soon=total.due_soon,
+        by_field=by_field,
+        by_unit=tuple(unit_lines),
+    )
+
+
+async def chart_data(
+    session: AsyncSession, org_id: int, *, now: datetime, period: ReportingPeriod | None = None
+) -> ChartData:
+    """The bars of /bieudo: (label, mean %, done, total) by field and by unit."""
+    ov = await overview(session, org_id, now=now, period=period)
+    return ChartData(
+        title_org=ov.org_name,
+        by_field=tuple((g.label, g.mean_percent, g.done, g.total) for g in ov.by_field),
+        by_unit=tuple(
+            (g.label, g.mean_percent, g.done, g.total) for g in ov.by_unit if g.key is not None
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- lists
+
+
+async def overdue_list(session: AsyncSession, org_id: int, *, now: datetime) -> list[TaskLine]:
+    """Open dated tasks past their due date, the most late first (then by number)."""
+    data = await _load(session, org_id, now)
+    lines = [
+        _task_line(v, s, data.today, data.unit_names, None, data.settings)
+        for v, s in zip(data.views, data.snaps, strict=True)
+        if classify(s, data.today, settings=data.settings) is TaskState.OVERDUE
+    ]
+    lines.sort(key=lambda line: (-line.days_late, line.number))
+    return lines
+
+
+async def find_units(session: AsyncSession, org_id: int, query: str) -> list[UnitRef]:
+    """Units matching a typed name, aliases included, diacritics optional."""
+    units = await list_units(session, org_id)
+    directory = UnitDirectory((u.id, u.name, u.aliases) for u in units)
+    return directory.search(query)
+
+
+async def unit_record(
+    session: AsyncSession, org_id: int, unit_id: int, *, now: datetime
+) -> UnitRecord | None:
+    """One unit's tasks (led or coordinated) with state and last update; None if not ours."""
+    units = {u.id: u for u in await list_units(session, org_id)}
+    unit = units.get(unit_id)
+    if unit is None:
+        return None
+    data = await _load(session, org_id, now, unit_ids=[unit_id])
+    lines = [
+        _task_line(
+            v, s, data.today, data.unit_names, None, data.settings, lead=unit_id in v.lead_unit_ids
+        )
+        for v, s in zip(data.views, data.snaps, strict=True)
+    ]
+    summary = summarize(data.snaps, data.today, settings=data.settings)
+    in_progress = summary.in_progress + summary.due_soon + summary.no_deadline
+    in_progress += summary.recurring_updated + summary.recurring_pending - summary.recurring_done
+    return UnitRecord(
+        unit_id=unit.id,
+        name=unit.name,
+        aliases=unit.aliases,
+        today=data.today,
+        total=summary.total,
+        done=summary.done,
+        in_progress=in_progress,
+        overdue=summary.overdue,
+        tasks=tuple(lines),
+    )
+
+
+async def field_record(
+    session: AsyncSession, org_id: int, field_id: int, *, now: datetime
+) -> FieldRecord | None:
+    """The tasks of one field (lĩnh vực) of the organization's plan; None if not ours."""
+    from storage.models import Field
+
+    row = (
+        await session.execute(
+            select(Field, Plan.organization_id)
+            .join(Plan, Plan.id == Field.plan_id)
+            .where(Field.id == field_id)
+        )
+    ).first()
+    if row is None or row[1] != org_id:
+        return None
+    fld = row[0]
+    data = await _load(session, org_id, now)
+    pairs = [
+        (v, s)
+        for v, s in zip(data.views, data.snaps, strict=True)
+        if v.plan_id == fld.plan_id and v.field_key == fld.key
+    ]
+    summary = summarize([s for _, s in pairs], data.today, settings=data.settings)
+    return FieldRecord(
+        field_id=fld.id,
+        key=fld.key,
+        title=fld.title,
+        today=data.today,
+        total=summary.total,
+        done=summary.done,
+        mean_percent=summary.mean_percent,
+        tasks=tuple(
+            _task_line(v, s, data.today, data.unit_names, None, data.settings) for v, s in pairs
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- period
+
+
+async def period_status(session: AsyncSession, org_id: int, *, now: datetime) -> PeriodStatus:
+    """The next report: deadline, window, tasks still owing a figure, officers silent since.
+
+    A task owes a figure when it does not count as done for the period and
+    has had no update since the data window opened. An officer is silent
+    when they serve a unit with a task in the plan and have recorded no
+    update since the window opened.
+    """
+    org = await _org(session, org_id)
+    settings = calendar_settings(org)
+    tz = settings.tzinfo
+    today = now.astimezone(tz).date()
+    per = current_period(today, settings)
+    data = await _load(session, org_id, now)
+    window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
+    needing = []
+    for v, s in zip(data.views, data.snaps, strict=True):
+        if counts_as_done(s, today, period=per, settings=settings):
+            continue
+        if v.last_update_at is not None and v.last_update_at >= window_open:
+            continue
+        needing.append(_task_line(v, s, today, data.unit_names, per, settings))
+    task_units = {u for v in data.views for u in v.unit_ids}
+    rows = await session.execute(
+        select(Person.id, Person.full_name, PersonUnit.unit_id)
+        .join(PersonUnit, PersonUnit.person_id == Person.id)
+        .where(
+            Person.organization_id == org_id,
+            Person.role == Role.OFFICER,
+            Person.status == PersonStatus.ACTIVE,
+        )
+        .order_by(Person.full_name, PersonUnit.unit_id)
+    )
+    officers: dict[int, tuple[str, list[int]]] = {}
+    for pid, name, uid in rows:
+        officers.setdefault(pid, (name, []))[1].append(uid)
+    last_by_person = dict(
+        (
+            await session.execute(
+                select(ProgressUpdate.person_id, func.max(ProgressUpdate.created_at))
+                .where(ProgressUpdate.person_id.in_(list(officers)))
+                .group_by(ProgressUpdate.person_id)
+            )
+        ).all()
+    )
+    silent = []
+    for pid, (name, uids) in officers.items():
+        if not task_units.intersection(uids):
+            continue
+        last = last_by_person.get(pid)
+        if last is not None and last.tzinfo is None:
+            from datetime import UTC
+
+            last = last.replace(tzinfo=UTC)
+        if last is None or last < window_open:
+            silent.append(
+                PersonLine(pid, name, ", ".join(data.unit_names.get(u, "?") for u in uids), last)
+            )
+    return PeriodStatus(
+        period=per,
+        today=today,
+        days_to_deadline=(per.submission_deadline - today).days,
+        needing_figure=tuple(needing),
+        not_updated=tuple(silent),
+    )
+
+
+def resolve_period(
+    org: Organization, kind_year: tuple[str, int] | None, now: datetime
+) -> ReportingPeriod:
+    """The period named (kind, year) under the organization's calendar, else the current one."""
+    from plans.calendar import period as make_period
+
+    settings = calendar_settings(org)
+    if kind_year is None:
+        return current_period(now, settings)
+    return make_period(kind_year[0], kind_year[1], settings)
+
+
+async def organization(session: AsyncSession, org_id: int) -> Organization:
+    """The organization row (for its name, kind and calendar); raises LookupError."""
+    return await _org(session, org_id)
+
+
+# --------------------------------------------------------------------------- status table
+
+
+def _done_text(view: TaskView, done: bool, has_figure: bool, lang: str) -> str:
+    if view.status_text:
+        return view.status_text
+    if not has_figure:
+        return ""
+    if done:
+        return t("chairman.table.done", lang)
+    if view.percent:
+        return t("chairman.table.in_progress", lang)
+    return t("chairman.table.not_started", lang)
+
+
+async def build_status_table(
+    session: AsyncSession,
+    org_id: int,
+    period: ReportingPeriod,
+    *,
+    now: datetime,
+    lang: str = "vi",
+    report_ref: str | None = None,
+) -> StatusTable:
+    """The appendix table of ``period``: one section per field, one row per task.
+
+    Figures are the latest updates up to the period's cutoff. A recurring
+    task not updated in the period's data window shows blank figure cells
+    (it owes this period's figure), as does a task never updated.
+    """
+    data = await _load(session, org_id, now, period)
+    sections: dict[str, StatusSection] = {}
+    for v, s in zip(data.views, data.snaps, strict=True):
+        section = sections.get(v.field_key)
+        if section is None:
+            section = sections[v.field_key] = StatusSection(v.field_key, v.field_title)
+        recurring = v.deadline_kind == DeadlineKind.RECURRING
+        has_figure = v.last_update_at is not None and (
+            not recurring or period.contains(v.last_update_at.astimezone(data.tz).date())
+        )
+        done = counts_as_done(s, data.today, period=period, settings=data.settings)
+        section.rows.append(
+            StatusRow(
+                ordinal=v.code or str(v.number),
+                content=v.content,
+                lead_units=v.lead_units_text or _lead_text(v, data.unit_names),
+                coordinating_units=v.coordinating_units_text
+                or ", ".join(data.unit_names.get(u, "?") for u in v.coordinating_unit_ids),
+                deadline_text=v.deadline_text or "",
+                done_text=_done_text(v, is_done(v.percent, v.status_text), has_figure, lang)
+                if has_figure
+                else "",
+                output=(v.output or "") if has_figure else "",
+                percent=period_percent(s, data.today, period=period, settings=data.settings)
+                if has_figure
+                else None,
+                task_id=v.id,
+                done=done,
+            )
+        )
+    plan = None
+    if data.views:
+        plan = await session.get(Plan, data.views[0].plan_id)
+    plan_ref = None
+    if plan is not None and plan.number:
+        if plan.issued_on is not None:
+            plan_ref = t(
+                "chairman.table.plan_ref",
+                lang,
+                number=plan.number,
+                date=plan.issued_on.strftime("%d/%m/%Y"),
+            )
+        else:
+            plan_ref = t("chairman.table.plan_ref_nodate", lang, number=plan.number)
+    return StatusTable(
+        organization=data.org.name,
+        organization_kind=t(f"org.kind.{data.org.kind.value}", "vi"),
+        year=period.year,
+        period_label=period.label(lang),
+        report_ref=report_ref,
+        sections=list(sections.values()),
+        generated_on=now.astimezone(data.tz).date(),
+        plan_ref=plan_ref,
+    )
+
+
+# --------------------------------------------------------------------------- nudges
+
+
+async def nudge_targets(
+    session: AsyncSession, org_id: int, task_id: int, *, now: datetime
+) -> NudgeTarget | None:
+    """The officers of a task's lead units (to nudge about it); None if not ours."""
+    views = await load_task_views(session, org_id, task_ids=[task_id])
+    if not views:
+        return None
+    view = views[0]
+    org = await _org(session, org_id)
+    tz = calendar_settings(org).tzinfo
+    today = now.astimezone(tz).date()
+    unit_ids = list(view.lead_unit_ids) or list(view.coordinating_unit_ids)
+    rows = await session.execute(
+        select(Person.id, Person.telegram_user_id, Person.full_name, Person.language)
+        .join(PersonUnit, PersonUnit.person_id == Person.id)
+        .where(
+            Person.organization_id == org_id,
+            Person.role == Role.OFFICER,
+            Person.status == PersonStatus.ACTIVE,
+            Person.telegram_user_id.is_not(None),
+            PersonUnit.unit_id.in_(unit_ids),
+        )
+        .order_by(Person.full_name)
+    )
+    seen: dict[int, tuple[int, int, str, str | None]] = {}
+    for pid, tg, name, lang in rows:
+        seen.setdefault(pid, (pid, tg, name, lang))
+    return NudgeTarget(
+        task_id=view.id,
+        number=view.number,
+        content=view.content,
+        due_date=view.effective_due_date,
+        days_late=days_late(view.snapshot(tz), today),
+        recipients=tuple(seen.values()),
+    )
+
+
+# --------------------------------------------------------------------------- district
+
+
+def last_passed_period(today: date, settings: CalendarSettings) -> ReportingPeriod | None:
+    """The reported period whose submission deadline is the latest one before ``today``."""
+    passed = [
+        p
+        for year in (today.year - 1, today.year)
+        for p in reports_for_year(year, settings)
+        if p.submission_deadline < today
+    ]
+    return max(passed, key=lambda p: p.submission_deadline) if passed else None
+
+
+async def report_timeliness(
+    session: AsyncSession, org: Organization, per: ReportingPeriod
+) -> tuple[bool | None, int]:
+    """(on time?, tasks that owed a figure and lacked one) — see the module docstring."""
+    settings = calendar_settings(org)
+    tz = settings.tzinfo
+    deadline_end = end_of_day(per.submission_deadline, tz)
+    window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
+    views = await load_task_views(session, org.id, as_of=deadline_end, with_update_times=True)
+    views = [v for v in views if v.plan_year == per.year] or views
+    if not views:
+        return None, 0
+    missing = 0
+    for v in views:
+        if v.deadline_kind == DeadlineKind.RECURRING:
+            owes = True
+        else:
+            due = v.effective_due_date
+            done_before = v.done_at is not None and v.done_at < window_open
+            owes = due is not None and due <= per.nominal_end and not done_before
+        if not owes:
+            continue
+        if not any(window_open <= at <= deadline_end for at in v.update_times):
+            missing += 1
+    return missing == 0, missing
+
+
+async def district_rollup(
+    session: AsyncSession, district_id: int, *, now: datetime
+) -> DistrictRollup:
+    """One line per commune under the district: completion, overdue, last report on time."""
+    district = await _org(session, district_id)
+    tz = calendar_settings(district).tzinfo
+    communes = list(
+        await session.scalars(
+            select(Organization)
+            .where(Organization.parent_id == district_id)
+            .order_by(Organization.name)
+        )
+    )
+    lines = []
+    for org in communes:
+        settings = calendar_settings(org)
+        data = await _load(session, org.id, now)
+        summary = summarize(data.snaps, data.today, settings=settings)
+        last = last_passed_period(data.today, settings)
+        on_time, missing = (None, 0)
+        if last is not None:
+            on_time, missing = await report_timeliness(session, org, last)
+        lines.append(
+            CommuneLine(
+                org_id=org.id,
+                name=org.name,
+                kind=org.kind,
+                total=summary.total,
+                done=summary.done,
+                mean_percent=summary.mean_percent,
+                overdue=summary.overdue,
+                last_period=last,
+                report_on_time=on_time if summary.total else None,
+                missing=missing,
+            )
+        )
+    return DistrictRollup(
+        district_id=district.id,
+        name=district.name,
+        today=now.astimezone(tz).date(),
+        communes=tuple(lines),
+    )
+
+
+async def is_commune_of(session: AsyncSession, district_id: int, org_id: int) -> bool:
+    """Tell whether ``org_id`` is a commune under ``district_id`` (district viewers' scope)."""
+    parent = await session.scalar(select(Organization.parent_id).where(Organization.id == org_id))
+    return parent is not None and parent == district_id

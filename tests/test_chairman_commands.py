@@ -1,0 +1,193 @@
+"""The chairman's desk end to end: real Application against the fake Bot API.
+
+Figures come from ``tests.chairman_scenario`` (eight tasks, five updates);
+the clock is Mon 03/06/2024 07:30 (+07).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import BotHarness
+from handlers import callbacks as cb
+from tests.chairman_scenario import seed_with_progress
+from tests.factories import (
+    ADMIN_TG,
+    CHAIRMAN_TG,
+    OFFICER_TC_TG,
+    OFFICER_TP_TG,
+    OTHER_CHAIR_TG,
+    VIEWER_TG,
+    Commune,
+)
+
+FORBIDDEN = "không dành cho vai trò"
+NOT_YOURS = "không có quyền"
+
+
+@pytest.fixture
+async def commune(harness: BotHarness) -> Commune:
+    return await seed_with_progress(harness.database)
+
+
+def user(harness: BotHarness, tg: int, name: str = "U"):  # type: ignore[no-untyped-def]
+    return harness.api.add_user(name, user_id=tg)
+
+
+async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
+    u = user(harness, tg)
+    harness.api.user_sends_text(u, None, text)
+    msg = await harness.api.wait_for_bot_message(u.id)
+    await harness.idle()
+    return u, msg
+
+
+def texts(harness: BotHarness, chat_id: int) -> str:
+    return "\n".join(m.text or m.caption or "" for m in harness.api.bot_messages(chat_id))
+
+
+async def test_overview_for_the_chairman(harness: BotHarness, commune: Commune) -> None:
+    _, msg = await ask(harness, CHAIRMAN_TG, "/tongquan")
+    text = msg.text
+    assert "UBND xã Vĩnh Khê" in text
+    assert "Số liệu đến ngày 03/06/2024" in text
+    assert "Hoàn thành: 1/8 nhiệm vụ (12,5%); tỷ lệ bình quân 41,2%" in text
+    assert "Quá hạn: 2 · Đến hạn trong 7 ngày: 1" in text
+    assert "• I. Công tác chỉ đạo, điều hành: 0/2 · 65% · quá hạn 1" in text
+    assert "• II. Cải cách thể chế: 0/2 · 20%" in text
+    assert "• III. Cải cách thủ tục hành chính: 1/2 · 80% · quá hạn 1" in text
+    assert "• Tư pháp - Hộ tịch: 0/3 · 30%" in text
+    assert "• Văn phòng - Thống kê: 1/4 · 67,5% · quá hạn 1" in text
+    data = msg.button_data()
+    assert cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]) in data
+    assert all(len(d.encode()) <= 64 for d in data)
+    field_buttons = [d for d in data if d.startswith(cb.FIELD_DRILL + ":")]
+    assert len(field_buttons) == 4
+
+
+async def test_overview_alias_and_period_cutoff(harness: BotHarness, commune: Commune) -> None:
+    # Quý I: data window closes 14/03, so task 3's update of 15/03 is not counted.
+    _, msg = await ask(harness, ADMIN_TG, "/overview quy1")
+    assert "Số liệu Quý I năm 2024, chốt đến ngày 14/03/2024" in msg.text
+    # Task 1 at 80 % overdue by then; recurring tasks not updated in Q1's window.
+    assert "Hoàn thành: 0/8 nhiệm vụ (0%); tỷ lệ bình quân 10%" in msg.text
+    assert "Quá hạn: 1 · Đến hạn trong 7 ngày: 0" in msg.text
+    _, bad = await ask(harness, ADMIN_TG, "/tongquan quy9")
+    assert "Chưa hiểu kỳ báo cáo «quy9»" in bad.text
+
+
+async def test_drill_down_into_unit_and_field(harness: BotHarness, commune: Commune) -> None:
+    u, msg = await ask(harness, CHAIRMAN_TG, "/tongquan")
+    harness.api.user_presses_button(u, msg, cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]))
+    unit_msg = await harness.api.wait_for_bot_message(u.id)
+    assert "<b>" not in unit_msg.text  # HTML was rendered, not shown
+    assert unit_msg.text.startswith("Tư pháp - Hộ tịch (TP-HT)")
+    assert "3 nhiệm vụ · hoàn thành 0 · đang thực hiện 3 · quá hạn 0" in unit_msg.text
+    assert "Số 2 (phối hợp)" in unit_msg.text and "cập nhật 20/05/2024" in unit_msg.text
+    await harness.idle()
+    field_id = next(d for d in msg.button_data() if d.startswith(cb.FIELD_DRILL + ":"))
+    harness.api.user_presses_button(u, msg, field_id)
+    field_msg = await harness.api.wait_for_bot_message(u.id)
+    assert field_msg.text.startswith("I. Công tác chỉ đạo, điều hành")
+    assert "Hoàn thành 0/2 · bình quân 65%" in field_msg.text
+    assert "Quá hạn · 80%" in field_msg.text
+
+
+async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Commune) -> None:
+    officer = user(harness, OFFICER_TC_TG, "Bình")
+    u, msg = await ask(harness, CHAIRMAN_TG, "/quahan")
+    text = msg.text
+    assert text.startswith("Nhiệm vụ quá hạn: 2 (ngày 03/06/2024)")
+    assert text.index("Số 1 ") < text.index("Số 6 ")
+    assert "hạn 31/01/2024 · trễ 124 ngày · 80%" in text
+    assert "Bộ phận tiếp nhận và trả kết quả · hạn 31/05/2024 · trễ 3 ngày · 60%" in text
+    nudge6 = cb.build(cb.NUDGE, commune.task_ids[6])
+    assert msg.button_data() == [cb.build(cb.NUDGE, commune.task_ids[1]), nudge6]
+    update = harness.api.user_presses_button(u, msg, nudge6)
+    answer = await harness.api.wait_for_callback_answer(update)
+    assert answer.text == "Đã nhắc 1 cán bộ về nhiệm vụ số 6."
+    dm = await harness.api.wait_for_bot_message(officer.id)
+    assert "Lê Văn Hùng nhắc: nhiệm vụ số 6" in dm.text and "quá hạn 3 ngày" in dm.text
+    # Task 1's lead unit (Văn phòng) has no officer on the bot.
+    update = harness.api.user_presses_button(u, msg, cb.build(cb.NUDGE, commune.task_ids[1]))
+    answer = await harness.api.wait_for_callback_answer(update)
+    assert "chưa có cán bộ nào" in answer.text
+
+
+async def test_buttons_of_another_organization_are_refused(
+    harness: BotHarness, commune: Commune
+) -> None:
+    _, msg = await ask(harness, CHAIRMAN_TG, "/quahan")
+    other = user(harness, OTHER_CHAIR_TG, "Tám")
+    # Another commune's chairman replays the same button data (forged press).
+    update = harness.api.user_presses_button(other, msg, cb.build(cb.NUDGE, commune.task_ids[6]))
+    answer = await harness.api.wait_for_callback_answer(update)
+    assert NOT_YOURS in answer.text
+    _, own = await ask(harness, OTHER_CHAIR_TG, "/tongquan")
+    assert "Vĩnh Tú" in own.text and "Chưa có kế hoạch" in own.text
+    assert "Vĩnh Khê" not in own.text
+
+
+async def test_unit_by_name_without_diacritics(harness: BotHarness, commune: Commune) -> None:
+    _, msg = await ask(harness, CHAIRMAN_TG, "/donvi tu phap")
+    assert msg.text.startswith("Tư pháp - Hộ tịch (TP-HT)")
+    _, msg = await ask(harness, ADMIN_TG, "/donvi vp-tk")
+    assert msg.text.startswith("Văn phòng - Thống kê")
+    assert "4 nhiệm vụ · hoàn thành 1" in msg.text
+    _, msg = await ask(harness, ADMIN_TG, "/donvi khong co")
+    assert "Không tìm thấy bộ phận «khong co»" in msg.text
+    _, msg = await ask(harness, ADMIN_TG, "/donvi")
+    assert len(msg.button_data()) == 6
+
+
+async def test_reporting_period(harness: BotHarness, commune: Commune) -> None:
+    _, msg = await ask(harness, CHAIRMAN_TG, "/kybaocao")
+    text = msg.text
+    assert "Kỳ báo cáo: 6 tháng đầu năm 2024" in text
+    assert "Hạn nộp: 10/06/2024 (còn 7 ngày)" in text
+    assert "Số liệu tính từ 15/12/2023 đến 14/06/2024" in text
+    assert "Nhiệm vụ chưa có số liệu trong kỳ: 3" in text
+    for number in (4, 7, 8):
+        assert f"• Số {number} " in text
+    assert "Cán bộ chưa cập nhật từ đầu kỳ: 1" in text
+    assert "Trần Thị Bình" in text and "Nguyễn Văn An" not in text
+
+
+async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Commune) -> None:
+    u, msg = await ask(harness, VIEWER_TG, "/tongquan")
+    text = msg.text
+    assert "các xã thuộc huyện Vĩnh Linh" in text
+    assert (
+        "• Vĩnh Khê: 1/8 nhiệm vụ · 41,2% · quá hạn 2 · "
+        "báo cáo Quý I năm 2024: chậm (2 nhiệm vụ thiếu số liệu)"
+    ) in text
+    assert "• Vĩnh Tú: chưa có kế hoạch" in text
+    assert msg.button_data() == [cb.build(cb.COMMUNE_DRILL, commune.org_id)]
+    harness.api.user_presses_button(u, msg, cb.build(cb.COMMUNE_DRILL, commune.org_id))
+    detail = await harness.api.wait_for_bot_message(u.id)
+    assert "UBND xã Vĩnh Khê" in detail.text and "1/8" in detail.text
+    await harness.idle()
+    # Drill further into a unit of that commune.
+    harness.api.user_presses_button(u, detail, cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]))
+    unit_msg = await harness.api.wait_for_bot_message(u.id)
+    assert unit_msg.text.startswith("Tư pháp - Hộ tịch")
+    await harness.idle()
+    _, overdue = await ask(harness, VIEWER_TG, "/quahan")
+    assert "Xã Vĩnh Khê" in overdue.text and "trễ 124 ngày" in overdue.text
+    assert overdue.button_data() == []
+    # Commands that need one commune are refused for the district viewer.
+    _, refused = await ask(harness, VIEWER_TG, "/baocao")
+    assert FORBIDDEN in refused.text
+
+
+@pytest.mark.parametrize(
+    "command", ["/tongquan", "/quahan", "/donvi tu phap", "/kybaocao", "/baocao", "/bieudo"]
+)
+async def test_officer_and_stranger_are_refused(
+    harness: BotHarness, commune: Commune, command: str
+) -> None:
+    _, msg = await ask(harness, OFFICER_TP_TG, command)
+    assert FORBIDDEN in msg.text
+    _, msg = await ask(harness, 9999, command)
+    assert "Vĩnh Khê" not in msg.text and "1/8" not in msg.text
+    assert harness.api.sent_documents() == []
