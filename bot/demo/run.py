@@ -185,24 +185,26 @@ async def _seed(url: str, clock: ScaledClock, lang: str) -> str:
         plan = seed.load_demo_plan()
         async with database.write() as session:
             org_id = await seed.seed_people(session)
-        summary = t(
-            "demo.seed.plan",
-            lang,
-            number=plan.meta.number or "",
-            date=plan.meta.issued_on.strftime("%d/%m/%Y") if plan.meta.issued_on else "",
-            tasks=len(plan.all_tasks()),
-            fields=len(plan.fields),
-        )
+        summary = {
+            "number": plan.meta.number or "",
+            "date": plan.meta.issued_on.strftime("%d/%m/%Y") if plan.meta.issued_on else "",
+            "tasks": len(plan.all_tasks()),
+            "fields": len(plan.fields),
+        }
         try:
             async with database.write() as session:
-                await seed.import_demo_plan(session, org_id, plan, clock.now())
+                report = await seed.import_demo_plan(session, org_id, plan, clock.now())
         except ImportError:
             log.warning("storage.plan_import not available; plan not stored")
-            return summary + "\n" + t("demo.seed.importer_missing", lang)
+            note = t("demo.seed.importer_missing", lang)
+            return t("demo.seed.plan", lang, **summary) + "\n" + note
         except UserError as exc:
             log.warning("demo plan import refused: %s", exc.key)
-            return summary + "\n" + t(exc.key, lang, **exc.params)
-        return summary
+            return t("demo.seed.plan", lang, **summary) + "\n" + t(exc.key, lang, **exc.params)
+        # The stored counts are the truth once the importer has run.
+        summary["tasks"] = getattr(report, "tasks", summary["tasks"])
+        summary["fields"] = getattr(report, "fields", summary["fields"])
+        return t("demo.seed.plan", lang, **summary)
     finally:
         await database.dispose()
 
