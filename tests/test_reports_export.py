@@ -1,0 +1,201 @@
+"""/baocao and /bieudo end to end: the files are reopened and checked against the database."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from docx import Document
+
+from bot.harness import BotHarness
+from plans.charts import BAR_LABEL, build_completion_figure, png_size
+from storage.tasks import load_task_views
+from tests.chairman_scenario import seed_with_progress
+from tests.factories import ADMIN_TG, CHAIRMAN_TG, Commune
+
+TITLE = "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH TRIỂN KHAI NĂM 2024"
+HEADER = [
+    "TT",
+    "Nội dung",
+    "Đơn vị thực hiện",
+    "Đơn vị phối hợp",
+    "Thời gian hoàn thành",
+    "Đã thực hiện",
+    "Sản phẩm đầu ra",
+    "Tỷ lệ hoàn thành",
+]
+# Figures of the 6-month table on 03/06/2024: (done text, output, percent) per task number.
+H1_FIGURES = {
+    1: ("Đang thực hiện", "", 80),
+    2: ("Đang thực hiện", "", 50),
+    3: ("Đang thực hiện", "", 40),
+    4: ("", "", None),
+    5: ("Đã thực hiện", "Niêm yết công khai TTHC", 100),
+    6: ("Đang thực hiện", "Bảng tổng hợp số hóa", 60),
+    7: ("", "", None),
+    8: ("", "", None),
+}
+# Quý I (window 15/12/2023 – 14/03/2024): only task 1's update of 05/02 counts.
+Q1_FIGURES = {n: ("", "", None) for n in range(1, 9)} | {1: ("Đang thực hiện", "", 80)}
+H1_SUMMARY = (
+    "Trong 6 tháng đầu năm 2024, đã thực hiện 1/8 nhiệm vụ đề ra tại Kế hoạch số "
+    "10/KH-UBND ngày 15/01/2024 của UBND xã Vĩnh Khê, đạt 12,5%."
+)
+
+
+@pytest.fixture
+async def commune(harness: BotHarness) -> Commune:
+    return await seed_with_progress(harness.database)
+
+
+async def expected_rows(
+    harness: BotHarness, commune: Commune, figures: dict
+) -> list[list[str | int | None]]:
+    """Section rows and task rows as the table must show them, read from the database."""
+    async with harness.database.read() as session:
+        views = await load_task_views(session, commune.org_id)
+    rows: list[list[str | int | None]] = []
+    section = None
+    for v in views:
+        if v.field_key != section:
+            section = v.field_key
+            rows.append([f"{v.field_key}. {v.field_title}"])
+        done_text, output, percent = figures[v.number]
+        rows.append(
+            [
+                v.code or str(v.number),
+                v.content,
+                v.lead_units_text,
+                v.coordinating_units_text or "",
+                v.deadline_text,
+                done_text,
+                output,
+                percent,
+            ]
+        )
+    return rows
+
+
+def docx_rows(data: bytes) -> tuple[Document, list[list[str]]]:
+    document = Document(io.BytesIO(data))
+    table = document.tables[0]
+    return document, [[c.text for c in row.cells] for row in table.rows]
+
+
+async def run_report(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
+    u = harness.api.add_user("U", user_id=tg)
+    harness.api.user_sends_text(u, None, text)
+    await harness.api.wait_for_bot_message(u.id, lambda m: (m.text or "").startswith("✅"))
+    await harness.idle()
+    return u
+
+
+async def test_report_docx_and_xlsx_match_the_database(
+    harness: BotHarness, commune: Commune
+) -> None:
+    u = await run_report(harness, CHAIRMAN_TG, "/baocao")
+    messages = harness.api.bot_messages(u.id)
+    progress = messages[0]
+    assert progress.edits and progress.edits[0]["text"].startswith("⏳ Đang tổng hợp")
+    assert progress.text.startswith("✅ Bảng tiến độ 6 tháng đầu năm 2024")
+    assert H1_SUMMARY in progress.text
+    docs = harness.api.sent_documents(u.id)
+    assert [d.file_name for d in docs] == [
+        "tien-do-cchc-2024-vinh-khe-2024-06-03.docx",
+        "tien-do-cchc-2024-vinh-khe-2024-06-03.xlsx",
+    ]
+    expected = await expected_rows(harness, commune, H1_FIGURES)
+
+    document, rows = docx_rows(docs[0].content)
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[0] == TITLE
+    assert paragraphs[1].startswith("(Ban hành kèm theo Báo cáo số ....../BC-UBND ngày 3 tháng 6")
+    assert paragraphs[-1] == H1_SUMMARY
+    assert rows[0] == HEADER
+    assert len(rows) - 1 == len(expected) == 12  # 4 field rows + 8 tasks
+    for got, want in zip(rows[1:], expected, strict=True):
+        if len(want) == 1:  # a field row, merged across the 8 columns
+            assert got == want * 8
+        else:
+            percent = "" if want[7] is None else f"{want[7]}%"
+            assert got == [*want[:7], percent]
+    section = document.sections[0]
+    assert section.page_width > section.page_height  # landscape
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt == 13
+
+    sheet = openpyxl.load_workbook(io.BytesIO(docs[1].content)).active
+    assert sheet.cell(1, 1).value == TITLE
+    assert [sheet.cell(4, c).value for c in range(1, 9)] == HEADER
+    row = 5
+    for want in expected:
+        if len(want) == 1:
+            assert sheet.cell(row, 1).value == want[0]
+            assert f"A{row}:H{row}" in {str(r) for r in sheet.merged_cells.ranges}
+        else:
+            got = [sheet.cell(row, c).value for c in range(1, 9)]
+            ordinal = int(want[0]) if str(want[0]).isdigit() else want[0]
+            texts = [w or None for w in want[1:7]]
+            percent = None if want[7] is None else want[7] / 100
+            assert got == [ordinal, *texts, percent]
+        row += 1
+    assert sheet.cell(row + 1, 1).value == H1_SUMMARY
+
+
+async def test_report_for_a_named_past_period_uses_its_cutoff(
+    harness: BotHarness, commune: Commune
+) -> None:
+    u = await run_report(harness, ADMIN_TG, "/report quy1 2024")
+    docs = harness.api.sent_documents(u.id)
+    expected = await expected_rows(harness, commune, Q1_FIGURES)
+    _, rows = docx_rows(docs[0].content)
+    for got, want in zip(rows[1:], expected, strict=True):
+        if len(want) > 1:
+            assert got[5:] == [want[5], want[6], "" if want[7] is None else f"{want[7]}%"]
+    assert (
+        "Trong Quý I năm 2024, đã thực hiện 0/8 nhiệm vụ" in harness.api.bot_messages(u.id)[0].text
+    )
+
+
+async def test_report_bad_period_builds_nothing(harness: BotHarness, commune: Commune) -> None:
+    u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
+    harness.api.user_sends_text(u, None, "/baocao quy 7")
+    msg = await harness.api.wait_for_bot_message(u.id)
+    await harness.idle()
+    assert "Chưa hiểu kỳ báo cáo" in msg.text
+    assert harness.api.sent_documents() == []
+
+
+async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commune: Commune) -> None:
+    u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
+    harness.api.user_sends_text(u, None, "/bieudo")
+    msg = await harness.api.wait_for_bot_message(u.id, lambda m: m.photo is not None)
+    await harness.idle()
+    png = msg.photo.content
+    width, height = png_size(png)
+    assert width == 1080 and width + height <= 10_000
+    assert msg.caption.startswith("Tiến độ CCHC UBND xã Vĩnh Khê — 03/06/2024")
+    # The same data as the chart's figure: bars per field and per unit.
+    from storage import reports
+
+    async with harness.database.read() as session:
+        data = await reports.chart_data(
+            session, commune.org_id, now=harness.clock.now(), period=None
+        )
+    assert [(label, mean, done, total) for label, mean, done, total in data.by_field] == [
+        ("I. Công tác chỉ đạo, điều hành", 65.0, 0, 2),
+        ("II. Cải cách thể chế", 20.0, 0, 2),
+        ("III. Cải cách thủ tục hành chính", 80.0, 1, 2),
+        ("IV. Cải cách tài chính công", 0.0, 0, 2),
+    ]
+    assert len(data.by_unit) == 6
+    figure = build_completion_figure(data.by_field, data.by_unit, "t", "vi")
+    bars = [
+        [round(p.get_width(), 1) for p in c.patches]
+        for ax in figure.axes
+        for c in ax.containers
+        if c.get_label() == BAR_LABEL
+    ]
+    assert sorted(bars[0]) == [0.0, 20.0, 65.0, 80.0]
+    assert sorted(bars[1]) == sorted(m for _, m, _, _ in data.by_unit)
