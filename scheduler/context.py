@@ -1,0 +1,167 @@
+"""What the planner and the renderer need to know about an organization, as plain data.
+
+Loaded in one read transaction per tick (people, units, task views with
+their latest progress), then handed to pure code: planning and rendering
+never touch the database themselves, so the preview command and tests can
+run them on any state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans.calendar import CalendarSettings
+from plans.reminder_policy import ReminderPolicy
+from storage.models import Organization, Person, PersonStatus, PersonUnit, Role, Unit
+from storage.tasks import TaskView, load_task_views
+
+log = logging.getLogger(__name__)
+
+CHAIR_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person who can receive reminders."""
+
+    id: int
+    chat_id: int | None
+    name: str
+    role: Role
+    unit_ids: tuple[int, ...]
+    lang: str
+    reachable: bool
+
+    @property
+    def can_receive(self) -> bool:
+        return self.chat_id is not None and self.reachable
+
+
+@dataclass
+class OrgContext:
+    """One organization's settings, people, units and tasks at one instant."""
+
+    id: int
+    name: str
+    tz: ZoneInfo
+    lang: str
+    group_chat_id: int | None
+    policy: ReminderPolicy
+    calendar: CalendarSettings
+    members: list[Member] = field(default_factory=list)
+    unit_names: dict[int, str] = field(default_factory=dict)
+    tasks: list[TaskView] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_unit: dict[int, list[Member]] | None = None
+
+    @property
+    def tasks_by_id(self) -> dict[int, TaskView]:
+        return {t.id: t for t in self.tasks}
+
+    def member(self, person_id: int) -> Member | None:
+        return next((m for m in self.members if m.id == person_id), None)
+
+    def officers_of(self, unit_ids: Iterable[int]) -> list[Member]:
+        """Members of any of these units (officers, or a plan keeper who belongs to one),
+        each once, in id order: whoever serves in a unit answers for its tasks."""
+        if self._by_unit is None:
+            index: dict[int, list[Member]] = {}
+            for m in self.members:
+                if m.role in (Role.OFFICER, Role.ADMIN):
+                    for u in m.unit_ids:
+                        index.setdefault(u, []).append(m)
+            self._by_unit = index
+        seen: dict[int, Member] = {}
+        for u in unit_ids:
+            for m in self._by_unit.get(u, ()):
+                seen.setdefault(m.id, m)
+        return [seen[k] for k in sorted(seen)]
+
+    def with_role(self, *roles: Role) -> list[Member]:
+        return [m for m in self.members if m.role in roles]
+
+
+def org_settings(org: Organization) -> tuple[ReminderPolicy, CalendarSettings, ZoneInfo]:
+    """The org's policy and calendar (empty JSON = defaults); bad JSON falls back to defaults."""
+    try:
+        policy = ReminderPolicy.from_dict(org.reminder_policy or {})
+    except (ValueError, TypeError):
+        log.exception("organization %s has an invalid reminder policy; using defaults", org.id)
+        policy = ReminderPolicy()
+    data = dict(org.calendar_settings or {})
+    data.setdefault("timezone", org.timezone or "Asia/Ho_Chi_Minh")
+    try:
+        calendar = CalendarSettings.from_dict(data)
+    except (ValueError, TypeError):
+        log.exception("organization %s has invalid calendar settings; using defaults", org.id)
+        calendar = CalendarSettings()
+    return policy, calendar, calendar.tzinfo
+
+
+async def load_contexts(
+    session: AsyncSession,
+    org_ids: Iterable[int] | None = None,
+    *,
+    with_tasks: bool = True,
+) -> list[OrgContext]:
+    """Contexts of the given organizations (all when None), in id order."""
+    query = select(Organization).order_by(Organization.id)
+    if org_ids is not None:
+        query = query.where(Organization.id.in_(list(org_ids)))
+    orgs = list(await session.scalars(query))
+    if not orgs:
+        return []
+    ids = [o.id for o in orgs]
+    contexts: dict[int, OrgContext] = {}
+    for org in orgs:
+        policy, calendar, tz = org_settings(org)
+        contexts[org.id] = OrgContext(
+            id=org.id,
+            name=org.name,
+            tz=tz,
+            lang=org.language or "vi",
+            group_chat_id=org.group_chat_id,
+            policy=policy,
+            calendar=calendar,
+        )
+    units_of: dict[int, list[int]] = {}
+    for person_id, unit_id in await session.execute(
+        select(PersonUnit.person_id, PersonUnit.unit_id)
+        .join(Person, Person.id == PersonUnit.person_id)
+        .where(Person.organization_id.in_(ids))
+        .order_by(PersonUnit.person_id, PersonUnit.unit_id)
+    ):
+        units_of.setdefault(person_id, []).append(unit_id)
+    people = await session.scalars(
+        select(Person)
+        .where(Person.organization_id.in_(ids), Person.status == PersonStatus.ACTIVE)
+        .order_by(Person.id)
+    )
+    for p in people:
+        ctx = contexts[p.organization_id]
+        ctx.members.append(
+            Member(
+                id=p.id,
+                chat_id=p.telegram_user_id,
+                name=p.full_name,
+                role=p.role,
+                unit_ids=tuple(units_of.get(p.id, ())),
+                lang=p.language or ctx.lang,
+                reachable=bool(p.reachable),
+            )
+        )
+    for unit_id, org_id, name in await session.execute(
+        select(Unit.id, Unit.organization_id, Unit.name).where(Unit.organization_id.in_(ids))
+    ):
+        contexts[org_id].unit_names[unit_id] = name
+    if with_tasks:
+        for view in await load_task_views(session, ids):
+            contexts[view.organization_id].tasks.append(view)
+    return [contexts[i] for i in ids]

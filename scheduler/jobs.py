@@ -1,0 +1,130 @@
+"""The tick: plan what is due, then deliver the outbox. PTB's JobQueue only drives it.
+
+Nothing about which reminders exist lives in APScheduler: the tick reads the
+database, so a restart (or a second replica) picks up exactly where the
+last one left off.  :func:`install` schedules the tick under a fixed job
+name (installing twice replaces, never doubles) with an explicit
+``misfire_grace_time`` -- APScheduler's default of 1 s would silently drop
+a tick that starts a little late -- and a first run a second after start:
+that first tick is the catch-up after downtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.context import services_of
+from scheduler.dispatcher import Dispatcher, DispatchReport
+from scheduler.planner import PlanReport, plan_due
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "cchc-scheduler-tick"
+FIRST_RUN_SECONDS = 1.0
+DISPATCHER_KEY = "scheduler.dispatcher"
+LOCK_KEY = "scheduler.tick_lock"
+
+
+@dataclass
+class TickReport:
+    plan: PlanReport | None
+    dispatch: DispatchReport | None
+
+
+def dispatcher_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
+    """The process's dispatcher (created on first use, kept in the services' extras)."""
+    services = services_of(app)
+    dispatcher = services.extras.get(DISPATCHER_KEY)
+    if dispatcher is None or dispatcher.db is not services.database:
+        dispatcher = Dispatcher(services.database, services.clock)
+        services.extras[DISPATCHER_KEY] = dispatcher
+    return dispatcher  # type: ignore[no-any-return]
+
+
+def _lock(app: Application[Any, Any, Any, Any, Any, Any]) -> asyncio.Lock:
+    extras = services_of(app).extras
+    lock = extras.get(LOCK_KEY)
+    if lock is None:
+        lock = extras[LOCK_KEY] = asyncio.Lock()
+    return lock  # type: ignore[no-any-return]
+
+
+async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
+    """Plan (one short write transaction), then deliver (sends outside any transaction).
+
+    Ticks never overlap in one process: a tick that finds another running
+    returns at once (the running one is already delivering).
+    """
+    lock = _lock(app)
+    if lock.locked():
+        log.debug("tick skipped: the previous one is still running")
+        return TickReport(None, None)
+    async with lock:
+        services = services_of(app)
+        dispatcher = dispatcher_of(app)
+        plan: PlanReport | None = None
+        try:
+            plan = await plan_due(services.database, services.clock.now())
+        except Exception:  # planning must not stop delivery of what is already planned
+            log.exception("planning failed")
+        dispatch = await dispatcher.run(app.bot)
+        if dispatch.sent or dispatch.failed or dispatch.retried or dispatch.rate_limited:
+            log.info(
+                "tick: sent %d, cancelled %d, retried %d, 429 %d, failed %d",
+                dispatch.sent,
+                dispatch.cancelled,
+                dispatch.retried,
+                dispatch.rate_limited,
+                dispatch.failed,
+            )
+        return TickReport(plan, dispatch)
+
+
+async def _tick_job(context: Any) -> None:
+    try:
+        await run_tick(context.application)
+    except Exception:
+        log.exception("scheduler tick failed")
+
+
+async def shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop delivering gracefully: in-flight messages finish, unsent claims go back to pending."""
+    dispatcher = services_of(app).extras.get(DISPATCHER_KEY)
+    if dispatcher is not None:
+        await dispatcher.stop()
+
+
+def install(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Schedule the tick on the application's JobQueue (idempotent: fixed job name)."""
+    queue = app.job_queue
+    if queue is None:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]); reminders are off")
+        return
+    for job in queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    interval = services_of(app).settings.tick_seconds
+    queue.run_repeating(
+        _tick_job,
+        interval=interval,
+        first=FIRST_RUN_SECONDS,
+        name=JOB_NAME,
+        job_kwargs={
+            "misfire_grace_time": max(60, int(interval * 2)),
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )
+    previous = app.post_stop
+
+    async def _post_stop(application: Any) -> None:
+        await shutdown(application)
+        if previous is not None:
+            await previous(application)
+
+    app.post_stop = _post_stop
+    log.info("scheduler tick every %.0f s installed", interval)

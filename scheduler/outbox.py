@@ -1,0 +1,304 @@
+"""The reminder outbox: idempotent filling, safe claiming, honest bookkeeping.
+
+The outbox table is the truth about which reminders exist and which were
+delivered (APScheduler only drives the tick).  Three rules make it safe:
+
+* Planning inserts with ``INSERT … ON CONFLICT DO NOTHING`` on the unique
+  (recipient_key, subject, occasion) key, so a planner may run twice, or on
+  two replicas, and still write each reminder once.
+* Delivery *claims* rows in a short transaction (PostgreSQL: ``FOR UPDATE
+  SKIP LOCKED``, so concurrent dispatchers never take the same row; SQLite:
+  the whole claim runs under ``BEGIN IMMEDIATE``), sends outside any
+  transaction, then records the outcome in another short transaction.
+* A row stuck in ``sending`` (its dispatcher died mid-flight) goes back to
+  ``pending`` after a timeout: at most that in-flight message can repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.models import OutboxMessage, OutboxState
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REAP_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One message the planner wants in the outbox (not yet a row)."""
+
+    recipient_key: str
+    chat_id: int
+    subject: str
+    occasion: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    organization_id: int | None = None
+    person_id: int | None = None
+
+    def row(self) -> dict[str, Any]:
+        """Column values for the insert."""
+        payload = dict(self.payload)
+        payload.setdefault("task_ids", [])
+        return {
+            "organization_id": self.organization_id,
+            "person_id": self.person_id,
+            "chat_id": self.chat_id,
+            "recipient_key": self.recipient_key,
+            "subject": self.subject,
+            "occasion": self.occasion,
+            "kind": self.kind,
+            "payload": payload,
+            "due_at": self.due_at,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row this dispatcher now owns (state ``sending``), as plain data."""
+
+    id: int
+    organization_id: int | None
+    person_id: int | None
+    chat_id: int
+    recipient_key: str
+    subject: str
+    occasion: str
+    kind: str
+    payload: dict[str, Any] = field(hash=False)
+    due_at: datetime
+    attempts: int
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def insert_drafts(session: AsyncSession, drafts: Sequence[Draft]) -> int:
+    """Insert drafts, ignoring those already planned; return how many rows are new."""
+    if not drafts:
+        return 0
+    insert = _insert_for(session)
+    inserted = 0
+    rows = [d.row() for d in drafts]
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        stmt = (
+            insert(OutboxMessage)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=["recipient_key", "subject", "occasion"])
+            .returning(OutboxMessage.id)
+        )
+        inserted += len((await session.execute(stmt)).all())
+    return inserted
+
+
+def _due(now: datetime) -> Any:
+    return and_(
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.due_at <= now,
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+    )
+
+
+async def claim(db: Database, worker: str, now: datetime, limit: int = 100) -> list[Claimed]:
+    """Take up to ``limit`` due rows for ``worker`` (oldest first) and mark them ``sending``."""
+    async with db.write() as session:
+        query = (
+            select(OutboxMessage)
+            .where(_due(now))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if not db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(await session.scalars(query))
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(
+                state=OutboxState.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return [
+            Claimed(
+                r.id,
+                r.organization_id,
+                r.person_id,
+                r.chat_id,
+                r.recipient_key,
+                r.subject,
+                r.occasion,
+                r.kind,
+                dict(r.payload or {}),
+                r.due_at,
+                r.attempts + 1,
+            )
+            for r in rows
+        ]
+
+
+async def _set(db: Database, row_id: int, worker: str | None, **values: Any) -> bool:
+    """Update a row still claimed by ``worker`` (a reaped-and-reclaimed row is not ours)."""
+    async with db.write() as session:
+        cond = [OutboxMessage.id == row_id]
+        if worker is not None:
+            cond += [
+                OutboxMessage.state == OutboxState.SENDING,
+                OutboxMessage.claimed_by == worker,
+            ]
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(*cond)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_sent(
+    db: Database,
+    row_id: int,
+    worker: str,
+    now: datetime,
+    message_id: int | None,
+    task_ids: list[int],
+) -> None:
+    """Record delivery and the Telegram message id (replies to the reminder find it by that)."""
+    async with db.write() as session:
+        row = await session.get(OutboxMessage, row_id)
+        if row is None:
+            return
+        payload = dict(row.payload or {})
+        payload["task_ids"] = list(task_ids)
+        row.state = OutboxState.SENT
+        row.sent_at = now
+        row.message_id = message_id
+        row.payload = payload
+        row.last_error = None
+        if row.claimed_by != worker:
+            log.warning("outbox %s sent by %s but claimed by %s", row_id, worker, row.claimed_by)
+
+
+async def mark_retry(
+    db: Database, row_id: int, worker: str, at: datetime, error: str, *, count: bool = True
+) -> None:
+    """Put a row back to ``pending`` until ``at`` (``count=False`` refunds the attempt)."""
+    values: dict[str, Any] = {
+        "state": OutboxState.PENDING,
+        "next_attempt_at": at,
+        "last_error": error[:1000],
+        "claimed_by": None,
+        "claimed_at": None,
+    }
+    if not count:
+        values["attempts"] = OutboxMessage.attempts - 1
+    await _set(db, row_id, worker, **values)
+
+
+async def mark_failed(db: Database, row_id: int, worker: str, error: str) -> None:
+    """Give up on a row for good (kept, with its error, for the record)."""
+    await _set(db, row_id, worker, state=OutboxState.FAILED, last_error=error[:1000])
+
+
+async def mark_cancelled(db: Database, row_id: int, worker: str, reason: str) -> None:
+    """Nothing left to say (every task done since planning)."""
+    await _set(db, row_id, worker, state=OutboxState.CANCELLED, last_error=reason[:1000])
+
+
+async def release(db: Database, row_ids: Iterable[int], worker: str) -> int:
+    """Hand back rows claimed but not sent (graceful stop): pending again, attempt refunded."""
+    ids = list(row_ids)
+    if not ids:
+        return 0
+    async with db.write() as session:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.state == OutboxState.SENDING,
+                OutboxMessage.claimed_by == worker,
+            )
+            .values(
+                state=OutboxState.PENDING,
+                claimed_by=None,
+                claimed_at=None,
+                attempts=OutboxMessage.attempts - 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def reap(db: Database, now: datetime, older_than: timedelta = DEFAULT_REAP_AFTER) -> int:
+    """Return rows stuck in ``sending`` since before ``now - older_than`` to ``pending``."""
+    async with db.write() as session:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.state == OutboxState.SENDING,
+                OutboxMessage.claimed_at < now - older_than,
+            )
+            .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        log.warning("reaped %d outbox rows stuck in 'sending'", count)
+    return count
+
+
+async def state_counts(db: Database) -> dict[str, int]:
+    """How many rows are in each state (for logs, benchmarks and tests)."""
+    async with db.read() as session:
+        rows = await session.execute(
+            select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        )
+        return {str(state.value if hasattr(state, "value") else state): n for state, n in rows}
+
+
+async def find_by_message(db: Database, chat_id: int, message_id: int) -> Claimed | None:
+    """The outbox row behind a sent message (officers reply to a reminder)."""
+    async with db.read() as session:
+        r = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id
+            )
+        )
+        if r is None:
+            return None
+        return Claimed(
+            r.id,
+            r.organization_id,
+            r.person_id,
+            r.chat_id,
+            r.recipient_key,
+            r.subject,
+            r.occasion,
+            r.kind,
+            dict(r.payload or {}),
+            r.due_at,
+            r.attempts,
+        )

@@ -1,0 +1,477 @@
+"""The planner: which reminders are due at an instant, written once into the outbox.
+
+A pure function of (database state, now).  For each organization the
+scheduler remembers the last instant it planned (``scheduler_state``);
+:func:`plan_due` takes the local days whose digest time lies between that
+instant and now, asks :mod:`plans.reminder_policy` what falls on each, and
+builds **one digest per recipient and day**: every task of that person's
+occasions in one message (sections: overdue, deadline today, coming up,
+reports to update, escalations, summaries), each task with a ``tk:`` button.
+
+Days whose digest is older than the policy's ``catch_up_grace`` (the bot was
+down) are not replayed one by one: they collapse into a single "while the
+bot was away" digest per person.  Rows are inserted with ``ON CONFLICT DO
+NOTHING`` on (recipient, subject, occasion), so planning twice -- a second
+tick, a second replica, a restart -- writes nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans import workdays
+from plans.calendar import ReportingPeriod, reports_for_year
+from plans.completion import updated_in
+from plans.reminder_policy import (
+    OccasionKind,
+    PlannedTask,
+    ReminderPolicy,
+    catch_up_days,
+    report_occasions,
+    send_time,
+    task_occasions,
+    weekly_occasions,
+)
+from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
+from scheduler.outbox import Draft, insert_drafts
+from storage.db import Database
+from storage.models import Role, SchedulerState
+from storage.tasks import TaskView, load_task_views
+
+log = logging.getLogger(__name__)
+
+DIGEST = "digest"
+CATCH_UP = "catch_up"
+MAX_MISSED_DAYS = 62  # older gaps are not worth a summary line each
+REPORT_HORIZON = timedelta(days=45)  # report reminders start at most this early
+
+TASK_KINDS = (
+    OccasionKind.OVERDUE,
+    OccasionKind.DEADLINE_DAY,
+    OccasionKind.BEFORE_DEADLINE,
+    OccasionKind.ESCALATION,
+)
+_ORDER = {k.value: i for i, k in enumerate(OccasionKind)}
+
+
+def state_key(org_id: int) -> str:
+    """Key of an organization's planner memory in ``scheduler_state``."""
+    return f"planner:org:{org_id}"
+
+
+def person_key(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+def chat_key(chat_id: int) -> str:
+    return f"chat:{chat_id}"
+
+
+# --- pure planning ------------------------------------------------------------------
+
+
+def planned_task(view: TaskView) -> PlannedTask:
+    """The policy's view of a task."""
+    return PlannedTask(
+        task_id=view.id,
+        due_date=view.effective_due_date,
+        deadline_kind=view.deadline_kind,
+        done=view.done,
+        unit_ids=view.unit_ids,
+        title=view.content,
+    )
+
+
+def needs_update(view: TaskView, period: ReportingPeriod, ctx: OrgContext) -> bool:
+    """Whether the task still owes an update for the period's report.
+
+    Done dated tasks owe nothing; recurring ("thường xuyên") tasks are never done
+    for good and owe a fresh update inside every period's data window.
+    """
+    if view.deadline_kind != "recurring" and view.done:
+        return False
+    return not updated_in(view.snapshot(ctx.tz), period)
+
+
+def periods_near(day: date, ctx: OrgContext) -> list[ReportingPeriod]:
+    """The organization's reports whose deadline is on or after ``day`` and not far away."""
+    found = []
+    for year in (day.year, day.year + 1):
+        for p in reports_for_year(year, ctx.calendar):
+            if day <= p.submission_deadline <= day + REPORT_HORIZON:
+                found.append(p)
+    return found
+
+
+@dataclass
+class _Digest:
+    recipient_key: str
+    chat_id: int
+    person_id: int | None
+    lang: str
+    items: dict[tuple[str, int], int] = field(default_factory=dict)  # (kind, task) -> offset
+    reports: dict[tuple[str, str], tuple[int, list[int], bool]] = field(default_factory=dict)
+    weekly: str | None = None
+    days: list[date] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (self.items or self.reports or self.weekly)
+
+    def payload(self, kind: str, day: date, org_id: int, views: dict[int, TaskView]) -> dict:
+        def number(task_id: int) -> int:
+            view = views.get(task_id)
+            return view.number if view else 0
+
+        items = sorted(self.items.items(), key=lambda kv: (_ORDER[kv[0][0]], number(kv[0][1])))
+        reports = sorted(self.reports.items(), key=lambda kv: (kv[0][1], _ORDER[kv[0][0]]))
+        task_ids: list[int] = []
+        for (_, t), _ in items:
+            if t not in task_ids:
+                task_ids.append(t)
+        for _, (_, ts, _) in reports:
+            task_ids.extend(t for t in ts if t not in task_ids)
+        data: dict[str, Any] = {
+            "v": 1,
+            "kind": kind,
+            "day": day.isoformat(),
+            "org_id": org_id,
+            "lang": self.lang,
+            "items": [{"k": k, "t": t, "d": d} for (k, t), d in items],
+            "reports": [
+                {"k": k, "p": p, "d": d, "t": ts, "keeper": kp} for (k, p), (d, ts, kp) in reports
+            ],
+            "weekly": self.weekly,
+            "task_ids": task_ids,
+        }
+        if self.days:
+            data["from"] = min(self.days).isoformat()
+            data["to"] = max(self.days).isoformat()
+        return data
+
+
+class _Builder:
+    """Collects occasions per recipient for one organization and day."""
+
+    def __init__(self, ctx: OrgContext) -> None:
+        self.ctx = ctx
+        self.digests: dict[str, _Digest] = {}
+
+    def _for(self, member: Member) -> _Digest | None:
+        if not member.can_receive:
+            return None
+        assert member.chat_id is not None
+        key = person_key(member.id)
+        d = self.digests.get(key)
+        if d is None:
+            d = self.digests[key] = _Digest(key, member.chat_id, member.id, member.lang)
+        return d
+
+    def _group(self) -> _Digest | None:
+        gid = self.ctx.group_chat_id
+        if gid is None:
+            return None
+        key = chat_key(gid)
+        d = self.digests.get(key)
+        if d is None:
+            d = self.digests[key] = _Digest(key, gid, None, self.ctx.lang)
+        return d
+
+    def task(self, members: Iterable[Member], kind: str, task_id: int, offset: int) -> None:
+        for m in members:
+            d = self._for(m)
+            if d is not None:
+                d.items[(kind, task_id)] = offset
+
+    def report(
+        self,
+        members: Iterable[Member],
+        kind: str,
+        code: str,
+        offset: int,
+        tasks: list[int],
+        *,
+        keeper: bool = False,
+    ) -> None:
+        """Add a report entry; a keeper who also serves in a unit gets both in one entry."""
+        for m in members:
+            d = self._for(m)
+            if d is None:
+                continue
+            _, old_tasks, old_keeper = d.reports.get((kind, code), (offset, [], False))
+            merged = old_tasks + [t for t in tasks if t not in old_tasks]
+            d.reports[(kind, code)] = (offset, merged, old_keeper or keeper)
+
+    def group_task(self, kind: str, task_id: int, offset: int) -> None:
+        d = self._group()
+        if d is not None:
+            d.items[(kind, task_id)] = offset
+
+    def weekly(self, members: Iterable[Member], subject: str) -> None:
+        for m in members:
+            d = self._for(m)
+            if d is not None:
+                d.weekly = subject
+
+
+def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
+    policy = ctx.policy
+    is_working = workdays.is_working_day
+    chairs = ctx.with_role(*CHAIR_ROLES)
+    keepers = ctx.with_role(Role.ADMIN)
+    for view in ctx.tasks:
+        if view.done:
+            continue
+        for occ in task_occasions(planned_task(view), day, policy, is_working):
+            if occ.kind is OccasionKind.ESCALATION:
+                builder.task(chairs, occ.kind.value, view.id, occ.offset_days)
+                continue
+            builder.task(ctx.officers_of(view.unit_ids), occ.kind.value, view.id, occ.offset_days)
+            if occ.kind is OccasionKind.DEADLINE_DAY:
+                builder.group_task(occ.kind.value, view.id, occ.offset_days)
+    for period in periods_near(day, ctx):
+        occasions = report_occasions(period, day, policy, is_working)
+        if not occasions:
+            continue
+        pending = [v for v in ctx.tasks if needs_update(v, period, ctx)]
+        for occ in occasions:
+            if occ.kind is OccasionKind.REPORT_DUE:
+                by_officer: dict[int, list[int]] = {}
+                officers: dict[int, Member] = {}
+                for v in pending:
+                    for m in ctx.officers_of(v.unit_ids):
+                        by_officer.setdefault(m.id, []).append(v.id)
+                        officers[m.id] = m
+                for mid, ids in by_officer.items():
+                    builder.report(
+                        [officers[mid]], occ.kind.value, period.code, occ.offset_days, ids
+                    )
+                builder.report(
+                    keepers, occ.kind.value, period.code, occ.offset_days, [], keeper=True
+                )
+            else:  # REPORT_SUMMARY: the table of who has not updated, for keeper and chairman
+                builder.report(keepers + chairs, occ.kind.value, period.code, occ.offset_days, [])
+    for occ in weekly_occasions(day, policy, is_working) if ctx.tasks else ():
+        builder.weekly(chairs, occ.subject_key)
+
+
+def plan_day(ctx: OrgContext, day: date) -> list[Draft]:
+    """The digests of one organization for local ``day`` (nothing empty, nothing done)."""
+    builder = _Builder(ctx)
+    _collect(builder, ctx, day)
+    views = ctx.tasks_by_id
+    due = send_time(day, ctx.policy, ctx.tz)
+    drafts = []
+    for d in builder.digests.values():
+        if d.empty():
+            continue
+        drafts.append(
+            Draft(
+                recipient_key=d.recipient_key,
+                chat_id=d.chat_id,
+                subject=DIGEST,
+                occasion=day.isoformat(),
+                kind=DIGEST,
+                due_at=due,
+                payload=d.payload(DIGEST, day, ctx.id, views),
+                organization_id=ctx.id,
+                person_id=d.person_id,
+            )
+        )
+    return drafts
+
+
+def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> list[Draft]:
+    """One "while the bot was away" digest per person for days past the grace window.
+
+    Uses today's task state: what got done meanwhile is not mentioned.  Weekly
+    summaries and group warnings of those days are not replayed.
+    """
+    if not days:
+        return []
+    merged: dict[str, _Digest] = {}
+    for day in sorted(days):
+        builder = _Builder(ctx)
+        _collect(builder, ctx, day)
+        for key, d in builder.digests.items():
+            if d.person_id is None:
+                continue
+            m = merged.get(key)
+            if m is None:
+                m = merged[key] = _Digest(key, d.chat_id, d.person_id, d.lang)
+            m.items.update(d.items)
+            m.reports.update(d.reports)
+            m.days.append(day)
+    views = ctx.tasks_by_id
+    first, last = min(days), max(days)
+    drafts = []
+    for d in merged.values():
+        # several kinds of the same task: keep the most pressing one only
+        best: dict[int, tuple[str, int]] = {}
+        for (k, t), off in d.items.items():
+            if t not in best or _ORDER[k] > _ORDER[best[t][0]]:
+                best[t] = (k, off)
+        d.items = {(k, t): off for t, (k, off) in best.items()}
+        if d.empty():
+            continue
+        drafts.append(
+            Draft(
+                recipient_key=d.recipient_key,
+                chat_id=d.chat_id,
+                subject=CATCH_UP,
+                occasion=f"{first.isoformat()}..{last.isoformat()}",
+                kind=CATCH_UP,
+                due_at=now,
+                payload=d.payload(CATCH_UP, last, ctx.id, views),
+                organization_id=ctx.id,
+                person_id=d.person_id,
+            )
+        )
+    return drafts
+
+
+def missed_days(
+    last_run: datetime | None, now: datetime, policy: ReminderPolicy, ctx: OrgContext
+) -> list[date]:
+    """Days whose digest time fell after ``last_run`` but is older than the grace window."""
+    if last_run is None:
+        return []
+    oldest_ok = now - policy.catch_up_grace
+    start = max(last_run.astimezone(ctx.tz).date(), (now - timedelta(days=MAX_MISSED_DAYS)).date())
+    end = oldest_ok.astimezone(ctx.tz).date()
+    days = []
+    day = start
+    while day <= end:
+        at = send_time(day, policy, ctx.tz)
+        if last_run < at < oldest_ok:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def due_days(
+    ctx: OrgContext, last_run: datetime | None, now: datetime
+) -> tuple[list[date], list[date]]:
+    """(days to send as usual, days to collapse into a catch-up summary)."""
+    return (
+        catch_up_days(last_run, now, ctx.policy, ctx.tz),
+        missed_days(last_run, now, ctx.policy, ctx),
+    )
+
+
+def plan_org(ctx: OrgContext, last_run: datetime | None, now: datetime) -> tuple[list[Draft], bool]:
+    """Drafts for one organization; the flag says whether its memory should advance."""
+    days, missed = due_days(ctx, last_run, now)
+    drafts = collapse_missed(ctx, missed, now)
+    for day in days:
+        drafts += plan_day(ctx, day)
+    return drafts, bool(days or missed)
+
+
+# --- against the database ---------------------------------------------------------------
+
+
+@dataclass
+class PlanReport:
+    """What one planning pass did."""
+
+    organizations: int = 0
+    planned_orgs: int = 0
+    drafts: int = 0
+    inserted: int = 0
+    days: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _parse_instant(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        instant = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return instant if instant.tzinfo is not None else None
+
+
+async def last_runs(session: AsyncSession) -> dict[str, datetime | None]:
+    """Every organization's last planned instant."""
+    rows = await session.execute(
+        select(SchedulerState.key, SchedulerState.value).where(
+            SchedulerState.key.like("planner:org:%")
+        )
+    )
+    return {key: _parse_instant((value or {}).get("last_run")) for key, value in rows}
+
+
+async def _save_last_runs(session: AsyncSession, org_ids: Iterable[int], now: datetime) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [
+        {"key": state_key(i), "value": {"last_run": now.isoformat()}, "updated_at": now}
+        for i in org_ids
+    ]
+    if not rows:
+        return
+    stmt = insert(SchedulerState).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+    )
+    await session.execute(stmt)
+
+
+async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[int], PlanReport]:
+    """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
+    report = PlanReport()
+    async with db.read() as session:
+        contexts = await load_contexts(session, with_tasks=False)
+        memory = await last_runs(session)
+        report.organizations = len(contexts)
+        work: list[tuple[OrgContext, datetime | None]] = []
+        for ctx in contexts:
+            last = memory.get(state_key(ctx.id))
+            days, missed = due_days(ctx, last, now)
+            if days or missed:
+                work.append((ctx, last))
+        if work:
+            by_id = {ctx.id: ctx for ctx, _ in work}
+            for view in await load_task_views(session, list(by_id)):
+                by_id[view.organization_id].tasks.append(view)
+    drafts: list[Draft] = []
+    advanced: list[int] = []
+    for ctx, last in work:
+        found, advance = plan_org(ctx, last, now)
+        drafts += found
+        if advance:
+            advanced.append(ctx.id)
+            days, missed = due_days(ctx, last, now)
+            report.days[ctx.id] = [d.isoformat() for d in missed + days]
+    report.planned_orgs = len(advanced)
+    report.drafts = len(drafts)
+    return drafts, advanced, report
+
+
+async def plan_due(db: Database, now: datetime) -> PlanReport:
+    """Plan every organization up to ``now``: read, decide, then one short write."""
+    if now.tzinfo is None:
+        raise ValueError("plan_due needs an aware instant")
+    drafts, advanced, report = await compute_due(db, now)
+    if not advanced:
+        return report
+    async with db.write() as session:
+        report.inserted = await insert_drafts(session, drafts)
+        await _save_last_runs(session, advanced, now)
+    if report.inserted:
+        log.info(
+            "planned %d reminders (%d new) for %d organizations",
+            report.drafts,
+            report.inserted,
+            report.planned_orgs,
+        )
+    return report

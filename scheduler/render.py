@@ -1,0 +1,293 @@
+"""Turn an outbox payload into the message text and buttons, from the state at send time.
+
+The planner stores *what* to say (task ids, occasion kinds, offsets); the
+words are chosen when the message leaves, from the tasks' current state.  A
+task finished between planning and sending is left out, and a digest with
+nothing left is not sent at all (:func:`render` returns None).  All text
+comes from ``locales/*/reminders.po``; task content is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from locales import t
+from plans.calendar import PeriodKind, ReportingPeriod, period
+from plans.completion import summarize
+from scheduler.context import OrgContext
+from scheduler.planner import needs_update
+from storage.tasks import TaskView
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 3900  # Telegram allows 4096; leave room for the "and N more" line
+MAX_BUTTONS = 30
+BUTTONS_PER_ROW = 4
+CONTENT_CHARS = 160
+SECTION_KINDS = ("overdue", "deadline_day", "before_deadline", "escalation")
+
+
+@dataclass
+class Rendered:
+    """A message ready to send: HTML text and the tasks that get a button."""
+
+    text: str
+    task_ids: list[int] = field(default_factory=list)
+
+
+def fmt_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > CONTENT_CHARS:
+        text = text[: CONTENT_CHARS - 1].rstrip() + "…"
+    return html.escape(text)
+
+
+def parse_period(code: str, ctx: OrgContext) -> ReportingPeriod | None:
+    """``2024-H1`` back into the organization's period."""
+    try:
+        year, kind = code.split("-", 1)
+        return period(PeriodKind(kind), int(year), ctx.calendar)
+    except (ValueError, KeyError):
+        return None
+
+
+class _Lines:
+    """Accumulates lines up to Telegram's length, counting what did not fit."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def add(self, line: str, *, always: bool = False) -> bool:
+        if not always and self.size + len(line) + 1 > MAX_TEXT:
+            self.dropped += 1
+            return False
+        self.lines.append(line)
+        self.size += len(line) + 1
+        return True
+
+
+def _task_line(view: TaskView, kind: str, day: date, lang: str, ctx: OrgContext) -> str:
+    due = view.effective_due_date
+    parts = [t("reminders.item.line", lang, number=view.number, content=_short(view.content))]
+    detail: list[str] = []
+    if due is not None:
+        left = (due - day).days
+        if left > 0:
+            detail.append(t("reminders.item.due_in", lang, due=fmt_date(due), days=left))
+        elif left == 0:
+            detail.append(t("reminders.item.due_today", lang, due=fmt_date(due)))
+        else:
+            detail.append(t("reminders.item.late", lang, due=fmt_date(due), days=-left))
+    if view.percent is not None:
+        detail.append(t("reminders.item.percent", lang, percent=view.percent))
+    else:
+        detail.append(t("reminders.item.no_update", lang))
+    if kind == "escalation":
+        units = ", ".join(ctx.unit_names.get(u, "?") for u in view.lead_unit_ids)
+        if units:
+            detail.append(t("reminders.item.lead", lang, units=html.escape(units)))
+    return parts[0] + " (" + "; ".join(detail) + ")"
+
+
+def _report_block(
+    entry: dict[str, Any], ctx: OrgContext, day: date, lang: str, out: _Lines, buttons: list[int]
+) -> bool:
+    """Render one report entry; False when nothing is left to say."""
+    p = parse_period(str(entry.get("p", "")), ctx)
+    if p is None:
+        return False
+    label = p.label(lang)
+    deadline = fmt_date(p.submission_deadline)
+    left = (p.submission_deadline - day).days
+    views = ctx.tasks_by_id
+    if entry.get("k") == "report_due":
+        planned = [int(x) for x in entry.get("t") or []]
+        still = [views[i] for i in planned if i in views and needs_update(views[i], p, ctx)]
+        keeper = bool(entry.get("keeper"))
+        if not still and not keeper:
+            return False
+        key = "reminders.report.due" if left > 0 else "reminders.report.due_today"
+        out.add("")
+        out.add(t(key, lang, period=label, deadline=deadline, days=left))
+        if keeper:
+            pending = [v for v in ctx.tasks if needs_update(v, p, ctx)]
+            out.add(t("reminders.report.keeper", lang, pending=len(pending), total=len(ctx.tasks)))
+        if still:
+            out.add(t("reminders.report.tasks_intro", lang))
+        for v in still:
+            if out.add(_task_line(v, "report_due", day, lang, ctx)) and v.id not in buttons:
+                buttons.append(v.id)
+        return True
+    # report_summary: who has not updated, computed now
+    pending = [v for v in ctx.tasks if needs_update(v, p, ctx)]
+    out.add("")
+    out.add(t("reminders.report.summary_title", lang, period=label, deadline=deadline))
+    out.add(
+        t(
+            "reminders.report.summary_counts",
+            lang,
+            updated=len(ctx.tasks) - len(pending),
+            total=len(ctx.tasks),
+        )
+    )
+    if not pending:
+        out.add(t("reminders.report.summary_all_done", lang))
+        return True
+    by_person: dict[int, list[TaskView]] = {}
+    unassigned: list[TaskView] = []
+    for v in pending:
+        officers = ctx.officers_of(v.unit_ids)
+        if not officers:
+            unassigned.append(v)
+        for m in officers:
+            by_person.setdefault(m.id, []).append(v)
+    for pid, tasks in by_person.items():
+        m = ctx.member(pid)
+        out.add(
+            t(
+                "reminders.report.summary_person",
+                lang,
+                name=html.escape(m.name if m else "?"),
+                count=len(tasks),
+                numbers=", ".join(str(v.number) for v in tasks),
+            )
+        )
+    if unassigned:
+        out.add(
+            t(
+                "reminders.report.summary_unassigned",
+                lang,
+                count=len(unassigned),
+                numbers=", ".join(str(v.number) for v in unassigned),
+            )
+        )
+    return True
+
+
+def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines) -> None:
+    snaps = [v.snapshot(ctx.tz) for v in ctx.tasks]
+    s = summarize(snaps, day, settings=ctx.calendar)
+    ratio = round(100 * s.done_ratio)
+    soon = sum(
+        1
+        for v in ctx.tasks
+        if not v.done
+        and v.deadline_kind != "recurring"
+        and v.effective_due_date is not None
+        and day <= v.effective_due_date <= day + timedelta(days=7)
+    )
+    out.add("")
+    out.add(t("reminders.weekly.title", lang, week=html.escape(week.removeprefix("week:"))))
+    out.add(
+        t(
+            "reminders.weekly.counts",
+            lang,
+            done=s.done,
+            total=s.total,
+            ratio=ratio,
+            mean=s.mean_percent,
+        )
+    )
+    out.add(t("reminders.weekly.overdue", lang, count=s.overdue))
+    out.add(t("reminders.weekly.due_soon", lang, count=soon))
+
+
+def render_digest(
+    payload: dict[str, Any], ctx: OrgContext, recipient_name: str | None, now: datetime
+) -> Rendered | None:
+    """A digest or catch-up message from current state; None when nothing is left."""
+    lang = str(payload.get("lang") or ctx.lang)
+    kind = payload.get("kind")
+    today = now.astimezone(ctx.tz).date()
+    day = date.fromisoformat(payload["day"]) if payload.get("day") else today
+    if kind == "catch_up":
+        day = today
+    views = ctx.tasks_by_id
+    out = _Lines()
+    buttons: list[int] = []
+    if kind == "catch_up":
+        out.add(
+            t(
+                "reminders.catch_up.title",
+                lang,
+                start=fmt_date(date.fromisoformat(payload.get("from", payload["day"]))),
+                end=fmt_date(date.fromisoformat(payload.get("to", payload["day"]))),
+            )
+        )
+        out.add(t("reminders.catch_up.intro", lang))
+    else:
+        out.add(
+            t(
+                "reminders.digest.title",
+                lang,
+                weekday=t(f"reminders.weekday.{day.weekday()}", lang),
+                date=fmt_date(day),
+            )
+        )
+    if recipient_name:
+        out.add(t("reminders.digest.greeting", lang, name=html.escape(recipient_name)))
+    else:
+        out.add(t("reminders.group.greeting", lang))
+    header = len(out.lines)
+    content = False
+    for section in SECTION_KINDS:
+        entries = [
+            e
+            for e in payload.get("items") or []
+            if e.get("k") == section and int(e.get("t", 0)) in views
+        ]
+        live = [views[int(e["t"])] for e in entries if not views[int(e["t"])].done]
+        if not live:
+            continue
+        content = True
+        out.add("")
+        out.add(t(f"reminders.section.{section}", lang))
+        for v in live:
+            if out.add(_task_line(v, section, day, lang, ctx)) and v.id not in buttons:
+                buttons.append(v.id)
+    for entry in payload.get("reports") or []:
+        content = _report_block(entry, ctx, day, lang, out, buttons) or content
+    if payload.get("weekly"):
+        _weekly_block(ctx, day, str(payload["weekly"]), lang, out)
+        content = True
+    if not content or len(out.lines) == header:
+        return None
+    if out.dropped:
+        out.add(t("reminders.more", lang, count=out.dropped), always=True)
+    if buttons:
+        out.add("", always=True)
+        out.add(t("reminders.footer", lang), always=True)
+    return Rendered("\n".join(out.lines), buttons[:MAX_BUTTONS])
+
+
+def render_notice(payload: dict[str, Any], ctx: OrgContext | None) -> Rendered:
+    """A plain notice (e.g. to the plan keeper): catalog key and parameters from the payload."""
+    lang = str(payload.get("lang") or (ctx.lang if ctx else "vi"))
+    params = {k: html.escape(str(v)) for k, v in (payload.get("params") or {}).items()}
+    return Rendered(t(str(payload["key"]), lang, **params), [])
+
+
+def render(
+    payload: dict[str, Any], ctx: OrgContext | None, recipient_name: str | None, now: datetime
+) -> Rendered | None:
+    """Dispatch on the payload's kind."""
+    kind = payload.get("kind")
+    if kind == "notice":
+        return render_notice(payload, ctx)
+    if ctx is None:
+        return None
+    return render_digest(payload, ctx, recipient_name, now)
+
+
+def button_label(view: TaskView | None, task_id: int, lang: str) -> str:
+    return t("reminders.button.task", lang, number=view.number if view else task_id)
