@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "bot.commands.plans",
     "bot.commands.backup",
     "bot.commands.demo",
+    "bot.commands.export",
 )
 
 
