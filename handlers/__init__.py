@@ -17,7 +17,15 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-FEATURE_MODULES: tuple[str, ...] = ("handlers.errors", "handlers.chairman")
+FEATURE_MODULES: tuple[str, ...] = (
+    "handlers.errors",
+    "handlers.chairman",
+    "handlers.registration",
+    "handlers.menu",
+    "handlers.tasks_list",
+    "handlers.extensions",
+    "handlers.updates",
+)
 
 
 def _modules() -> list[ModuleType]:

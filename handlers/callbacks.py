@@ -66,3 +66,25 @@ def set_percent(task_id: int, percent: int) -> str:
 
 def mark_done(task_id: int) -> str:
     return build(MARK_DONE, task_id)
+
+
+# Officers' conversation verbs (handlers/tasks_list.py, updates.py, extensions.py,
+# registration.py, menu.py). Arguments are ids and small indexes only.
+SET_STATUS = "st"  # st:<task_id>:<status_index>   record a status word
+ATTACH = "ev"  # ev:<task_id>                      the next file is evidence for the task
+TASK_PAGE = "tl"  # tl:<page>                      page of the /nhiemvu list
+CONFIRM = "ok"  # ok:<draft_id>                    write what the bot understood
+CORRECT = "no"  # no:<draft_id>                    drop it; the officer writes again
+WHICH_TASK = "wt"  # wt:<draft_id>:<task_id>       answer to "which task?"
+EXT_APPROVE = "xa"  # xa:<extension_id>
+EXT_REFUSE = "xr"  # xr:<extension_id>
+JOIN_APPROVE = "ja"  # ja:<request_id>             approve a join request: ask the role
+JOIN_REFUSE = "jr"  # jr:<request_id>
+JOIN_ROLE = "jo"  # jo:<request_id>:<role_index>
+JOIN_UNIT = "ju"  # ju:<request_id>:<unit_id>      officer of that unit
+INVITE_ROLE = "mr"  # mr:<role_index>              /moi: role chosen
+INVITE_UNIT = "mu"  # mu:<unit_id>                 /moi: officer of that unit
+LANGUAGE = "lg"  # lg:<language_index>
+
+# Verbs whose first argument is a task id: a message carrying them "covers" that task.
+TASK_VERBS = frozenset({TASK_MENU, SET_PERCENT, MARK_DONE, SET_STATUS, ATTACH})

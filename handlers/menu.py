@@ -1,0 +1,190 @@
+"""Command menus (setMyCommands), /trogiup and /ngonngu.
+
+Every feature module lists its commands in ``COMMANDS`` (handlers.common.
+CommandSpec); this module gathers them from ``handlers.FEATURE_MODULES``, so
+another feature's commands (the chairman's /tongquan…) show in the right
+role's menu and help without editing a central list. Menus are set per
+person's private chat (their role, their language) and, for strangers, in
+the default scope in Vietnamese and in English (``language_code="en"``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext, services_of
+from handlers import callbacks as cb
+from handlers.common import EVERYONE, CommandSpec, get_actor, reply_html, require
+from locales import SUPPORTED_LANGUAGES, has_key, t
+from storage.chats import active_people_with_telegram
+from storage.directory import audit
+from storage.models import Person, Role
+
+log = logging.getLogger(__name__)
+
+MAX_MENU = 100
+COMMANDS = [
+    CommandSpec("trogiup", "menu.cmd.help", EVERYONE, ("help",)),
+    CommandSpec("ngonngu", "menu.cmd.language", EVERYONE, ("language",)),
+]
+STRANGER_COMMANDS = ("start", "trogiup")
+
+
+def all_commands() -> list[CommandSpec]:
+    """Every feature's CommandSpec, in FEATURE_MODULES order, first spelling wins."""
+    import handlers
+
+    seen: set[str] = set()
+    specs: list[CommandSpec] = []
+    for module in handlers._modules():
+        for spec in getattr(module, "COMMANDS", []) or []:
+            if spec.name not in seen:
+                seen.add(spec.name)
+                specs.append(spec)
+    return specs
+
+
+def commands_for(role: Role | None) -> list[CommandSpec]:
+    specs = all_commands()
+    if role is None:
+        return [s for s in specs if s.name in STRANGER_COMMANDS]
+    return [s for s in specs if role in s.roles]
+
+
+def menu_name(spec: CommandSpec, lang: str) -> str:
+    """English menus show the English alias (/tasks) when there is one."""
+    if lang == "en" and spec.aliases:
+        return spec.aliases[0]
+    return spec.name
+
+
+def _short(spec: CommandSpec, lang: str) -> str:
+    key = f"{spec.help_key}.short"
+    return t(key, lang) if has_key(key, "vi") else spec.name
+
+
+def bot_commands(role: Role | None, lang: str) -> list[BotCommand]:
+    return [
+        BotCommand(menu_name(s, lang), _short(s, lang)[:256] or s.name)
+        for s in commands_for(role)[:MAX_MENU]
+    ]
+
+
+def command_lines(role: Role | None, lang: str) -> list[str]:
+    return [f"/{menu_name(s, lang)} — {_short(s, lang)}" for s in commands_for(role)]
+
+
+async def set_person_menu(bot: Any, telegram_user_id: int, role: Role, lang: str | None) -> None:
+    try:
+        await bot.set_my_commands(
+            bot_commands(role, lang or "vi"), scope=BotCommandScopeChat(telegram_user_id)
+        )
+    except TelegramError as error:
+        log.warning("could not set the menu of %s: %s", telegram_user_id, error)
+
+
+async def on_startup(app: Any) -> None:
+    """Publish the stranger menus (vi default, en) and every registered person's menu."""
+    bot = app.bot
+    for lang in SUPPORTED_LANGUAGES:
+        await bot.set_my_commands(
+            bot_commands(None, lang),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == "vi" else lang,
+        )
+    services = services_of(app)
+    if services.db is None:
+        return
+    async with services.db.read() as session:
+        people = await active_people_with_telegram(session)
+    for telegram_id, role, lang in people:
+        await set_person_menu(bot, telegram_id, Role(role), lang)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    actor = await get_actor(update, context)
+    role = actor.person.role if actor.registered and actor.person else None
+    lines = [t("menu.help.header", actor.lang), ""]
+    for spec in commands_for(role):
+        key = f"{spec.help_key}.help"
+        names = " ".join(
+            f"/{n}" for n in (spec.name, *spec.aliases) if n != menu_name(spec, actor.lang)
+        )
+        title = f"<b>/{menu_name(spec, actor.lang)}</b>" + (f" ({names})" if names else "")
+        lines.append(title)
+        lines.append(t(key, actor.lang) if has_key(key, "vi") else _short(spec, actor.lang))
+        lines.append("")
+    if role is None:
+        lines.append(t("auth.stranger", actor.lang))
+    await reply_html(update, "\n".join(lines).strip())
+
+
+def _language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("menu.language.name", lang), callback_data=cb.build(cb.LANGUAGE, i)
+                )
+                for i, lang in enumerate(SUPPORTED_LANGUAGES)
+            ]
+        ]
+    )
+
+
+@require()
+async def language_command(update: Update, context: BotContext, actor) -> None:
+    await reply_html(update, t("menu.language.ask", actor.lang), reply_markup=_language_keyboard())
+
+
+@require()
+async def language_button(update: Update, context: BotContext, actor) -> None:
+    query = update.callback_query
+    assert query is not None and actor.person is not None
+    parsed = cb.parse(query.data)
+    index = parsed.args[0] if parsed and parsed.args else -1
+    if not 0 <= index < len(SUPPORTED_LANGUAGES):
+        await query.answer()
+        return
+    lang = SUPPORTED_LANGUAGES[index]
+    async with context.db.write() as session:
+        person = await session.get(Person, actor.person.id)
+        assert person is not None
+        person.language = lang
+        await audit(
+            session,
+            person.organization_id,
+            person.id,
+            f"telegram:{actor.telegram_user_id}",
+            "person.language",
+            "person",
+            person.id,
+            {"language": lang},
+            at=context.clock.now(),
+        )
+    await query.answer()
+    from handlers.officers import edit_or_reply
+
+    await edit_or_reply(update, t("menu.language.done", lang))
+    await set_person_menu(context.bot, actor.telegram_user_id or 0, actor.person.role, lang)
+
+
+HANDLERS = {
+    0: [
+        CommandHandler(["trogiup", "help"], help_command),
+        CommandHandler(["ngonngu", "language"], language_command),
+        CallbackQueryHandler(language_button, pattern=rf"^{cb.LANGUAGE}:"),
+    ]
+}

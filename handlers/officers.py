@@ -1,0 +1,233 @@
+"""What the officers' conversation modules share: task rendering, keyboards, lookups.
+
+Kept Telegram-light: rendering returns HTML strings (every piece of plan or
+user text escaped) and keyboards carry ids only (handlers/callbacks.py), so
+a task title with ``<b>`` or ``*`` cannot break a message and no button
+outgrows Telegram's 64 bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
+
+from bot.context import BotContext
+from handlers import callbacks as cb
+from handlers.common import Actor, esc
+from locales import t
+from plans.completion import days_left, is_done
+from plans.errors import UserError
+from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
+from storage.models import OutboxMessage, Role
+from storage.tasks import TaskView
+
+log = logging.getLogger(__name__)
+
+UTC_ZONE = ZoneInfo("UTC")  # snapshot() uses its zone only for the done day, unused here
+PERCENT_STEPS = (0, 25, 50, 75, 100)
+STATUS_WORDS = (STATUS_IN_PROGRESS, STATUS_NOT_STARTED, STATUS_ISSUED)
+STATUS_KEYS = ("officer.status.in_progress", "officer.status.not_started", "officer.status.issued")
+
+
+def today_of(context: BotContext) -> date:
+    return context.clock.now().astimezone(context.services.tz).date()
+
+
+def error_text(error: UserError, lang: str) -> str:
+    return t(error.key, lang, **error.params)
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def deadline_phrase(view: TaskView, today: date, lang: str) -> str:
+    """ "hạn 10/06/2024 (còn 7 ngày)" / "(quá hạn 3 ngày)" / "Thường xuyên"."""
+    if view.done:
+        state = t("officer.task.done", lang)
+    else:
+        left = days_left(view.snapshot(UTC_ZONE), today)
+        if left is None:
+            state = ""
+        elif left < 0:
+            state = t("officer.task.overdue", lang, days=-left)
+        elif left == 0:
+            state = t("officer.task.due_today", lang)
+        else:
+            state = t("officer.task.days_left", lang, days=left)
+    due = view.effective_due_date
+    if due is None:
+        text = esc(view.deadline_text or t("officer.task.no_deadline", lang))
+    else:
+        text = t("officer.task.due", lang, date=fmt_date(due))
+        if view.extended_due_date:
+            text += " " + t("officer.task.extended", lang, date=fmt_date(view.due_date))
+    return f"{text} {state}".strip()
+
+
+def percent_text(view: TaskView, lang: str) -> str:
+    if view.percent is None and not view.status_text:
+        return t("officer.task.no_update", lang)
+    parts = []
+    if view.percent is not None:
+        parts.append(f"{view.percent}%")
+    if view.status_text:
+        parts.append(esc(view.status_text))
+    return " · ".join(parts)
+
+
+def task_line(view: TaskView, today: date, lang: str) -> str:
+    mark = "✅" if view.done else "▫️"
+    return (
+        f"{mark} <b>{view.number}.</b> {esc(view.content)}\n"
+        f"    {deadline_phrase(view, today, lang)} · {percent_text(view, lang)}"
+    )
+
+
+def task_card(view: TaskView, today: date, lang: str) -> str:
+    lines = [
+        t("officer.card.title", lang, number=view.number),
+        esc(view.content),
+        t("officer.card.field", lang, field=esc(f"{view.field_key}. {view.field_title}")),
+        t("officer.card.units", lang, units=esc(view.lead_units_text or "—")),
+        t("officer.card.deadline", lang, deadline=deadline_phrase(view, today, lang)),
+        t("officer.card.progress", lang, progress=percent_text(view, lang)),
+    ]
+    if view.output:
+        lines.append(t("officer.card.output", lang, output=esc(view.output)))
+    lines.append(t("officer.card.hint", lang, number=view.number))
+    return "\n".join(lines)
+
+
+def update_keyboard(task_id: int, lang: str) -> InlineKeyboardMarkup:
+    percent_row = [
+        InlineKeyboardButton(f"{p}%", callback_data=cb.set_percent(task_id, p))
+        for p in PERCENT_STEPS
+    ]
+    status_row = [
+        InlineKeyboardButton(t(key, lang), callback_data=cb.build(cb.SET_STATUS, task_id, i))
+        for i, key in enumerate(STATUS_KEYS)
+    ]
+    return InlineKeyboardMarkup(
+        [
+            percent_row,
+            [
+                InlineKeyboardButton(
+                    t("officer.button.done", lang), callback_data=cb.mark_done(task_id)
+                )
+            ],
+            status_row,
+            [
+                InlineKeyboardButton(
+                    t("officer.button.attach", lang), callback_data=cb.build(cb.ATTACH, task_id)
+                )
+            ],
+        ]
+    )
+
+
+def task_ids_in_markup(markup: InlineKeyboardMarkup | None) -> list[int]:
+    """Tasks a bot message covers, read from its buttons (ids in callback_data)."""
+    found: list[int] = []
+    if markup is None:
+        return found
+    for row in markup.inline_keyboard:
+        for button in row:
+            parsed = cb.parse(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
+            if parsed and parsed.verb in cb.TASK_VERBS and parsed.args:
+                if parsed.args[0] not in found:
+                    found.append(parsed.args[0])
+    return found
+
+
+async def tasks_covered_by(context: BotContext, message: Message) -> list[int]:
+    """Task ids of a bot message: its buttons, else the outbox row that sent it."""
+    ids = task_ids_in_markup(message.reply_markup)
+    async with context.db.read() as session:
+        payload = await session.scalar(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.chat_id == message.chat_id,
+                OutboxMessage.message_id == message.message_id,
+            )
+        )
+    if isinstance(payload, dict):
+        for raw in payload.get("task_ids", []) or []:
+            try:
+                task_id = int(raw)
+            except (TypeError, ValueError):
+                continue
+            if task_id not in ids:
+                ids.append(task_id)
+    return ids
+
+
+def visible_unit_ids(actor: Actor) -> tuple[int, ...] | None:
+    """Units whose tasks the person works on; None means the whole organization."""
+    assert actor.person is not None
+    if actor.person.role is Role.OFFICER:
+        return actor.person.unit_ids
+    return None
+
+
+def which_task_keyboard(draft_id: int, views: Iterable[TaskView]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{v.number}. {_short(v.content)}",
+                callback_data=cb.build(cb.WHICH_TASK, draft_id, v.id),
+            )
+        ]
+        for v in views
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def send_to(
+    context: BotContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Send to someone who may have blocked the bot; a refusal is logged, not raised."""
+    try:
+        return await context.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
+    except Forbidden:
+        log.warning("chat %s refused a message (blocked or never started)", chat_id)
+    except BadRequest as error:
+        log.warning("could not send to chat %s: %s", chat_id, error)
+    return None
+
+
+async def edit_or_reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the pressed button's message in place (ignoring "not modified")."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("could not edit message: %s", error)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, reply_markup=markup)
+
+
+def by_number(views: Sequence[TaskView]) -> dict[int, TaskView]:
+    return {v.id: v for v in views}
+
+
+__all__ = ["is_done"]

@@ -1,0 +1,82 @@
+"""The chats the bot has seen, and the organization's linked group.
+
+Remembering chats lets the plan keeper link a group with one command and
+lets deliveries check that a group still belongs to an organization.
+Functions take an open session and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.directory import audit
+from storage.models import Chat, Organization, Person, PersonStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    id: int
+    kind: str
+    title: str | None
+    organization_id: int | None
+
+
+async def remember_chat(
+    session: AsyncSession, chat_id: int, kind: str, title: str | None
+) -> ChatInfo:
+    """Insert or refresh one chat row (title changes are kept up to date)."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id, kind=kind[:16], title=(title or None) and title[:255])
+        session.add(chat)
+        await session.flush()
+    elif chat.title != title and title:
+        chat.title = title[:255]
+    return ChatInfo(chat.id, chat.kind, chat.title, chat.organization_id)
+
+
+async def known_chat(session: AsyncSession, chat_id: int) -> bool:
+    return await session.get(Chat, chat_id) is not None
+
+
+async def link_group(
+    session: AsyncSession,
+    chat_id: int,
+    kind: str,
+    title: str | None,
+    organization_id: int,
+    person_id: int,
+) -> ChatInfo:
+    """Make ``chat_id`` the organization's group (warnings and digests may go there)."""
+    await remember_chat(session, chat_id, kind, title)
+    chat = await session.get(Chat, chat_id)
+    org = await session.get(Organization, organization_id)
+    assert chat is not None and org is not None
+    chat.organization_id = organization_id
+    chat.linked_by = person_id
+    previous = org.group_chat_id
+    org.group_chat_id = chat_id
+    await audit(
+        session,
+        organization_id,
+        person_id,
+        None,
+        "group.link",
+        "chat",
+        chat_id,
+        {"title": title, "previous": previous},
+    )
+    return ChatInfo(chat.id, chat.kind, chat.title, chat.organization_id)
+
+
+async def active_people_with_telegram(session: AsyncSession) -> list[tuple[int, str, str | None]]:
+    """(telegram id, role, language) of every active person, for command menus."""
+    rows = await session.execute(
+        select(Person.telegram_user_id, Person.role, Person.language).where(
+            Person.status == PersonStatus.ACTIVE, Person.telegram_user_id.is_not(None)
+        )
+    )
+    return [(int(tg), role.value, lang) for tg, role, lang in rows]

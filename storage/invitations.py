@@ -1,0 +1,317 @@
+"""Joining the bot: one-time invitation codes and join requests.
+
+A code ties a future person to an organization, a role and (for an officer)
+a unit; it works once and expires, so a forwarded link cannot enrol a
+stranger a month later. A stranger who writes /start without a code leaves a
+join request (an audit line, since they have no organization yet) that any
+plan keeper may approve with buttons, choosing the role and unit.
+Functions take an open session and never commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans.errors import UserError
+from storage.directory import PersonInfo, audit, person_by_telegram_id, person_info
+from storage.models import (
+    AuditLog,
+    Invitation,
+    Organization,
+    Person,
+    PersonStatus,
+    PersonUnit,
+    Role,
+    Unit,
+)
+
+INVITATION_TTL = timedelta(days=7)
+JOIN_REQUEST = "join.request"
+JOIN_DECIDED = "join.decided"
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationInfo:
+    id: int
+    code: str
+    organization_id: int
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    id: int
+    telegram_user_id: int
+    full_name: str
+    language: str | None
+    decided: bool
+
+
+def new_code() -> str:
+    """A deep-link-safe code (letters, digits, ``_`` and ``-``), hard to guess."""
+    return secrets.token_urlsafe(12)
+
+
+async def create_invitation(
+    session: AsyncSession,
+    *,
+    organization_id: int,
+    role: Role,
+    unit_id: int | None,
+    created_by: int,
+    now: datetime,
+    ttl: timedelta = INVITATION_TTL,
+) -> InvitationInfo:
+    unit_name = None
+    if role is Role.OFFICER and unit_id is None:
+        raise UserError("setup.person.officer_needs_unit")
+    if unit_id is not None:
+        unit = await session.get(Unit, unit_id)
+        if unit is None or unit.organization_id != organization_id:
+            raise UserError("registration.unit_unknown")
+        unit_name = unit.name
+    invitation = Invitation(
+        code=new_code(),
+        organization_id=organization_id,
+        unit_id=unit_id,
+        role=role,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    session.add(invitation)
+    await session.flush()
+    await audit(
+        session,
+        organization_id,
+        created_by,
+        None,
+        "invitation.create",
+        "invitation",
+        invitation.id,
+        {"role": role.value, "unit_id": unit_id},
+        at=now,
+    )
+    return InvitationInfo(
+        invitation.id,
+        invitation.code,
+        organization_id,
+        role,
+        unit_id,
+        unit_name,
+        invitation.expires_at,
+    )
+
+
+async def _enrol(
+    session: AsyncSession,
+    *,
+    organization_id: int,
+    role: Role,
+    unit_id: int | None,
+    telegram_user_id: int,
+    full_name: str,
+    language: str | None,
+) -> Person:
+    if await person_by_telegram_id(session, telegram_user_id) is not None:
+        raise UserError("registration.already_registered")
+    person = Person(
+        organization_id=organization_id,
+        telegram_user_id=telegram_user_id,
+        full_name=" ".join(full_name.split())[:200] or str(telegram_user_id),
+        role=role,
+        status=PersonStatus.ACTIVE,
+        language=language,
+        reachable=True,
+    )
+    person.units = [PersonUnit(unit_id=unit_id)] if unit_id is not None else []
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def redeem_invitation(
+    session: AsyncSession,
+    code: str,
+    *,
+    telegram_user_id: int,
+    full_name: str,
+    language: str | None,
+    now: datetime,
+) -> PersonInfo:
+    """Turn a valid code into an active person; the code is spent."""
+    invitation = await session.scalar(select(Invitation).where(Invitation.code == code.strip()))
+    if invitation is None:
+        raise UserError("registration.code_invalid")
+    if invitation.used_at is not None:
+        raise UserError("registration.code_used")
+    if invitation.expires_at <= now:
+        raise UserError("registration.code_expired")
+    person = await _enrol(
+        session,
+        organization_id=invitation.organization_id,
+        role=invitation.role,
+        unit_id=invitation.unit_id,
+        telegram_user_id=telegram_user_id,
+        full_name=invitation.full_name or full_name,
+        language=language,
+    )
+    invitation.used_by = person.id
+    invitation.used_at = now
+    await audit(
+        session,
+        invitation.organization_id,
+        person.id,
+        f"telegram:{telegram_user_id}",
+        "invitation.redeem",
+        "invitation",
+        invitation.id,
+        {"role": invitation.role.value, "unit_id": invitation.unit_id},
+        at=now,
+    )
+    unit_ids = (invitation.unit_id,) if invitation.unit_id is not None else ()
+    return person_info(person, unit_ids)
+
+
+async def record_join_request(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    full_name: str,
+    language: str | None,
+    now: datetime,
+) -> tuple[JoinRequest, bool]:
+    """Record a stranger's wish to join; (request, created) — repeated /start reuses it."""
+    existing = await _open_request_of(session, telegram_user_id)
+    if existing is not None:
+        return existing, False
+    entry = AuditLog(
+        actor=f"telegram:{telegram_user_id}",
+        action=JOIN_REQUEST,
+        entity="telegram_user",
+        entity_id=telegram_user_id,
+        details={"name": full_name, "language": language},
+        created_at=now,
+    )
+    session.add(entry)
+    await session.flush()
+    return JoinRequest(entry.id, telegram_user_id, full_name, language, False), True
+
+
+async def _decided_ids(session: AsyncSession, request_ids: list[int]) -> set[int]:
+    if not request_ids:
+        return set()
+    rows = await session.scalars(
+        select(AuditLog.entity_id).where(
+            AuditLog.action == JOIN_DECIDED, AuditLog.entity_id.in_(request_ids)
+        )
+    )
+    return {int(r) for r in rows if r is not None}
+
+
+async def _open_request_of(session: AsyncSession, telegram_user_id: int) -> JoinRequest | None:
+    rows = list(
+        await session.scalars(
+            select(AuditLog)
+            .where(AuditLog.action == JOIN_REQUEST, AuditLog.entity_id == telegram_user_id)
+            .order_by(AuditLog.id)
+        )
+    )
+    decided = await _decided_ids(session, [r.id for r in rows])
+    for row in rows:
+        if row.id not in decided:
+            return _request(row, False)
+    return None
+
+
+def _request(row: AuditLog, decided: bool) -> JoinRequest:
+    return JoinRequest(
+        row.id,
+        int(row.entity_id or 0),
+        str(row.details.get("name") or ""),
+        row.details.get("language"),
+        decided,
+    )
+
+
+async def get_join_request(session: AsyncSession, request_id: int) -> JoinRequest | None:
+    row = await session.get(AuditLog, request_id)
+    if row is None or row.action != JOIN_REQUEST:
+        return None
+    return _request(row, bool(await _decided_ids(session, [row.id])))
+
+
+async def decide_join_request(
+    session: AsyncSession,
+    request_id: int,
+    *,
+    admin: PersonInfo,
+    approve: bool,
+    role: Role | None = None,
+    unit_id: int | None = None,
+    now: datetime,
+) -> tuple[JoinRequest, PersonInfo | None]:
+    """Approve (enrol in the admin's organization) or refuse a pending request, once."""
+    request = await get_join_request(session, request_id)
+    if request is None:
+        raise UserError("registration.request_unknown")
+    if request.decided:
+        raise UserError("registration.request_decided")
+    person = None
+    if approve:
+        assert role is not None
+        if role is Role.OFFICER and unit_id is None:
+            raise UserError("setup.person.officer_needs_unit")
+        if unit_id is not None:
+            unit = await session.get(Unit, unit_id)
+            if unit is None or unit.organization_id != admin.organization_id:
+                raise UserError("registration.unit_unknown")
+        row = await _enrol(
+            session,
+            organization_id=admin.organization_id,
+            role=role,
+            unit_id=unit_id,
+            telegram_user_id=request.telegram_user_id,
+            full_name=request.full_name,
+            language=request.language,
+        )
+        person = person_info(row, (unit_id,) if unit_id is not None else ())
+    await audit(
+        session,
+        admin.organization_id,
+        admin.id,
+        f"telegram:{admin.telegram_user_id}",
+        JOIN_DECIDED,
+        "join_request",
+        request_id,
+        {
+            "approved": approve,
+            "role": role.value if role else None,
+            "unit_id": unit_id,
+            "person_id": person.id if person else None,
+        },
+        at=now,
+    )
+    return request, person
+
+
+async def admins_to_ask(session: AsyncSession) -> list[tuple[int, str | None]]:
+    """(telegram id, language) of every active plan keeper of a commune-level organization."""
+    rows = await session.execute(
+        select(Person.telegram_user_id, Person.language)
+        .join(Organization, Organization.id == Person.organization_id)
+        .where(
+            Person.role == Role.ADMIN,
+            Person.status == PersonStatus.ACTIVE,
+            Person.telegram_user_id.is_not(None),
+        )
+    )
+    return [(int(tg), lang) for tg, lang in rows]
