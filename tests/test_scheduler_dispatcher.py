@@ -1,0 +1,165 @@
+"""The dispatcher against the fake Bot API: limits, faults, bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.harness import BotHarness
+from plans.clock import ManualClock
+from scheduler.jobs import JOB_NAME, dispatcher_of, install, run_tick
+from scheduler.outbox import state_counts
+from storage.models import OutboxState, UpdateChannel
+from storage.progress import record_progress
+from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
+from tests.scheduler_support import add_users, at, outbox_rows, person, texts
+
+
+async def _start(harness: BotHarness):  # type: ignore[no-untyped-def]
+    commune = await seed_commune(harness.database)
+    add_users(harness.api)
+    return commune
+
+
+async def test_digests_sent_with_message_id_and_task_ids(harness: BotHarness) -> None:
+    await _start(harness)
+    await harness.tick()
+    rows = await outbox_rows(harness.database)
+    assert rows and all(r.state is OutboxState.SENT for r in rows)
+    for r in rows:
+        assert r.message_id is not None
+        assert r.payload["task_ids"]
+        sent = harness.api.state.get_message(r.chat_id, r.message_id)
+        assert sent is not None
+        assert sent.button_data() == [f"tk:{t}" for t in r.payload["task_ids"]]
+
+
+async def test_tick_twice_sends_once(harness: BotHarness) -> None:
+    await _start(harness)
+    await harness.tick()
+    await harness.tick()
+    for tg in (ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, OFFICER_TC_TG):
+        assert len(texts(harness.api, tg)) == 1
+
+
+async def test_429_is_honoured_and_message_still_arrives(harness: BotHarness) -> None:
+    await _start(harness)
+    # more 429s than PTB's rate limiter retries by itself: the dispatcher reschedules
+    harness.api.faults.rate_limit_next(16, retry_after=1, method="sendMessage")
+    await harness.tick()
+    counts = await state_counts(harness.database)
+    assert counts.get("pending", 0) >= 1
+    rows = [r for r in await outbox_rows(harness.database) if r.state is OutboxState.PENDING]
+    assert all(r.next_attempt_at is not None and r.last_error for r in rows)
+    assert all(r.attempts == 0 for r in rows)  # a 429 is not a failed attempt
+    harness.set_time(harness.clock.now() + timedelta(seconds=5))
+    await harness.tick()
+    assert await state_counts(harness.database) == {"sent": 4}
+    for tg in (ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, OFFICER_TC_TG):
+        assert len(texts(harness.api, tg)) == 1
+
+
+async def test_blocked_user_marked_unreachable_keeper_told_others_served(
+    harness: BotHarness,
+) -> None:
+    commune = await _start(harness)
+    harness.api.faults.block(OFFICER_TP_TG)
+    await harness.tick()
+    assert texts(harness.api, OFFICER_TP_TG) == []
+    for tg in (CHAIRMAN_TG, OFFICER_TC_TG):
+        assert len(texts(harness.api, tg)) == 1
+    officer = await person(harness.database, commune.people["officer_tp"])
+    assert officer.reachable is False and officer.unreachable_since is not None
+    admin_texts = texts(harness.api, ADMIN_TG)
+    assert len(admin_texts) == 2
+    assert any("Nguyễn Văn An" in t and "chặn bot" in t for t in admin_texts)
+    failed = [r for r in await outbox_rows(harness.database) if r.state is OutboxState.FAILED]
+    assert len(failed) == 1 and "403" in (failed[0].last_error or "")
+    # the next day: no reminder planned for the unreachable officer, no second notice
+    harness.set_time(at("2024-06-04 07:30"))
+    await harness.tick()
+    assert texts(harness.api, OFFICER_TP_TG) == []
+    assert sum("chặn bot" in t for t in texts(harness.api, ADMIN_TG)) == 1
+
+
+async def test_server_errors_are_retried_with_backoff(harness: BotHarness) -> None:
+    await _start(harness)
+    harness.api.faults.fail_next(2, status=502, method="sendMessage")
+    harness.api.faults.fail_next(1, status=500, method="sendMessage")
+    await harness.tick()
+    rows = await outbox_rows(harness.database)
+    retrying = [r for r in rows if r.state is OutboxState.PENDING]
+    assert retrying and all(r.attempts == 1 and r.last_error for r in retrying)
+    harness.set_time(harness.clock.now() + timedelta(minutes=1))
+    await harness.tick()
+    assert await state_counts(harness.database) == {"sent": 4}
+
+
+async def test_gives_up_only_after_max_attempts(harness: BotHarness) -> None:
+    await _start(harness)
+    dispatcher = dispatcher_of(harness.application)
+    dispatcher.max_attempts = 3
+    harness.api.faults.fail_randomly(1.0, status=503, method="sendMessage")
+    for _ in range(3):
+        await harness.tick()
+        assert await state_counts(harness.database) in ({"pending": 4}, {"failed": 4})
+        harness.set_time(harness.clock.now() + timedelta(hours=2))
+    rows = await outbox_rows(harness.database)
+    assert all(r.state is OutboxState.FAILED and r.attempts == 3 for r in rows)
+    assert all("503" in (r.last_error or "") or "Unavailable" in (r.last_error or "") for r in rows)
+
+
+async def test_task_done_after_planning_is_left_out_or_cancelled(harness: BotHarness) -> None:
+    commune = await _start(harness)
+    harness.set_time(at("2024-06-03 07:00"))
+    await harness.tick()  # nothing yet
+    harness.set_time(at("2024-06-03 07:30"))
+    from scheduler.planner import plan_due
+
+    await plan_due(harness.database, harness.clock.now())
+    async with harness.database.write() as session:
+        for number in (5, 6, 7):  # every task of officer_tc
+            await record_progress(
+                session,
+                task_id=commune.task_ids[number],
+                person=None,
+                channel=UpdateChannel.CLI,
+                at=at("2024-06-03 07:31"),
+                percent=100,
+                check_permission=False,
+            )
+    harness.set_time(at("2024-06-03 07:32"))
+    await harness.tick()
+    assert texts(harness.api, OFFICER_TC_TG) == []
+    rows = {r.chat_id: r for r in await outbox_rows(harness.database)}
+    assert rows[OFFICER_TC_TG].state is OutboxState.CANCELLED
+    chairman = texts(harness.api, CHAIRMAN_TG)[0]
+    assert "Số 6" not in chairman  # its escalation is gone, the weekly summary stays
+    assert "Hoàn thành 3/8" in chairman
+
+
+async def test_reaper_returns_stuck_rows(harness: BotHarness) -> None:
+    await _start(harness)
+    from scheduler.outbox import claim
+    from scheduler.planner import plan_due
+
+    await plan_due(harness.database, harness.clock.now())
+    claimed = await claim(harness.database, "dead-worker", harness.clock.now(), 100)
+    assert len(claimed) == 4
+    await harness.tick()  # too early to reap: nothing goes
+    assert await state_counts(harness.database) == {"sending": 4}
+    harness.set_time(harness.clock.now() + timedelta(minutes=6))
+    await harness.tick()
+    assert await state_counts(harness.database) == {"sent": 4}
+
+
+async def test_install_is_idempotent(harness: BotHarness) -> None:
+    app = harness.application
+    install(app)
+    install(app)
+    assert app.job_queue is not None
+    jobs = app.job_queue.get_jobs_by_name(JOB_NAME)
+    assert len([j for j in jobs if not j.removed]) == 1
+    job = [j for j in jobs if not j.removed][0]
+    assert job.job.misfire_grace_time >= 60
+    report = await run_tick(app)
+    assert report.dispatch is not None
