@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.harness import BotHarness
-from plans.clock import ManualClock
 from scheduler.jobs import JOB_NAME, dispatcher_of, install, run_tick
 from scheduler.outbox import state_counts
 from storage.models import OutboxState, UpdateChannel
@@ -159,7 +158,7 @@ async def test_install_is_idempotent(harness: BotHarness) -> None:
     assert app.job_queue is not None
     jobs = app.job_queue.get_jobs_by_name(JOB_NAME)
     assert len([j for j in jobs if not j.removed]) == 1
-    job = [j for j in jobs if not j.removed][0]
+    job = next(j for j in jobs if not j.removed)
     assert job.job.misfire_grace_time >= 60
     report = await run_tick(app)
     assert report.dispatch is not None
