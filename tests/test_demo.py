@@ -20,6 +20,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers
 from bot.cli import main
+from bot.demo.run import demo_tick_seconds
 from bot.demo.seed import PEOPLE, load_demo_plan, person_by_key, plan_bytes
 from bot.demo.terminal import Terminal, parse_duration, parse_instant, strip_html
 from bot.devserver import FakeBotApi, Limits
@@ -62,6 +63,12 @@ def test_parse_instant_accepts_iso_and_vietnamese_order() -> None:
 
 def test_strip_html_keeps_text_readable() -> None:
     assert strip_html("<b>Nhiệm vụ 3</b> &amp; <i>4</i> &lt;gấp&gt;") == "Nhiệm vụ 3 & 4 <gấp>"
+
+
+def test_tick_interval_follows_speed() -> None:
+    assert demo_tick_seconds(60) == 5.0
+    assert demo_tick_seconds(1) == 10.0
+    assert demo_tick_seconds(10_000) == 1.0
 
 
 def test_person_by_key() -> None:
@@ -239,6 +246,29 @@ async def test_reply_upload_switch_and_time(terminal_setup, tmp_path: Path) -> N
     await terminal.handle(":khong-co")
     assert "Không có lệnh :khong-co" in out.getvalue()
     assert await terminal.handle(":quit") is False
+
+
+async def test_show_again_and_only_my_messages(terminal_setup) -> None:  # type: ignore[no-untyped-def]
+    _api, terminal, out, bot, _clock, _ticks = terminal_setup
+    an, hoa = PEOPLE[0], PEOPLE[1]
+    await bot.send_message(an.telegram_user_id, "Nhắc việc cho An")
+    await bot.send_message(hoa.telegram_user_id, "Nhắc việc cho Hoa\nDòng thứ hai")
+    await terminal.handle(":mine")
+    terminal.flush_bot_output()
+    shown = out.getvalue()
+    assert "Nhắc việc cho An" in shown
+    assert "── Bot → Phạm Thị Hoa · tin số 1 ──" in shown
+    assert "Nhắc việc cho Hoa" not in shown  # one line only for someone else
+
+    await terminal.handle(":as hoa")
+    await terminal.handle(":show")
+    assert "Nhắc việc cho Hoa" in out.getvalue()
+    await terminal.handle(":show 7")
+    assert "Không có tin nhắn «7»" in out.getvalue()
+    await terminal.handle(":all")
+    await bot.send_message(an.telegram_user_id, "Tin thứ hai cho An")
+    terminal.flush_bot_output()
+    assert "Tin thứ hai cho An" in out.getvalue()
 
 
 # --- the command, scripted, in-process -------------------------------------------------

@@ -68,6 +68,15 @@ def scheduler_available() -> bool:
         return False
 
 
+def demo_tick_seconds(speed: float) -> float:
+    """Tick about every five simulated minutes, between 1 and 10 real seconds.
+
+    Reminders then show up soon after their simulated time, without the
+    scheduler querying the database many times a second at high speeds.
+    """
+    return min(10.0, max(1.0, 300.0 / speed))
+
+
 def database_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path.resolve()}"
 
@@ -131,7 +140,11 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
             url,
             clock=clock,
             scheduler=has_scheduler and not scripted,
-            settings_overrides={"timezone": TIMEZONE, "default_language": lang},
+            settings_overrides={
+                "timezone": TIMEZONE,
+                "default_language": lang,
+                "tick_seconds": demo_tick_seconds(options.speed),
+            },
         )
         await harness.start()
         terminal: Terminal | None = None
@@ -233,13 +246,40 @@ def _banner(
     terminal.show_people()
 
 
-async def _settle(harness: BotHarness, terminal: Terminal) -> None:
-    """Let the bot finish what it is doing, then print it."""
-    try:
-        await harness.idle(quiet=0.1, timeout=15.0)
-    except TimeoutError:
-        log.warning("bot still busy after 15 s; showing what it sent so far")
+async def _settle(harness: BotHarness, terminal: Terminal, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+    """Let the bot finish what it is doing, then print it.
+
+    The fake server alone cannot tell: once PTB has fetched an update the
+    server is quiet while a handler queries the database (the first /start
+    takes a few hundred milliseconds). So we also wait, through PTB's public
+    API, for its update queue to drain and its update processor to be free;
+    the bot is settled when both sides are quiet twice in a row.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    calm = 0
+    while calm < 2:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            log.warning("bot still busy after %.0f s; showing what it sent so far", timeout)
+            break
+        try:
+            await harness.idle(quiet=0.05, timeout=remaining)
+        except TimeoutError:
+            continue
+        calm = calm + 1 if _application_idle(harness) else 0
+        if calm < 2:
+            await asyncio.sleep(0.02)  # PTB offers no event for "update processed"
     terminal.flush_bot_output()
+
+
+def _application_idle(harness: BotHarness) -> bool:
+    app = harness.application
+    return (
+        not harness.api.state.updates
+        and app.update_queue.empty()
+        and app.update_processor.current_concurrent_updates == 0
+    )
 
 
 async def _scripted(harness: BotHarness, terminal: Terminal, lines: list[str]) -> None:

@@ -152,6 +152,7 @@ class BotOutput:
     blocks: list[Block] = field(default_factory=list)
     on_block: Callable[[], None] | None = None
     current_chat: int | None = None
+    only_current: bool = False  # ``:mine``: others' messages as one line each
 
     def __call__(self, method: str, params: dict[str, Any], result: Any) -> None:
         block = self._render(method, params, result)
@@ -162,7 +163,23 @@ class BotOutput:
 
     def take(self) -> list[Block]:
         taken, self.blocks = self.blocks, []
-        return taken
+        if not self.only_current:
+            return taken
+        return [
+            block
+            if block.chat_id is None or block.chat_id == self.current_chat
+            else Block(block.lines[:1], block.chat_id)
+            for block in taken
+        ]
+
+    def render_message(self, message: Message) -> list[str]:
+        header = t(
+            "demo.out.message",
+            self.lang,
+            to=self._chat_label(message.chat_id),
+            number=message.message_id,
+        )
+        return [header, *self._body(message, save=False)]
 
     def _chat_label(self, chat_id: int) -> str:
         if chat_id in self.names:
@@ -212,7 +229,7 @@ class BotOutput:
             )
         return None
 
-    def _body(self, message: Message) -> list[str]:
+    def _body(self, message: Message, *, save: bool = True) -> list[str]:
         lines: list[str] = []
         if message.reply_to is not None:
             lines.append(
@@ -222,7 +239,8 @@ class BotOutput:
         for kind, stored in (("document", message.document), ("photo", message.photo)):
             if stored is None:
                 continue
-            saved = self._save(stored.file_name or f"{stored.file_unique_id}.jpg", stored.content)
+            name = stored.file_name or f"{stored.file_unique_id}.jpg"
+            saved = self._save(name, stored.content) if save else ""
             lines.append(
                 "  "
                 + t(
@@ -304,6 +322,7 @@ class Terminal:
             {p.telegram_user_id: p.full_name for p in PEOPLE},
             lang,
             files_dir=files_dir,
+            current_chat=self.person.telegram_user_id,
         )
         api.listeners.append(self.output)
 
@@ -388,6 +407,11 @@ class Terminal:
             await self._tick()
         elif name == "upload":
             self._upload(rest)
+        elif name in ("show", "xem"):
+            self._show(rest)
+        elif name in ("mine", "all"):
+            self.output.only_current = name == "mine"
+            self.say(f"demo.filter.{name}")
         else:
             self.say("demo.error.unknown_command", command=":" + name)
         return True
@@ -414,6 +438,7 @@ class Terminal:
             self.say("demo.error.person", text=text)
             return
         self.person = person
+        self.output.current_chat = person.telegram_user_id
         self.say("demo.switched", name=person.full_name, label=person_label(person, self.lang))
 
     def _latest_with_buttons(self) -> Message | None:
@@ -439,6 +464,20 @@ class Terminal:
             self.say("demo.link", url=button["url"])
         else:
             self.say("demo.error.button_kind", text=button.get("text", ""))
+
+    def _show(self, text: str) -> None:
+        """Print one of the current person's bot messages again (default: the latest)."""
+        messages = self.api.bot_messages(self.user.id)
+        if text:
+            if not text.isdigit():
+                self.say("demo.error.show", text=text)
+                return
+            wanted = int(text)
+            messages = [m for m in messages if m.message_id == wanted]
+        if not messages:
+            self.say("demo.error.show", text=text or "—")
+            return
+        self.write("\n".join(self.output.render_message(messages[-1])))
 
     def _reply(self, number: int, text: str) -> None:
         message = self.api.state.get_message(self.user.id, number)
