@@ -334,6 +334,8 @@ async def _sync_fields(
                 row.key = key
                 by_key[key] = row
         if row is None:
+            if key in by_key:  # the document repeats a section key: keep both sections
+                key = f"{key[:11]}#{ordinal}"
             row = Field(plan_id=plan_row.id, key=key, ordinal=ordinal, title=imported.title)
             session.add(row)
             by_key[key] = row
@@ -363,16 +365,16 @@ def _match_tasks(
     taken: set[int] = set()
     matched: dict[int, Task] = {}
 
+    by_key: dict[str, list[Task]] = {}
+    for task in pool:
+        by_key.setdefault(task.content_key, []).append(task)
+
     def exact(same_field: bool) -> None:
         for i, (_, field_id, key) in enumerate(imported):
             if i in matched:
                 continue
-            for task in pool:
-                if (
-                    task.id not in taken
-                    and task.content_key == key
-                    and (not same_field or task.field_id == field_id)
-                ):
+            for task in by_key.get(key, ()):
+                if task.id not in taken and (not same_field or task.field_id == field_id):
                     matched[i] = task
                     taken.add(task.id)
                     break
@@ -511,7 +513,7 @@ async def import_plan(
     if plan_row is None:
         plan_row = Plan(organization_id=org_id, year=year)
         session.add(plan_row)
-    plan_row.number = meta.number if _number_key(meta.number) else plan_row.number
+    plan_row.number = meta.number[:64] if _number_key(meta.number) else plan_row.number
     plan_row.issued_on = meta.issued_on or plan_row.issued_on
     plan_row.year = year
     plan_row.title = meta.title or plan_row.title
@@ -545,6 +547,7 @@ async def import_plan(
     next_number = max((t.number for t in existing), default=0) + 1
     created_n = updated_n = unchanged_n = 0
     rows_in_order: list[tuple[ImportedTask, Task]] = []
+    new_links: list[tuple[Task, set[tuple[int, UnitRole]]]] = []
     for i, (item, field_id, key) in enumerate(imported):
         values = _task_values(item, field_id, key)
         wanted, unresolved = _wanted_links(item, links.ids)
@@ -555,9 +558,7 @@ async def import_plan(
             )
             next_number += 1
             session.add(task)
-            await session.flush()
-            for unit_id, role in sorted(wanted):
-                session.add(TaskUnit(task_id=task.id, unit_id=unit_id, role=role))
+            new_links.append((task, wanted))
             created_n += 1
             rows_in_order.append((item, task))
             continue
@@ -592,6 +593,12 @@ async def import_plan(
             unchanged_n += 1
         rows_in_order.append((item, task))
 
+    await session.flush()  # one INSERT batch for the new tasks, then their links
+    for task, wanted in new_links:
+        session.add_all(
+            TaskUnit(task_id=task.id, unit_id=unit_id, role=role)
+            for unit_id, role in sorted(wanted)
+        )
     kept = {task.id for task in matched.values()}
     removed_n = 0
     for task in existing:
@@ -604,7 +611,8 @@ async def import_plan(
     progress_added = 0
     states = await _latest_states(session, (task.id for _, task in rows_in_order))
     for item, task in rows_in_order:
-        state = (item.percent, _clean(item.status_text), _clean(item.output))
+        percent = item.percent if item.percent is not None and 0 <= item.percent <= 100 else None
+        state = (percent, _clean(item.status_text), _clean(item.output))
         if state == (None, None, None):
             continue
         latest, latest_import = states.get(task.id, (None, None))
@@ -616,7 +624,7 @@ async def import_plan(
             person=None,
             channel=UpdateChannel.IMPORT,
             at=at,
-            percent=item.percent,
+            percent=percent,
             status_text=state[1],
             output=state[2],
             check_permission=False,

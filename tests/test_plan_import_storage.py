@@ -670,3 +670,22 @@ def test_catalog_same_keys_and_placeholders() -> None:
         f"plan_import.report.count.{n}" for n in ("created", "updated", "unchanged", "removed")
     }
     assert used <= vi.keys(), used - vi.keys()
+
+
+async def test_repeated_section_key_keeps_both_sections(db: Database) -> None:
+    org_id, _ = await make_org(db)
+    rows = [
+        ["I", "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH", "", "", "", ""],
+        ["1", "Ban hành kế hoạch CCHC", "Văn phòng", "", "Tháng 1/2024", "150%"],
+        ["I", "CẢI CÁCH THỂ CHẾ", "", "", "", ""],
+        ["1", "Rà soát văn bản", "Tư pháp - Hộ tịch", "", "Quý 3/2024", ""],
+    ]
+    plan = small_plan(rows)
+    assert [f.key for f in plan.fields] == ["I", "I"]
+    first = await run_import(db, org_id, plan)
+    assert (first.fields, first.tasks_created, first.progress_added) == (2, 2, 0)
+    again = await run_import(db, org_id, plan, at=LATER)
+    assert (again.tasks_unchanged, again.tasks_updated) == (2, 0)
+    async with db.read() as session:
+        keys = list(await session.scalars(select(Field.key).order_by(Field.ordinal)))
+    assert keys == ["I", "I#2"]
