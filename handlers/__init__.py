@@ -20,6 +20,7 @@ from typing import Any
 FEATURE_MODULES: tuple[str, ...] = (
     "handlers.errors",
     "handlers.chairman",
+    "handlers.plan_upload",
     "handlers.registration",
     "handlers.menu",
     "handlers.tasks_list",
