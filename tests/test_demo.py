@@ -281,6 +281,7 @@ def test_demo_command_runs_a_script(tmp_path: Path, capsys: pytest.CaptureFixtur
             [
                 ":help",
                 "/start",
+                "/nhiemvu",
                 "#1",
                 ":as chairman",
                 "/start",
@@ -312,17 +313,25 @@ def test_demo_command_runs_a_script(tmp_path: Path, capsys: pytest.CaptureFixtur
     # /start answers once registration is part of the bot.
     if "handlers.registration" in handlers.FEATURE_MODULES:
         after_start = output.split("[Nguyễn Văn An · Tư pháp - Hộ tịch] > /start", 1)[1]
-        assert "── Bot → Nguyễn Văn An" in after_start.split("> #1", 1)[0]
+        assert "── Bot → Nguyễn Văn An" in after_start.split("> /nhiemvu", 1)[0]
         chairman_part = output.split("[Lê Văn Hùng · Chủ tịch UBND xã] > /start", 1)[1]
         assert "── Bot → Lê Văn Hùng" in chairman_part.split("> :who", 1)[0]
+    # /nhiemvu lists An's tasks with a button each; pressing one opens the task.
+    if "handlers.tasks_list" in handlers.FEATURE_MODULES:
+        listing = output.split("> /nhiemvu", 1)[1].split("> #1", 1)[0]
+        assert "── Bot → Nguyễn Văn An" in listing
+        assert "[1] " in listing
+        pressed = output.split("> #1", 1)[1].split("> :as chairman", 1)[0]
+        assert "(bấm nút «" in pressed
+        assert "── Bot" in pressed.split("(bấm nút «", 1)[1]
     # Overdue plan tasks (due in Q1) are reminded once the scheduler exists.
     if importlib.util.find_spec("scheduler.jobs") is not None:
         after_jump = output.split("> :at 2024-06-10 09:00", 1)[1].split("> :as 1", 1)[0]
         assert "── Bot → " in after_jump
 
 
-def test_demo_keeps_data_with_keep_and_rejects_bad_options(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_demo_keeps_data_reads_stdin_and_rejects_bad_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     script = tmp_path / "empty.txt"
     script.write_text(":time\n", encoding="utf-8")
@@ -331,6 +340,13 @@ def test_demo_keeps_data_with_keep_and_rejects_bad_options(
     assert main(["demo", "--script", str(script), "--db", str(db), "--keep"]) == 0
     output = capsys.readouterr().out
     assert "Dùng lại dữ liệu đã có của xã Vĩnh Khê" in output
+
+    # without --script, input that is not a terminal is read as a script
+    monkeypatch.setattr("sys.stdin", io.StringIO(":as 7\n"))
+    assert main(["demo", "--db", str(db), "--lang", "en", "--speed", "1"]) == 0
+    output = capsys.readouterr().out
+    assert "You are now Đỗ Minh Tuấn (Home Affairs Office, Vĩnh Linh district)." in output
+    assert "Loaded plan No. 10/KH-UBND of 15/01/2024: 28 tasks in 8 fields." in output
 
     assert main(["demo", "--script", str(script), "--db", str(db), "--at", "mai"]) == 1
     assert "Không hiểu thời điểm --at «mai»" in capsys.readouterr().err

@@ -197,7 +197,7 @@ async def _seed(url: str, clock: ScaledClock, lang: str) -> str:
             return t("demo.seed.kept", lang, org=seed.COMMUNE_NAME)
         plan = seed.load_demo_plan()
         async with database.write() as session:
-            org_id = await seed.seed_people(session)
+            org_id = await seed.seed_people(session, lang)
         summary = {
             "number": plan.meta.number or "",
             "date": plan.meta.issued_on.strftime("%d/%m/%Y") if plan.meta.issued_on else "",

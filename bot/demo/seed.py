@@ -124,7 +124,7 @@ async def organization_exists(session: AsyncSession) -> int | None:
     return org.id if org is not None else None
 
 
-async def seed_people(session: AsyncSession) -> int:
+async def seed_people(session: AsyncSession, language: str = "vi") -> int:
     """Create the district, the commune, its units and the cast; returns the commune's id."""
     district = await add_organization(session, DISTRICT_NAME, kind=OrgKind.DISTRICT, actor="demo")
     commune = await add_organization(
@@ -140,7 +140,7 @@ async def seed_people(session: AsyncSession) -> int:
             person.role,
             telegram_user_id=person.telegram_user_id,
             unit_names=list(person.units),
-            language="vi",
+            language=language,
             actor="demo",
         )
     return commune.id
