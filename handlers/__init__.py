@@ -21,6 +21,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "handlers.errors",
     "handlers.chairman",
     "handlers.plan_upload",
+    "handlers.admin_settings",
     "handlers.registration",
     "handlers.menu",
     "handlers.tasks_list",

@@ -1,0 +1,166 @@
+"""An organization's reminder and reporting-calendar settings, read and changed safely.
+
+The JSON documents on ``Organization`` are owned by the pure domain
+(``ReminderPolicy``, ``CalendarSettings``): a change is applied to the domain
+object with :func:`dataclasses.replace`, so its own validation runs, and
+only then stored through ``to_dict``. A bad value raises :class:`UserError`
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plans.calendar import CalendarSettings
+from plans.errors import UserError
+from plans.reminder_policy import ReminderPolicy
+from storage.directory import audit
+from storage.models import Chat, Organization
+
+log = logging.getLogger(__name__)
+
+MAX_LEAD_DAY = 60
+MAX_LEADS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSettings:
+    org_id: int
+    reminder: ReminderPolicy
+    calendar: CalendarSettings
+    group_chat_id: int | None
+    group_title: str | None
+
+
+def _policy(org: Organization) -> ReminderPolicy:
+    try:
+        return ReminderPolicy.from_dict(org.reminder_policy or {})
+    except (ValueError, TypeError):
+        log.warning("organization %s has an invalid reminder policy; using defaults", org.id)
+        return ReminderPolicy()
+
+
+def _calendar(org: Organization) -> CalendarSettings:
+    data = dict(org.calendar_settings or {})
+    data.setdefault("timezone", org.timezone)
+    try:
+        return CalendarSettings.from_dict(data)
+    except (ValueError, TypeError):
+        log.warning("organization %s has invalid calendar settings; using defaults", org.id)
+        return CalendarSettings(timezone=org.timezone)
+
+
+async def _org(session: AsyncSession, org_id: int) -> Organization:
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise UserError("setup.org.not_found", name=str(org_id))
+    return org
+
+
+async def load_settings(session: AsyncSession, org_id: int) -> OrgSettings:
+    """The settings as the scheduler and the reports will use them (defaults filled in)."""
+    org = await _org(session, org_id)
+    title = None
+    if org.group_chat_id is not None:
+        chat = await session.get(Chat, org.group_chat_id)
+        title = chat.title if chat is not None else None
+    return OrgSettings(org.id, _policy(org), _calendar(org), org.group_chat_id, title)
+
+
+def parse_lead_days(text: str) -> tuple[int, ...]:
+    """ "7, 3, 1" or "7 3 1" → (7, 3, 1); 1..60 days, at most five values."""
+    parts = [p for p in text.replace(",", " ").replace(";", " ").split() if p]
+    try:
+        values = tuple(sorted({int(p) for p in parts}, reverse=True))
+    except ValueError as exc:
+        raise UserError("settings.error.lead_days", text=text) from exc
+    if not values or len(values) > MAX_LEADS or any(not 1 <= v <= MAX_LEAD_DAY for v in values):
+        raise UserError("settings.error.lead_days", text=text)
+    return values
+
+
+def parse_hour(text: str) -> time:
+    """ "7:30", "07h30", "7" → 07:30 / 07:00 local wall-clock time."""
+    cleaned = text.strip().lower().replace("h", ":").replace(".", ":")
+    if cleaned.endswith(":"):
+        cleaned = cleaned[:-1]
+    try:
+        hour, _, minute = cleaned.partition(":")
+        value = time(int(hour), int(minute or 0))
+    except ValueError as exc:
+        raise UserError("settings.error.hour", text=text) from exc
+    return value
+
+
+def parse_day(text: str) -> int:
+    try:
+        day = int(text.strip())
+    except ValueError as exc:
+        raise UserError("settings.error.day", text=text) from exc
+    if not 1 <= day <= 28:
+        raise UserError("settings.error.day", text=text)
+    return day
+
+
+async def update_reminder_policy(
+    session: AsyncSession,
+    org_id: int,
+    *,
+    person_id: int | None,
+    actor: str,
+    **changes: Any,
+) -> ReminderPolicy:
+    """Apply ``changes`` (ReminderPolicy field names) after the domain's validation."""
+    org = await _org(session, org_id)
+    before = _policy(org)
+    try:
+        after = dataclasses.replace(before, **changes)
+    except (ValueError, TypeError) as exc:
+        raise UserError("settings.error.invalid", reason=str(exc)) from exc
+    org.reminder_policy = after.to_dict()
+    await audit(
+        session,
+        org_id,
+        person_id,
+        actor,
+        "settings.reminder",
+        "organization",
+        org_id,
+        {"before": before.to_dict(), "after": after.to_dict()},
+    )
+    return after
+
+
+async def update_calendar(
+    session: AsyncSession,
+    org_id: int,
+    *,
+    person_id: int | None,
+    actor: str,
+    **changes: Any,
+) -> CalendarSettings:
+    """Apply ``changes`` (CalendarSettings field names) after the domain's validation."""
+    org = await _org(session, org_id)
+    before = _calendar(org)
+    try:
+        after = dataclasses.replace(before, **changes)
+    except (ValueError, TypeError) as exc:
+        raise UserError("settings.error.invalid", reason=str(exc)) from exc
+    org.calendar_settings = after.to_dict()
+    await audit(
+        session,
+        org_id,
+        person_id,
+        actor,
+        "settings.calendar",
+        "organization",
+        org_id,
+        {"before": before.to_dict(), "after": after.to_dict()},
+    )
+    return after
