@@ -300,6 +300,20 @@ async def _invitation_reply(
     )
 
 
+async def _resolve_unit(session: Any, org_id: int, name: str) -> int | None:
+    """A unit by name or alias, diacritics optional ("tu phap - ho tich"); unique only."""
+    unit = await find_unit(session, org_id, name)
+    if unit is not None:
+        return unit.id
+    wanted = ascii_key(name)
+    found = {
+        u.id
+        for u in await list_units(session, org_id)
+        if wanted in {ascii_key(u.name), *(ascii_key(a) for a in u.aliases)}
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_role(word: str) -> Role | None:
     return ROLE_WORDS.get(ascii_key(word).replace("-", "_"))
 
@@ -322,15 +336,24 @@ async def invite_command(update: Update, context: BotContext, actor: Actor) -> N
         return
     unit_id = None
     unit_name = " ".join(args[1:])
+    if role is Role.OFFICER and not unit_name:
+        await reply_html(
+            update,
+            t("registration.invite.ask_unit", actor.lang),
+            reply_markup=await _unit_keyboard(
+                context, actor.person.organization_id, cb.INVITE_UNIT
+            ),
+        )
+        return
     if unit_name:
         async with context.db.read() as session:
-            unit = await find_unit(session, actor.person.organization_id, unit_name)
+            unit = await _resolve_unit(session, actor.person.organization_id, unit_name)
         if unit is None:
             await reply_html(
                 update, t("registration.invite.unit_unknown", actor.lang, name=esc(unit_name))
             )
             return
-        unit_id = unit.id
+        unit_id = unit
     try:
         text = await _invitation_reply(context, actor, role, unit_id)
     except UserError as error:

@@ -72,7 +72,7 @@ async def create_invitation(
 ) -> InvitationInfo:
     unit_name = None
     if role is Role.OFFICER and unit_id is None:
-        raise UserError("setup.person.officer_needs_unit")
+        raise UserError("registration.officer_needs_unit")
     if unit_id is not None:
         unit = await session.get(Unit, unit_id)
         if unit is None or unit.organization_id != organization_id:
@@ -269,7 +269,7 @@ async def decide_join_request(
     if approve:
         assert role is not None
         if role is Role.OFFICER and unit_id is None:
-            raise UserError("setup.person.officer_needs_unit")
+            raise UserError("registration.officer_needs_unit")
         if unit_id is not None:
             unit = await session.get(Unit, unit_id)
             if unit is None or unit.organization_id != admin.organization_id:

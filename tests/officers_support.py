@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.devserver.state import Message, User
+from bot.devserver.state import Chat, Message, User
 from bot.harness import BotHarness
 from storage.models import AuditLog, Extension, Invitation, Person, ProgressUpdate, Task
 
@@ -18,9 +18,12 @@ def user(harness: BotHarness, tg: int, name: str = "U", lang: str | None = "vi")
     return harness.api.add_user(name, user_id=tg, language_code=lang)
 
 
-async def say(harness: BotHarness, who: User, text: str, **kwargs: Any) -> Message:
-    harness.api.user_sends_text(who, kwargs.pop("chat", None), text, **kwargs)
-    msg = await harness.api.wait_for_bot_message(kwargs.get("chat_id", who.id))
+async def say(
+    harness: BotHarness, who: User, text: str, *, chat: Chat | None = None, **kwargs: Any
+) -> Message:
+    """``who`` writes ``text`` (in ``chat``, default private); the bot's first answer there."""
+    harness.api.user_sends_text(who, chat, text, **kwargs)
+    msg = await harness.api.wait_for_bot_message(chat.id if chat is not None else who.id)
     await harness.idle()
     return msg
 
