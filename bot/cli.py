@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.commands.run",
     "bot.commands.db",
     "bot.commands.setup",
+    "bot.commands.reminders",
     "bot.commands.plans",
     "bot.commands.backup",
     "bot.commands.demo",
