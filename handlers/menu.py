@@ -26,7 +26,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, services_of
 from handlers import callbacks as cb
-from handlers.common import EVERYONE, CommandSpec, get_actor, reply_html, require
+from handlers.common import EVERYONE, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t
 from storage.chats import active_people_with_telegram
 from storage.directory import audit
@@ -83,7 +83,8 @@ def bot_commands(role: Role | None, lang: str) -> list[BotCommand]:
 
 
 def command_lines(role: Role | None, lang: str) -> list[str]:
-    return [f"/{menu_name(s, lang)} — {_short(s, lang)}" for s in commands_for(role)]
+    """HTML lines "/cmd — what it does" (catalog help texts are plain text: escaped)."""
+    return [f"/{menu_name(s, lang)} — {esc(_short(s, lang))}" for s in commands_for(role)]
 
 
 async def set_person_menu(bot: Any, telegram_user_id: int, role: Role, lang: str | None) -> None:
@@ -124,7 +125,7 @@ async def help_command(update: Update, context: BotContext) -> None:
         )
         title = f"<b>/{menu_name(spec, actor.lang)}</b>" + (f" ({names})" if names else "")
         lines.append(title)
-        lines.append(t(key, actor.lang) if has_key(key, "vi") else _short(spec, actor.lang))
+        lines.append(esc(t(key, actor.lang) if has_key(key, "vi") else _short(spec, actor.lang)))
         lines.append("")
     if role is None:
         lines.append(t("auth.stranger", actor.lang))
