@@ -35,8 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import t
 from plans.errors import UserError
 from plans.importing.model import ImportedPlan, ImportedTask, ImportWarning, SkippedRow
-from plans.text import match_key
-from plans.units import UnitDirectory, is_placeholder
+from plans.text import ascii_key, match_key
+from plans.units import UnitDirectory, UnitRef, is_placeholder
 from storage.directory import add_alias, add_unit, audit, find_unit, list_units
 from storage.models import (
     Field,
@@ -144,33 +144,54 @@ def _number_key(number: str | None) -> str:
 
 
 async def _find_existing_plan(
-    session: AsyncSession, org_id: int, number: str | None, year: int | None
+    session: AsyncSession, org_id: int, plan: ImportedPlan, year: int | None
 ) -> Plan | None:
     """The plan a re-import updates: same number, else same year when a number is missing.
 
     Two numbered plans of the same year with different numbers are different
-    plans (a CCHC plan and a PAR-index plan often coexist).
+    plans (a CCHC plan and a PAR-index plan often coexist). A match on the
+    year alone must also share at least half of its tasks' wording with the
+    document, or an unnumbered progress report would silently replace an
+    unnumbered plan of the same year.
     """
     plans = list(
         await session.scalars(
             select(Plan).where(Plan.organization_id == org_id).order_by(Plan.id.desc())
         )
     )
-    key = _number_key(number)
+    key = _number_key(plan.meta.number)
     if key:
         for existing in plans:
             if _number_key(existing.number) == key:
                 return existing
     if year is None:
         return None
+    wanted = {match_key(task.content) for task in plan.all_tasks()}
     for existing in plans:
-        if (
-            existing.year == year
-            and existing.active
-            and (not key or not _number_key(existing.number))
-        ):
+        if existing.year != year or not existing.active:
+            continue
+        if key and _number_key(existing.number):
+            continue
+        have = set(
+            await session.scalars(
+                select(Task.content_key).where(
+                    Task.plan_id == existing.id, Task.removed_at.is_(None)
+                )
+            )
+        )
+        if not have or 2 * len(have & wanted) >= min(len(have), len(wanted)):
             return existing
     return None
+
+
+def _is_short_name(text: str, candidates: Sequence[UnitRef]) -> bool:
+    """A single suggestion taken as the unit: "Tư pháp" for "Tư pháp - Hộ tịch".
+
+    Only when the text is the short form itself; "Văn hóa - Thông tin" merely
+    shares its first half with "Văn hóa - Xã hội" and is another unit.
+    """
+    key = ascii_key(text)
+    return len(candidates) == 1 and key.split("-", 1)[0].strip() == key
 
 
 def _plan_year(plan: ImportedPlan) -> int | None:
@@ -218,13 +239,13 @@ async def preview_import(session: AsyncSession, org_id: int, plan: ImportedPlan)
         match = directory.resolve(text)
         if match.unit is not None:
             resolved[text] = match.unit.unit_id
-        elif len(match.candidates) == 1:
+        elif _is_short_name(text, match.candidates):
             resolved[text] = suggested[text] = match.candidates[0].unit_id
-        elif match.candidates:
+        elif len(match.candidates) > 1:
             ambiguous[text] = [c.unit_id for c in match.candidates]
         else:
             new_units.append(text)
-    existing = await _find_existing_plan(session, org_id, plan.meta.number, _plan_year(plan))
+    existing = await _find_existing_plan(session, org_id, plan, _plan_year(plan))
     return ImportPreview(
         plan=plan,
         resolved=resolved,
@@ -286,11 +307,11 @@ async def _link_units(
             if match.unit is not None:
                 links.ids[text] = match.unit.unit_id
                 continue
-            if len(match.candidates) == 1:
+            if _is_short_name(text, match.candidates):
                 links.ids[text] = match.candidates[0].unit_id
                 links.suggested[text] = match.candidates[0].name
                 continue
-            if match.candidates:
+            if len(match.candidates) > 1:
                 links.ids[text] = None
                 links.ambiguous[text] = [c.name for c in match.candidates]
                 continue
@@ -508,7 +529,7 @@ async def import_plan(
         person_id,
     )
 
-    plan_row = await _find_existing_plan(session, org_id, meta.number, year)
+    plan_row = await _find_existing_plan(session, org_id, plan, year)
     created = plan_row is None
     if plan_row is None:
         plan_row = Plan(organization_id=org_id, year=year)

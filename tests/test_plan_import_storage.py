@@ -689,3 +689,19 @@ async def test_repeated_section_key_keeps_both_sections(db: Database) -> None:
     async with db.read() as session:
         keys = list(await session.scalars(select(Field.key).order_by(Field.ordinal)))
     assert keys == ["I", "I#2"]
+
+
+async def test_unnumbered_documents_of_one_year_replace_only_their_own_plan(db: Database) -> None:
+    """Seed 002's progress report and seed 004's PAR appendix: both 2023, no number."""
+    org_id, _ = await make_org(db)
+    progress = await run_import(db, org_id, load_plan(b.progress_report_docx(), "tien-do.docx"))
+    par = await run_import(db, org_id, load_plan(b.par_index_docx(), "par.docx"), at=LATER)
+    assert par.created and par.plan_id != progress.plan_id and par.tasks_removed == 0
+    assert par.year == progress.year == 2023
+    live = await tasks_by_number(db, progress.plan_id)
+    assert all(task.removed_at is None for task in live.values())
+    # "Văn hóa - Thông tin" only shares its first half with "Văn hóa - Xã hội": another unit.
+    assert "Văn hóa - Thông tin" not in par.suggested_units
+    assert par.units_created == ["Văn hóa - Thông tin"]
+    again = await run_import(db, org_id, load_plan(b.par_index_docx(), "par.docx"), at=LATER)
+    assert again.plan_id == par.plan_id and again.tasks_unchanged == 8
