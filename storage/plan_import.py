@@ -334,13 +334,12 @@ async def _link_units(
 # --- fields and tasks ------------------------------------------------------------
 
 
-async def _sync_fields(
-    session: AsyncSession, plan_row: Plan, plan: ImportedPlan
-) -> dict[str, Field]:
+async def _sync_fields(session: AsyncSession, plan_row: Plan, plan: ImportedPlan) -> list[Field]:
+    """One row per section of the document, in order (keys may repeat in a document)."""
     existing = list(await session.scalars(select(Field).where(Field.plan_id == plan_row.id)))
     by_key = {f.key: f for f in existing}
     used: set[int] = set()
-    rows: dict[str, Field] = {}
+    rows: list[Field] = []
     for ordinal, imported in enumerate(plan.fields, start=1):
         key = imported.key[:16]
         row = by_key.get(key)
@@ -367,7 +366,7 @@ async def _sync_fields(
                 row.title = imported.title
         await session.flush()
         used.add(row.id)
-        rows[imported.key] = row
+        rows.append(row)
     return rows
 
 
@@ -549,7 +548,9 @@ async def import_plan(
 
     existing = list(await session.scalars(select(Task).where(Task.plan_id == plan_row.id)))
     imported = [
-        (item, field_rows[item.field_key].id, match_key(item.content)) for item in plan.all_tasks()
+        (item, row.id, match_key(item.content))
+        for section, row in zip(plan.fields, field_rows, strict=True)
+        for item in section.tasks
     ]
     matched = _match_tasks(imported, existing)
     link_rows = (

@@ -687,8 +687,10 @@ async def test_repeated_section_key_keeps_both_sections(db: Database) -> None:
     again = await run_import(db, org_id, plan, at=LATER)
     assert (again.tasks_unchanged, again.tasks_updated) == (2, 0)
     async with db.read() as session:
-        keys = list(await session.scalars(select(Field.key).order_by(Field.ordinal)))
-    assert keys == ["I", "I#2"]
+        fields = list(await session.scalars(select(Field).order_by(Field.ordinal)))
+    assert [f.key for f in fields] == ["I", "I#2"]
+    tasks = await tasks_by_number(db, first.plan_id)
+    assert [tasks[1].field_id, tasks[2].field_id] == [fields[0].id, fields[1].id]
 
 
 async def test_unnumbered_documents_of_one_year_replace_only_their_own_plan(db: Database) -> None:
