@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -474,16 +474,14 @@ def _wanted_links(
 
 
 async def _latest_states(
-    session: AsyncSession, task_ids: Iterable[int]
+    session: AsyncSession, plan_id: int
 ) -> dict[int, tuple[tuple[object, ...] | None, tuple[object, ...] | None]]:
     """Per task: (latest state, latest import-channel state), as (percent, status, output)."""
-    ids = list(task_ids)
     result: dict[int, tuple[tuple[object, ...] | None, tuple[object, ...] | None]] = {}
-    if not ids:
-        return result
     rows = await session.scalars(
         select(ProgressUpdate)
-        .where(ProgressUpdate.task_id.in_(ids))
+        .join(Task, Task.id == ProgressUpdate.task_id)
+        .where(Task.plan_id == plan_id)
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
     for update in rows:
@@ -553,14 +551,10 @@ async def import_plan(
         for item in section.tasks
     ]
     matched = _match_tasks(imported, existing)
-    link_rows = (
-        await session.execute(
-            select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role).where(
-                TaskUnit.task_id.in_([t.id for t in existing])
-            )
-        )
-        if existing
-        else []
+    link_rows = await session.execute(
+        select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role)
+        .join(Task, Task.id == TaskUnit.task_id)
+        .where(Task.plan_id == plan_row.id)
     )
     current_links: dict[int, set[tuple[int, UnitRole]]] = {}
     for task_id, unit_id, role in link_rows:
@@ -631,7 +625,7 @@ async def import_plan(
     await session.flush()
 
     progress_added = 0
-    states = await _latest_states(session, (task.id for _, task in rows_in_order))
+    states = await _latest_states(session, plan_row.id)
     for item, task in rows_in_order:
         percent = item.percent if item.percent is not None and 0 <= item.percent <= 100 else None
         state = (percent, _clean(item.status_text), _clean(item.output))
