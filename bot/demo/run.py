@@ -146,19 +146,20 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
                 "tick_seconds": demo_tick_seconds(options.speed),
             },
         )
-        await harness.start()
-        terminal: Terminal | None = None
+        # The people exist on the fake Telegram and the terminal listens before
+        # the bot starts, so the scheduler's first reminders reach them and show.
+        terminal = Terminal(
+            harness.api,
+            clock=clock,
+            tz=tz,
+            lang=lang,
+            out=out,
+            tick=harness.tick if has_scheduler else None,
+            speed=options.speed,
+            files_dir=db_path.parent / "demo-files",
+        )
         try:
-            terminal = Terminal(
-                harness.api,
-                clock=clock,
-                tz=tz,
-                lang=lang,
-                out=out,
-                tick=harness.tick if has_scheduler else None,
-                speed=options.speed,
-                files_dir=db_path.parent / "demo-files",
-            )
+            await harness.start()
             _banner(terminal, org_line, clock, options, db_path, log_path, has_scheduler)
             if scripted and has_scheduler:
                 await harness.tick()
@@ -169,8 +170,7 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
                 await _interactive(harness, terminal)
             terminal.say("demo.bye")
         finally:
-            if terminal is not None:
-                terminal.detach()
+            terminal.detach()
             await harness.stop()
     return 0
 
