@@ -16,7 +16,6 @@ import time as _time
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
@@ -28,6 +27,9 @@ from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, png_size
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import format_percent_value, format_ratio, suggested_filename
+from scheduler.dispatcher import NOTICE
+from scheduler.jobs import run_tick
+from scheduler.outbox import Draft, insert_drafts
 from storage import reports
 from storage.directory import audit
 from storage.models import OrgKind, Role, Unit
@@ -419,11 +421,13 @@ async def overdue_command(update: Update, context: BotContext, actor: Actor) -> 
 
 @require(*MANAGERS)
 async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> None:
-    """Send a direct reminder about one overdue task to each officer of its lead unit.
+    """Queue a direct reminder about one overdue task to each officer of its lead unit.
 
-    The scheduler's outbox is not available to this module yet, so the
-    messages go out directly, one per officer; a blocked officer is skipped
-    and counted, never fatal.
+    The nudges go through the scheduler's outbox as "notice" rows keyed by
+    (officer, task, local day): pressing twice the same day nudges once, a
+    blocked officer is handled by the dispatcher (marked unreachable, the
+    plan keeper told), and delivery respects the per-chat limits. A tick is
+    started at once so the officer does not wait for the next one.
     """
     query = update.callback_query
     assert query is not None and actor.org is not None and actor.person is not None
@@ -435,31 +439,43 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
     now = _now(context)
     async with context.db.read() as session:
         target = await reports.nudge_targets(session, actor.org.id, parsed.args[0], now=now)
+        org = await reports.organization(session, actor.org.id)
     if target is None:
         await refuse(update, t("chairman.button.not_yours", lang))
         return
     if not target.recipients:
         await query.answer(t("chairman.nudge.nobody", lang, number=target.number), show_alert=True)
         return
-    sent = 0
-    for _pid, tg_id, _name, their_lang in target.recipients:
-        text = t(
-            "chairman.nudge.message",
-            their_lang,
-            sender=esc(actor.person.full_name),
-            number=target.number,
-            content=esc(target.content),
-            due=_d(target.due_date),
-            days=target.days_late,
+    day = now.astimezone(reports.calendar_settings(org).tzinfo).date().isoformat()
+    drafts = [
+        Draft(
+            recipient_key=f"person:{pid}",
+            chat_id=tg_id,
+            subject=f"nudge:task:{target.task_id}",
+            occasion=day,
+            kind=NOTICE,
+            due_at=now,
+            payload={
+                "v": 1,
+                "kind": NOTICE,
+                "key": "chairman.nudge.message",
+                "lang": their_lang or org.language or "vi",
+                "params": {
+                    "sender": actor.person.full_name,
+                    "number": target.number,
+                    "content": target.content,
+                    "due": _d(target.due_date),
+                    "days": target.days_late,
+                },
+                "task_ids": [],
+            },
+            organization_id=actor.org.id,
+            person_id=pid,
         )
-        try:
-            await context.bot.send_message(tg_id, text, parse_mode="HTML")
-            sent += 1
-        except Forbidden:
-            log.info("officer %s blocked the bot; nudge skipped", tg_id)
-        except BadRequest as exc:
-            log.warning("nudge to %s failed: %s", tg_id, exc)
+        for pid, tg_id, _name, their_lang in target.recipients
+    ]
     async with context.db.write() as session:
+        queued = await insert_drafts(session, drafts)
         await audit(
             session,
             actor.org.id,
@@ -468,13 +484,14 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
             "task.nudge",
             "task",
             target.task_id,
-            {"sent": sent, "recipients": len(target.recipients)},
+            {"queued": queued, "recipients": len(drafts)},
             at=now,
         )
-    await query.answer(
-        t("chairman.nudge.sent", lang, number=target.number, sent=sent),
-        show_alert=False,
-    )
+    if queued == 0:
+        await query.answer(t("chairman.nudge.already", lang, number=target.number))
+        return
+    context.application.create_task(run_tick(context.application), name="nudge-delivery")
+    await query.answer(t("chairman.nudge.sent", lang, number=target.number, sent=queued))
 
 
 # --------------------------------------------------------------------------- /donvi

@@ -7,9 +7,11 @@ the clock is Mon 03/06/2024 07:30 (+07).
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.harness import BotHarness
 from handlers import callbacks as cb
+from storage.models import OutboxMessage
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import (
     ADMIN_TG,
@@ -105,9 +107,23 @@ async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Comm
     assert msg.button_data() == [cb.build(cb.NUDGE, commune.task_ids[1]), nudge6]
     update = harness.api.user_presses_button(u, msg, nudge6)
     answer = await harness.api.wait_for_callback_answer(update)
-    assert answer.text == "Đã nhắc 1 cán bộ về nhiệm vụ số 6."
-    dm = await harness.api.wait_for_bot_message(officer.id)
+    assert answer.text == "Đã gửi lời nhắc tới 1 cán bộ về nhiệm vụ số 6."
+    dm = await harness.api.wait_for_bot_message(
+        officer.id, lambda m: "nhắc: nhiệm vụ số 6" in (m.text or "")
+    )
     assert "Lê Văn Hùng nhắc: nhiệm vụ số 6" in dm.text and "quá hạn 3 ngày" in dm.text
+    await harness.idle()
+    # Pressing again the same day queues nothing new (one nudge per officer, task and day).
+    update = harness.api.user_presses_button(u, msg, nudge6)
+    answer = await harness.api.wait_for_callback_answer(update)
+    assert answer.text == "Hôm nay đã nhắc cán bộ về nhiệm vụ số 6 rồi."
+    async with harness.database.read() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.subject.startswith("nudge:"))
+            )
+        )
+    assert [(r.chat_id, r.state.value) for r in rows] == [(OFFICER_TC_TG, "sent")]
     # Task 1's lead unit (Văn phòng) has no officer on the bot.
     update = harness.api.user_presses_button(u, msg, cb.build(cb.NUDGE, commune.task_ids[1]))
     answer = await harness.api.wait_for_callback_answer(update)
