@@ -22,7 +22,7 @@ import handlers
 from bot.cli import main
 from bot.demo.run import demo_tick_seconds
 from bot.demo.seed import PEOPLE, load_demo_plan, person_by_key, plan_bytes
-from bot.demo.terminal import Terminal, parse_duration, parse_instant, strip_html
+from bot.demo.terminal import Terminal, parse_duration, parse_instant
 from bot.devserver import FakeBotApi, Limits
 from locales import catalog
 from plans.clock import ManualClock
@@ -59,10 +59,6 @@ def test_parse_instant_accepts_iso_and_vietnamese_order() -> None:
     assert parse_instant("10/06/2024", TZ) == expected  # the start of a working morning
     assert parse_instant("tuần sau", TZ) is None
     assert parse_instant("2024-13-40 07:30", TZ) is None
-
-
-def test_strip_html_keeps_text_readable() -> None:
-    assert strip_html("<b>Nhiệm vụ 3</b> &amp; <i>4</i> &lt;gấp&gt;") == "Nhiệm vụ 3 & 4 <gấp>"
 
 
 def test_tick_interval_follows_speed() -> None:
@@ -148,14 +144,14 @@ async def test_bot_messages_show_numbered_buttons_and_presses_send_callbacks(
     )
     await bot.send_message(
         an.telegram_user_id,
-        "<b>Nhiệm vụ 7</b> &amp; hạn 30/06",
+        "<b>Nhiệm vụ 7</b> &amp; hạn 30/06 &lt;gấp&gt;",
         parse_mode="HTML",
         reply_markup=keyboard,
     )
     terminal.flush_bot_output()
     shown = out.getvalue()
     assert "── Bot → Nguyễn Văn An · tin số 1 ──" in shown
-    assert "Nhiệm vụ 7 & hạn 30/06" in shown
+    assert "Nhiệm vụ 7 & hạn 30/06 <gấp>" in shown  # HTML shown as the person sees it
     assert "[1] 50%  [2] Hoàn thành" in shown
     assert "[3] Xem văn bản" in shown
 

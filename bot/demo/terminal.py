@@ -11,7 +11,6 @@ while the person is thinking (interactive runs).
 
 from __future__ import annotations
 
-import html
 import mimetypes
 import re
 import shlex
@@ -25,7 +24,6 @@ from bot.demo.seed import PEOPLE, DemoPerson, person_by_key
 from bot.devserver import FakeBotApi, Message, User
 from locales import t
 
-_TAG = re.compile(r"<[^>]+>")
 _PRESS = re.compile(r"^[#:](\d+)$")
 _REPLY = re.compile(r"^(?:/reply\s+|>\s*)(\d+)\s+(.+)$", re.S)
 _DURATION_PART = re.compile(
@@ -54,11 +52,6 @@ _INSTANT_FORMATS = (
     "%d/%m/%Y",
     "%H:%M %d/%m/%Y",
 )
-
-
-def strip_html(text: str) -> str:
-    """Bot HTML made readable in a terminal: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", text))
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -218,7 +211,7 @@ class BotOutput:
             if not text:
                 return None
             key = "demo.out.alert" if _truthy(params.get("show_alert")) else "demo.out.toast"
-            return Block([t(key, self.lang, text=strip_html(str(text)))])
+            return Block([t(key, self.lang, text=str(text))])
         if method in ("deleteMessage",):
             chat_id, message_id = _ids(params)
             if chat_id is None:
@@ -252,7 +245,9 @@ class BotOutput:
                 )
             )
         if text:
-            lines.extend("  " + line for line in strip_html(text).splitlines())
+            # The fake server stores what the person would see: HTML and Markdown
+            # already parsed into plain text plus entities (tags gone, &amp; decoded).
+            lines.extend("  " + line for line in text.splitlines())
         lines.extend(render_keyboard(message))
         return lines
 
