@@ -108,6 +108,7 @@ class Dispatcher:
         concurrency: int = 16,
         batch_size: int = 100,
         per_chat_interval: float = 1.0,
+        max_per_second: float | None = 29.0,
         reap_after: timedelta = DEFAULT_REAP_AFTER,
         max_attempts: int = 12,
         base_backoff: timedelta = timedelta(seconds=15),
@@ -121,6 +122,9 @@ class Dispatcher:
         self.concurrency = concurrency
         self.batch_size = batch_size
         self.per_chat_interval = per_chat_interval
+        self.max_per_second = max_per_second
+        self._next_slot = 0.0
+        self._pace_lock = asyncio.Lock()
         self.reap_after = reap_after
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
@@ -147,6 +151,24 @@ class Dispatcher:
         """Graceful stop: request it and wait for the pass to return its unsent rows."""
         self.request_stop()
         await self.wait_idle()
+
+    async def _pace(self) -> None:
+        """Space sends evenly just under the overall limit.
+
+        PTB's limiter lets 30 through at once and then waits; Telegram's bucket
+        (and the fake server's) refills continuously, so bursts at the edge of a
+        second draw 429s, and with ``max_retries`` each 429 pauses *every*
+        request.  An even 29/s never meets the edge.  Several replicas should
+        share the budget (``max_per_second = 29 / replicas``).
+        """
+        if not self.max_per_second:
+            return
+        async with self._pace_lock:
+            now = self._monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + 1.0 / self.max_per_second
+        if slot > now:
+            await self._sleep(slot - now)
 
     def backoff(self, attempts: int) -> timedelta:
         """Delay before attempt ``attempts + 1``: 15 s, 30 s, 1 min … capped at an hour."""
@@ -225,6 +247,7 @@ class Dispatcher:
             wait = self._next_free.get(row.chat_id, 0.0) - self._monotonic()
             if wait > 0:
                 await self._sleep(wait)
+            await self._pace()
             try:
                 message = await bot.send_message(
                     chat_id=row.chat_id,
