@@ -248,7 +248,7 @@ async def _district_overview(
 
 def _task_line_text(line: reports.TaskLine, lang: str, *, with_unit: bool = True) -> str:
     percent = "—" if line.percent is None else f"{line.percent}%"
-    updated = _d(line.last_update_at.date()) if line.last_update_at else "—"
+    updated = _d(line.last_update_on)
     role = "" if line.lead else t("chairman.task.coordinating", lang)
     return t(
         "chairman.task.line",
@@ -571,7 +571,7 @@ def render_period(ps: reports.PeriodStatus, lang: str) -> str:
                 lang,
                 name=esc(person.name),
                 units=esc(person.units),
-                last=_d(person.last_update_at.date()) if person.last_update_at else "—",
+                last=_d(person.last_update_on),
             )
         )
     return "\n".join(lines)

@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 
 KEEPERS = frozenset({Role.ADMIN})
 WAITING_FILE = 1
-UPLOADS_KEY = "plan_upload.pending"
-_COUNTER_KEY = "plan_upload.counter"
+UPLOADS_KEY = "chairman:plan_upload:pending"
+_COUNTER_KEY = "chairman:plan_upload:counter"
 MAX_UNIT_BUTTONS = 24
 ACCEPTED = (".docx", ".xlsx", ".csv")
 

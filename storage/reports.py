@@ -120,6 +120,7 @@ class TaskLine:
     days_late: int
     last_update_at: datetime | None
     lead: bool = True
+    last_update_on: date | None = None  # local date of the last update
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ class PersonLine:
     name: str
     units: str
     last_update_at: datetime | None
+    last_update_on: date | None = None  # local date
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +313,9 @@ def _task_line(
         days_late=days_late(snap, today),
         last_update_at=view.last_update_at,
         lead=lead,
+        last_update_on=view.last_update_at.astimezone(settings.tzinfo).date()
+        if view.last_update_at
+        else None,
     )
 
 
@@ -532,7 +537,13 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
             last = last.replace(tzinfo=UTC)
         if last is None or last < window_open:
             silent.append(
-                PersonLine(pid, name, ", ".join(data.unit_names.get(u, "?") for u in uids), last)
+                PersonLine(
+                    pid,
+                    name,
+                    ", ".join(data.unit_names.get(u, "?") for u in uids),
+                    last,
+                    last.astimezone(tz).date() if last else None,
+                )
             )
     return PeriodStatus(
         period=per,
