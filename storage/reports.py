@@ -266,8 +266,8 @@ async def _load(
     as_of = cutoff(period, now, tz)
     views = await load_task_views(session, org_id, unit_ids=unit_ids, as_of=as_of)
     if period is not None:
-        same_year = [v for v in views if v.plan_year == period.year]
-        views = same_year or views
+        # A period reports on that year's plan only (a 2023 report never shows 2024 tasks).
+        views = [v for v in views if v.plan_year == period.year]
     units = await list_units(session, org_id)
     return _Loaded(
         org=org,
@@ -720,7 +720,7 @@ async def report_timeliness(
     deadline_end = end_of_day(per.submission_deadline, tz)
     window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
     views = await load_task_views(session, org.id, as_of=deadline_end, with_update_times=True)
-    views = [v for v in views if v.plan_year == per.year] or views
+    views = [v for v in views if v.plan_year == per.year]
     if not views:
         return None, 0
     missing = 0

@@ -207,3 +207,15 @@ async def test_officer_and_stranger_are_refused(
     _, msg = await ask(harness, 9999, command)
     assert "Vĩnh Khê" not in msg.text and "1/8" not in msg.text
     assert harness.api.sent_documents() == []
+
+
+async def test_english_speaker_gets_english(harness: BotHarness, commune: Commune) -> None:
+    u = harness.api.add_user("Hung", user_id=CHAIRMAN_TG, language_code="en")
+    harness.api.user_sends_text(u, None, "/overview")
+    msg = await harness.api.wait_for_bot_message(u.id)
+    await harness.idle()
+    assert "CCHC plan progress" in msg.text
+    assert "Done: 1/8 tasks (12.5%); mean completion 41.2%" in msg.text
+    harness.api.user_sends_text(u, None, "/overdue")
+    msg = await harness.api.wait_for_bot_message(u.id)
+    assert "Overdue tasks: 2" in msg.text and "124 days late" in msg.text

@@ -158,6 +158,21 @@ async def test_report_for_a_named_past_period_uses_its_cutoff(
     )
 
 
+async def test_report_for_a_year_without_plan_builds_nothing(
+    harness: BotHarness, commune: Commune
+) -> None:
+    u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
+    harness.api.user_sends_text(u, None, "/baocao nam 2023")
+    await harness.api.wait_for_bot_message(
+        u.id, lambda m: (m.text or "").startswith("Chưa có nhiệm vụ")
+    )
+    await harness.idle()
+    assert harness.api.last_bot_message(u.id).text == (
+        "Chưa có nhiệm vụ nào để tổng hợp cho năm 2023."
+    )
+    assert harness.api.sent_documents() == []
+
+
 async def test_report_bad_period_builds_nothing(harness: BotHarness, commune: Commune) -> None:
     u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
     harness.api.user_sends_text(u, None, "/baocao quy 7")
