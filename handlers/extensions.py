@@ -8,6 +8,7 @@ presses are told it was already decided. The officer hears the outcome.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -31,7 +32,7 @@ COMMANDS = [CommandSpec("giahan", "officer.cmd.extend", frozenset(REQUESTERS), (
 MAX_DATE_WORDS = 6
 
 
-def split_date_and_reason(words: list[str], today) -> tuple[object, str | None]:
+def split_date_and_reason(words: list[str], today: date) -> tuple[date | None, str | None]:
     """The longest leading words that read as a date, and the rest as the reason."""
     for size in range(min(len(words), MAX_DATE_WORDS), 0, -1):
         found = parse_user_date(" ".join(words[:size]), today)
@@ -91,7 +92,7 @@ async def extend_command(update: Update, context: BotContext, actor: Actor) -> N
                 session,
                 person=actor.person,
                 task_id=view.id,
-                new_due=new_due,  # type: ignore[arg-type]
+                new_due=new_due,
                 reason=reason,
                 today=today,
                 now=context.clock.now(),

@@ -9,7 +9,7 @@ outgrows Telegram's 64 bytes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from bot.context import BotContext
 from handlers import callbacks as cb
 from handlers.common import Actor, esc
 from locales import t
-from plans.completion import days_left, is_done
+from plans.completion import days_left
 from plans.errors import UserError
 from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
 from storage.models import OutboxMessage, Role
@@ -30,6 +30,7 @@ from storage.tasks import TaskView
 log = logging.getLogger(__name__)
 
 UTC_ZONE = ZoneInfo("UTC")  # snapshot() uses its zone only for the done day, unused here
+CARD_CONTENT_LIMIT = 2500  # a card is one message: the task text never pushes it past 4096
 PERCENT_STEPS = (0, 25, 50, 75, 100)
 STATUS_WORDS = (STATUS_IN_PROGRESS, STATUS_NOT_STARTED, STATUS_ISSUED)
 STATUS_KEYS = ("officer.status.in_progress", "officer.status.not_started", "officer.status.issued")
@@ -93,7 +94,7 @@ def task_line(view: TaskView, today: date, lang: str) -> str:
 def task_card(view: TaskView, today: date, lang: str) -> str:
     lines = [
         t("officer.card.title", lang, number=view.number),
-        esc(view.content),
+        esc(_short(view.content, CARD_CONTENT_LIMIT)),
         t("officer.card.field", lang, field=esc(f"{view.field_key}. {view.field_title}")),
         t("officer.card.units", lang, units=esc(view.lead_units_text or "—")),
         t("officer.card.deadline", lang, deadline=deadline_phrase(view, today, lang)),
@@ -224,10 +225,3 @@ async def edit_or_reply(
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, reply_markup=markup)
-
-
-def by_number(views: Sequence[TaskView]) -> dict[int, TaskView]:
-    return {v.id: v for v in views}
-
-
-__all__ = ["is_done"]

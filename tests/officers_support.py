@@ -75,3 +75,10 @@ async def updates_of(harness: BotHarness, task_id: int) -> list[ProgressUpdate]:
 async def audit_actions(harness: BotHarness) -> list[str]:
     async with harness.database.read() as session:
         return list(await session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+async def fresh(harness: BotHarness, chat_id: int) -> Message:
+    """The bot's latest message in ``chat_id``, waiting until one came after the last action."""
+    await harness.api.wait_for_bot_message(chat_id)
+    await harness.idle()
+    return last(harness, chat_id)

@@ -8,7 +8,7 @@ from bot.harness import BotHarness
 from handlers import callbacks as cb
 from storage.models import Attachment
 from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune, seed_commune
-from tests.officers_support import counts, last, press, say, updates_of, user
+from tests.officers_support import counts, fresh, press, say, updates_of, user
 
 PDF = b"%PDF-1.4 bien ban\n"
 
@@ -49,11 +49,9 @@ async def test_photo_after_attach_button_keeps_the_percent(
     await say(harness, an, "/capnhat 4 50")
     listing = await say(harness, an, "/nhiemvu")
     await press(harness, an, listing, cb.task_menu(task4))
-    card = last(harness, an.id)
-    harness.api.user_presses_button(an, card, cb.build(cb.ATTACH, task4))
-    prompt = await harness.api.wait_for_bot_message(an.id)
-    await harness.idle()
-    assert prompt.text is not None and "nhiệm vụ số 4" in prompt.text
+    card = await fresh(harness, an.id)
+    prompt = await press(harness, an, card, cb.build(cb.ATTACH, task4))
+    assert prompt.show_alert and prompt.text is not None and "nhiệm vụ số 4" in prompt.text
     harness.api.user_uploads_photo(an, None, b"\x89PNG fake", caption="ảnh buổi tuyên truyền")
     msg = await harness.api.wait_for_bot_message(an.id)
     await harness.idle()
@@ -76,7 +74,7 @@ async def test_document_replying_to_the_task_card(harness: BotHarness, commune: 
     task3 = commune.task_ids[3]
     listing = await say(harness, an, "/nhiemvu")
     await press(harness, an, listing, cb.task_menu(task3))
-    card = last(harness, an.id)
+    card = await fresh(harness, an.id)
     stored = harness.api.state.store_file(PDF, kind="documents", file_name="kh.pdf", mime_type=None)
     message = harness.api._user_message(an, harness.api.private_chat(an), card, document=stored)
     harness.api.enqueue_update("message", message.to_api())

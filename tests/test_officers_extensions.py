@@ -19,7 +19,7 @@ from tests.factories import (
     Commune,
     seed_commune,
 )
-from tests.officers_support import audit_actions, counts, last, press, say, user
+from tests.officers_support import audit_actions, counts, fresh, last, press, say, user
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ async def test_extension_approved_by_the_chairman(harness: BotHarness, commune: 
     lan = user(harness, ADMIN_TG)
     msg = await say(harness, an, "/giahan 3 thứ sáu tuần sau chờ hướng dẫn của huyện")
     assert msg.text is not None and "14/06/2024" in msg.text
-    notice = last(harness, chair.id)
+    notice = await fresh(harness, chair.id)
     assert notice.text is not None and "chờ hướng dẫn của huyện" in notice.text
     assert "10/06/2024 → đề nghị: 14/06/2024" in notice.text
     assert last(harness, lan.id).text == notice.text  # the plan keeper is asked too
@@ -53,7 +53,7 @@ async def test_extension_approved_by_the_chairman(harness: BotHarness, commune: 
     assert answer.text == "Đã đồng ý gia hạn."
     task = await _task(harness, commune.task_ids[3])
     assert (task.due_date, task.extended_due_date) == (date(2024, 6, 10), date(2024, 6, 14))
-    told = last(harness, an.id)
+    told = await fresh(harness, an.id)
     assert told.text is not None and "14/06/2024" in told.text and "đồng ý" in told.text
     # The plan keeper's copy is now stale: pressing it says it is decided.
     late = await press(harness, lan, last(harness, lan.id), refuse)
@@ -71,7 +71,7 @@ async def test_extension_refused_by_the_admin(harness: BotHarness, commune: Comm
     an = user(harness, OFFICER_TP_TG)
     lan = user(harness, ADMIN_TG)
     await say(harness, an, "/giahan 4 15/7")
-    notice = last(harness, lan.id)
+    notice = await fresh(harness, lan.id)
     await press(
         harness, lan, notice, cb.build(cb.EXT_REFUSE, cb.parse(notice.button_data()[0]).args[0])
     )  # type: ignore[union-attr]
@@ -80,7 +80,7 @@ async def test_extension_refused_by_the_admin(harness: BotHarness, commune: Comm
     async with harness.database.read() as session:
         (ext,) = await session.scalars(select(Extension))
     assert ext.status is ExtensionStatus.REFUSED and ext.decided_by == commune.people["admin"]
-    told = last(harness, an.id)
+    told = await fresh(harness, an.id)
     assert told.text is not None and "không được đồng ý" in told.text
     assert "extension.refuse" in await audit_actions(harness)
 

@@ -11,7 +11,7 @@ from bot.harness import BotHarness
 from handlers import callbacks as cb
 from storage.models import OutboxMessage
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune, seed_commune
-from tests.officers_support import counts, last, press, say, updates_of, user
+from tests.officers_support import counts, fresh, press, say, updates_of, user
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ async def commune(harness: BotHarness) -> Commune:
 async def _card(harness: BotHarness, who, task_id: int):  # type: ignore[no-untyped-def]
     listing = await say(harness, who, "/nhiemvu")
     await press(harness, who, listing, cb.task_menu(task_id))
-    return last(harness, who.id)
+    return await fresh(harness, who.id)
 
 
 async def test_reply_percent_is_echoed_then_confirmed(

@@ -16,7 +16,7 @@ from tests.factories import (
     Commune,
     seed_commune,
 )
-from tests.officers_support import counts, last, press, say, updates_of, user
+from tests.officers_support import counts, fresh, press, say, updates_of, user
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ async def test_keyboard_buttons_record_and_edit(harness: BotHarness, commune: Co
     task3 = commune.task_ids[3]
     listing = await say(harness, an, "/nhiemvu")
     await press(harness, an, listing, cb.task_menu(task3))
-    card = last(harness, an.id)
+    card = await fresh(harness, an.id)
     assert card.text is not None and "Nhiệm vụ số 3" in card.text
     assert cb.set_percent(task3, 50) in card.button_data()
     answer = await press(harness, an, card, cb.set_percent(task3, 50))
@@ -100,7 +100,7 @@ async def test_forged_button_for_another_units_task_changes_nothing(
     binh = user(harness, OFFICER_TC_TG)
     listing = await say(harness, binh, "/nhiemvu")
     await press(harness, binh, listing, cb.task_menu(commune.task_ids[7]))
-    card = last(harness, binh.id)
+    card = await fresh(harness, binh.id)
     before = await counts(harness)
     # Officer An presses Bình's card (as if forwarded): refused with a popup.
     answer = await press(harness, an, card, cb.set_percent(commune.task_ids[7], 75))

@@ -19,7 +19,7 @@ from tests.factories import (
     Commune,
     seed_commune,
 )
-from tests.officers_support import counts, last, press, say, user
+from tests.officers_support import counts, fresh, last, press, say, user
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ async def test_stranger_start_and_approval_with_role_and_unit(
     assert msg.text is not None and "chưa được đăng ký" in msg.text
     assert msg.button_data() == []  # nothing else: no data, no buttons
     assert await _person(harness, 3001) is None
-    notice = last(harness, lan.id)
+    notice = await fresh(harness, lan.id)
     assert notice.text is not None and "Đỗ Thị Mai (@maido)" in notice.text
     approve = notice.button_data()[0]
     # A second /start does not ask the plan keeper again.
@@ -68,7 +68,7 @@ async def test_stranger_start_and_approval_with_role_and_unit(
             )
         )
     assert unit_ids == [commune.unit_ids["vh"]]
-    told = last(harness, 3001)
+    told = await fresh(harness, 3001)
     assert told.text is not None and "đã được duyệt" in told.text
     assert "nhiemvu" in harness.api.commands({"type": "chat", "chat_id": 3001})
     greeting = await say(harness, newcomer, "/start")
@@ -80,11 +80,11 @@ async def test_join_request_refused(harness: BotHarness, commune: Commune) -> No
     lan = user(harness, ADMIN_TG)
     newcomer = harness.api.add_user("Khách", user_id=3002)
     await say(harness, newcomer, "/start")
-    notice = last(harness, lan.id)
+    notice = await fresh(harness, lan.id)
     before = await counts(harness)
     await press(harness, lan, notice, notice.button_data()[1])
     assert await counts(harness) == before
-    told = last(harness, 3002)
+    told = await fresh(harness, 3002)
     assert told.text is not None and "chưa được chấp thuận" in told.text
 
 
