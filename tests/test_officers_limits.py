@@ -1,0 +1,82 @@
+"""Telegram's limits and HTML safety: hostile task titles, long histories, other organizations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.harness import BotHarness
+from handlers import callbacks as cb
+from storage.directory import person_by_telegram_id
+from storage.models import Task, UpdateChannel
+from storage.progress import record_progress
+from tests.factories import OFFICER_TP_TG, OTHER_CHAIR_TG, Commune, seed_commune
+from tests.officers_support import counts, fresh, press, say, user
+
+HOSTILE = "Ban hành <b>Quy chế</b> *mẫu* & _phụ lục_ </i> [link](x)"
+
+
+@pytest.fixture
+async def commune(harness: BotHarness) -> Commune:
+    seeded = await seed_commune(harness.database)
+    async with harness.database.write() as session:
+        task = await session.get(Task, seeded.task_ids[3])
+        assert task is not None
+        task.content = HOSTILE
+    return seeded
+
+
+async def test_hostile_titles_are_shown_as_text(harness: BotHarness, commune: Commune) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    listing = await say(harness, an, "/nhiemvu")
+    assert listing.text is not None and HOSTILE in listing.text
+    await press(harness, an, listing, cb.task_menu(commune.task_ids[3]))
+    card = await fresh(harness, an.id)
+    assert card.text is not None and HOSTILE in card.text
+    echo = await say(harness, an, "được 30% <i>gấp</i>", reply_to=card)
+    assert echo.text is not None and HOSTILE in echo.text and "<i>gấp</i>" in echo.text
+    for message in (listing, card, echo):
+        assert all(len(d.encode()) <= 64 for d in message.button_data())
+
+
+async def test_long_history_is_split_under_the_limit(harness: BotHarness, commune: Commune) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    start = harness.clock.now()
+    async with harness.database.write() as session:
+        person = await person_by_telegram_id(session, OFFICER_TP_TG)
+        for i in range(60):
+            await record_progress(
+                session,
+                task_id=commune.task_ids[3],
+                person=person,
+                channel=UpdateChannel.COMMAND,
+                at=start - timedelta(hours=60 - i),
+                percent=i,
+                note=f"lần {i}: " + "rà soát văn bản <quy phạm> " * 6,
+            )
+    harness.api.user_sends_text(an, None, "/lichsu 3")
+    # The last part carries the newest entry (parts may be paced by the flood limit).
+    await harness.api.wait_for_bot_message(an.id, lambda m: "lần 59:" in (m.text or ""))
+    parts = [m.text or "" for m in harness.api.bot_messages(an.id)]
+    assert len(parts) >= 2 and all(0 < len(p) <= 4096 for p in parts)
+    joined = "\n".join(parts)
+    assert "lần 0:" in joined and "lần 59:" in joined and "<quy phạm>" in joined
+
+
+async def test_another_organizations_chairman_cannot_touch_our_tasks(
+    harness: BotHarness, commune: Commune
+) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    listing = await say(harness, an, "/nhiemvu")
+    await press(harness, an, listing, cb.task_menu(commune.task_ids[3]))
+    card = await fresh(harness, an.id)
+    other = user(harness, OTHER_CHAIR_TG)
+    before = await counts(harness)
+    answer = await press(harness, other, card, cb.set_percent(commune.task_ids[3], 100))
+    assert answer.show_alert
+    opened = await press(harness, other, listing, cb.task_menu(commune.task_ids[3]))
+    assert opened.show_alert
+    history = await say(harness, other, "/lichsu 3")
+    assert history.text is not None and "Không có nhiệm vụ số 3" in history.text
+    assert await counts(harness) == before
