@@ -156,7 +156,11 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
         names=_names_to_confirm(preview),
         units=units,
     )
-    _uploads(context)[pending.id] = pending
+    uploads = _uploads(context)
+    # One pending upload per plan keeper: a new file replaces the one not yet confirmed.
+    for old_id in [k for k, v in uploads.items() if v.person_id == pending.person_id]:
+        del uploads[old_id]
+    uploads[pending.id] = pending
     report = esc(render_report(preview, lang))
     parts = split_text(report)
     await status.edit_text(parts[0])

@@ -484,8 +484,9 @@ async def field_record(
 async def period_status(session: AsyncSession, org_id: int, *, now: datetime) -> PeriodStatus:
     """The next report: deadline, window, tasks still owing a figure, officers silent since.
 
-    A task owes a figure when it does not count as done for the period and
-    has had no update since the data window opened. An officer is silent
+    A task is listed when it owes the period a figure (:func:`owes_figure`,
+    the same rule as the district's "on time") and has had no update since
+    the data window opened. An officer is silent
     when they serve a unit with a task in the plan and have recorded no
     update since the window opened.
     """
@@ -496,13 +497,12 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
     per = current_period(today, settings)
     data = await _load(session, org_id, now)
     window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
-    needing = []
-    for v, s in zip(data.views, data.snaps, strict=True):
-        if counts_as_done(s, today, period=per, settings=settings):
-            continue
-        if v.last_update_at is not None and v.last_update_at >= window_open:
-            continue
-        needing.append(_task_line(v, s, today, data.unit_names, per, settings))
+    needing = [
+        _task_line(v, s, today, data.unit_names, per, settings)
+        for v, s in zip(data.views, data.snaps, strict=True)
+        if owes_figure(v, per, window_open)
+        and not (v.last_update_at is not None and v.last_update_at >= window_open)
+    ]
     task_units = {u for v in data.views for u in v.unit_ids}
     rows = await session.execute(
         select(Person.id, Person.full_name, PersonUnit.unit_id)
@@ -700,6 +700,20 @@ async def nudge_targets(
 # --------------------------------------------------------------------------- district
 
 
+def owes_figure(view: TaskView, per: ReportingPeriod, window_open: datetime) -> bool:
+    """Whether the period's report needs a fresh figure for this task.
+
+    Recurring tasks always do; a dated task does when it falls due by the
+    period's end and was not already done before the data window opened.
+    Tasks due later, and on-event tasks without a date, may stay blank.
+    """
+    if view.deadline_kind == DeadlineKind.RECURRING:
+        return True
+    due = view.effective_due_date
+    done_before = view.done_at is not None and view.done_at < window_open
+    return due is not None and due <= per.nominal_end and not done_before
+
+
 def last_passed_period(today: date, settings: CalendarSettings) -> ReportingPeriod | None:
     """The reported period whose submission deadline is the latest one before ``today``."""
     passed = [
@@ -723,18 +737,12 @@ async def report_timeliness(
     views = [v for v in views if v.plan_year == per.year]
     if not views:
         return None, 0
-    missing = 0
-    for v in views:
-        if v.deadline_kind == DeadlineKind.RECURRING:
-            owes = True
-        else:
-            due = v.effective_due_date
-            done_before = v.done_at is not None and v.done_at < window_open
-            owes = due is not None and due <= per.nominal_end and not done_before
-        if not owes:
-            continue
-        if not any(window_open <= at <= deadline_end for at in v.update_times):
-            missing += 1
+    missing = sum(
+        1
+        for v in views
+        if owes_figure(v, per, window_open)
+        and not any(window_open <= at <= deadline_end for at in v.update_times)
+    )
     return missing == 0, missing
 
 

@@ -107,5 +107,5 @@ async def test_period_status_counts_silence_from_the_window_start(db: Database) 
     async with db.read() as session:
         ps = await reports.period_status(session, commune.org_id, now=NOW)
     assert ps.period.code == "2024-H1" and ps.days_to_deadline == 7
-    assert [t.number for t in ps.needing_figure] == [4, 7, 8]
+    assert [t.number for t in ps.needing_figure] == [4]
     assert [p.name for p in ps.not_updated] == ["Trần Thị Bình"]
