@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.harness import BotHarness
 from handlers import callbacks as cb
-from storage.models import Plan, UnitAlias
+from storage.models import Plan, Role, UnitAlias
 from storage.tasks import load_task_views
 from tests.conftest import FIXTURES
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
@@ -137,3 +137,34 @@ async def test_bad_file_is_refused_and_waits_again(harness: BotHarness, commune:
     assert msg.text == "Đã thôi nhập kế hoạch."
     await harness.idle()
     assert await task_count(harness, commune.org_id) == 8
+
+
+async def test_new_plan_with_new_units_created(harness: BotHarness, commune: Commune) -> None:
+    from storage.directory import add_person, list_units
+
+    async with harness.database.write() as session:
+        await add_person(
+            session, commune.other_org_id, "Đỗ Thị Mai", Role.ADMIN, telegram_user_id=2007
+        )
+    u, step = await upload(harness, 2007)
+    upload_id = int(step.button_data()[-1].split(":")[1])
+    index = 0
+    while any(d.startswith(cb.IMPORT_MAP) for d in step.button_data()):
+        suggested = "có phải là" in step.text
+        data = step.button_data()[0] if suggested else cb.build(cb.IMPORT_MAP, upload_id, index, 0)
+        assert data in step.button_data()
+        update = harness.api.user_presses_button(u, step, data)
+        await harness.api.wait_for_callback_answer(update)
+        await harness.idle()
+        step = harness.api.state.get_message(u.id, step.message_id)
+        index += 1
+    assert "• «Văn phòng» → bộ phận mới" in step.text
+    assert "• «Tư pháp» → Tư pháp - Hộ tịch" in step.text
+    harness.api.user_presses_button(u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
+    await harness.api.wait_for_bot_message(u.id, lambda m: "Đã nhập kế hoạch" in (m.text or ""))
+    await harness.idle()
+    assert await task_count(harness, commune.other_org_id) == 28
+    assert await task_count(harness, commune.org_id) == 8  # the neighbour's plan untouched
+    async with harness.database.read() as session:
+        names = {unit.name for unit in await list_units(session, commune.other_org_id)}
+    assert {"Văn phòng", "Tài chính", "Tư pháp - Hộ tịch"} <= names
