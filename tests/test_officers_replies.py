@@ -11,7 +11,7 @@ from bot.harness import BotHarness
 from handlers import callbacks as cb
 from storage.models import OutboxMessage
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune, seed_commune
-from tests.officers_support import counts, fresh, press, say, updates_of, user
+from tests.officers_support import counts, fresh, last, press, say, updates_of, user
 
 
 @pytest.fixture
@@ -184,3 +184,24 @@ async def test_admin_can_reply_for_any_task(harness: BotHarness, commune: Commun
     await press(harness, lan, echo, echo.button_data()[0])
     (row,) = await updates_of(harness, commune.task_ids[1])
     assert row.percent == 60
+
+
+async def test_reply_to_a_real_scheduler_reminder(harness: BotHarness, commune: Commune) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    harness.set_time("2024-06-03T08:00:00")
+    await harness.tick()
+    reminder = last(harness, an.id)
+    assert cb.task_menu(commune.task_ids[3]) in reminder.button_data()
+    question = await say(harness, an, "Đã hoàn thành 100%", reply_to=reminder)
+    assert question.text is not None and "nhiệm vụ nào" in question.text
+    draft_id = cb.parse(question.button_data()[0]).args[0]  # type: ignore[union-attr]
+    await press(harness, an, question, cb.build(cb.WHICH_TASK, draft_id, commune.task_ids[3]))
+    echo = harness.api.state.get_message(question.chat_id, question.message_id)
+    assert echo is not None
+    await press(harness, an, echo, echo.button_data()[0])
+    (row,) = await updates_of(harness, commune.task_ids[3])
+    assert (row.percent, row.channel.value) == (100, "reply")
+    # The reminder's own tk: button opens the task's keyboard.
+    await press(harness, an, reminder, cb.task_menu(commune.task_ids[4]))
+    card = await fresh(harness, an.id)
+    assert card.text is not None and "Nhiệm vụ số 4" in card.text
