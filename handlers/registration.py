@@ -318,7 +318,7 @@ def parse_role(word: str) -> Role | None:
     return ROLE_WORDS.get(ascii_key(word).replace("-", "_"))
 
 
-@require(Role.ADMIN)
+@require(Role.ADMIN, allow_group=False)
 async def invite_command(update: Update, context: BotContext, actor: Actor) -> None:
     """/moi → role buttons; /moi officer Tư pháp - Hộ tịch → a code at once."""
     assert actor.person is not None
@@ -361,7 +361,7 @@ async def invite_command(update: Update, context: BotContext, actor: Actor) -> N
     await reply_html(update, text)
 
 
-@require(Role.ADMIN)
+@require(Role.ADMIN, allow_group=False)
 async def invite_button(update: Update, context: BotContext, actor: Actor) -> None:
     query = update.callback_query
     assert query is not None and actor.person is not None

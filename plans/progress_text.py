@@ -37,6 +37,9 @@ _STATUSES: tuple[tuple[re.Pattern[str], str], ...] = (
 _DONE_STATUSES = frozenset({STATUS_ISSUED, STATUS_DONE})
 
 _PERCENT_RE = re.compile(r"(-?\d{1,4})\s*(?:%|phan tram\b|percent\b)")
+# "được 60", "đạt 80", "tiến độ 50": a bare number after these words is a percent
+# (but not a date or document number such as "được 15/3" or "đạt 2/5 chỉ tiêu").
+_BARE_PERCENT_RE = re.compile(r"\b(?:duoc|dat|tien do|khoang)\s+(-?\d{1,4})\b(?![/.,]\d)")
 _DONE_WORD_RE = re.compile(r"\b(xong|hoan thanh|hoan tat|done|finished|completed)\b")
 _NOT_DONE_BEFORE_RE = re.compile(r"\b(chua|sap|du kien|se|gan|khong|chua the|muon)\s*$")
 _EXPECTED_RE = re.compile(
@@ -80,7 +83,7 @@ def fold_same_length(text: str) -> str:
 
 
 def _percent(folded: str) -> int | None:
-    match = _PERCENT_RE.search(folded)
+    match = _PERCENT_RE.search(folded) or _BARE_PERCENT_RE.search(folded)
     return int(match.group(1)) if match else None
 
 

@@ -38,6 +38,9 @@ CASES = [
     ("sắp xong, dự kiến xong 20/6", None, None, None, date(2024, 6, 20)),
     ("đã gửi Báo cáo số 12/BC-UBND", None, None, "Báo cáo số 12/BC-UBND", None),
     ("150%", 150, None, None, None),
+    ("được 70 rồi anh", 70, None, None, None),
+    ("tiến độ đạt 85", 85, None, None, None),
+    ("đạt 2/5 chỉ tiêu", None, None, None, None),
     ("xin chào anh", None, None, None, None),
     ("", None, None, None, None),
 ]

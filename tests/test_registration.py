@@ -191,3 +191,12 @@ async def test_group_link_and_chat_tracking(harness: BotHarness, commune: Commun
     group.members.append(stranger)
     refused = await say(harness, stranger, "/capnhat 3 50", chat=group)
     assert refused.text is not None and "chưa được đăng ký" in refused.text
+
+
+async def test_invitations_are_not_made_in_a_group(harness: BotHarness, commune: Commune) -> None:
+    lan = user(harness, ADMIN_TG)
+    group = harness.api.add_group("UBND xã Vĩnh Khê", [lan])
+    before = await counts(harness)
+    msg = await say(harness, lan, "/moi officer Tư pháp - Hộ tịch", chat=group)
+    assert msg.text is not None and "tin nhắn riêng" in msg.text and "t.me" not in msg.text
+    assert await counts(harness) == before
