@@ -189,10 +189,10 @@ async def overview_command(update: Update, context: BotContext, actor: Actor) ->
     async with context.db.read() as session:
         org = await reports.organization(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, actor.lang)
-        if error:
-            await reply_html(update, error)
-            return
-        ov = await reports.overview(session, actor.org.id, now=now, period=per)
+        ov = None if error else await reports.overview(session, actor.org.id, now=now, period=per)
+    if error or ov is None:
+        await reply_html(update, error or "")
+        return
     await reply_html(update, render_overview(ov, actor.lang), reply_markup=overview_keyboard(ov))
 
 
@@ -605,11 +605,11 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
     async with context.db.read() as session:
         org = await reports.organization(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
-        if error:
-            await reply_html(update, error)
-            return
-        if per is None:
-            per = reports.resolve_period(org, None, now)
+    if error:
+        await reply_html(update, error)
+        return
+    if per is None:
+        per = reports.resolve_period(org, None, now)
     progress = await message.reply_html(
         t("chairman.report.building", lang, period=esc(per.label(lang)))
     )
@@ -651,10 +651,12 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     async with context.db.read() as session:
         org = await reports.organization(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
-        if error:
-            await reply_html(update, error)
-            return
-        data = await reports.chart_data(session, actor.org.id, now=now, period=per)
+        data = (
+            None if error else await reports.chart_data(session, actor.org.id, now=now, period=per)
+        )
+    if error or data is None:
+        await reply_html(update, error or "")
+        return
     if not data.by_field:
         await reply_html(update, t("chairman.overview.no_plan", lang))
         return
