@@ -16,6 +16,7 @@ import time as _time
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
@@ -619,6 +620,7 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
     if not table.rows():
         await progress.edit_text(t("chairman.report.empty", lang, period=esc(per.label(lang))))
         return
+    await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
     docx_bytes, xlsx_bytes = await asyncio.to_thread(render_files, table, lang)
     log.info(
         "report %s for org %s built in %.2fs",
@@ -666,6 +668,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
         issuer=_issuer(org.name, org.kind, lang),
         date=_d(now.astimezone(reports.calendar_settings(org).tzinfo).date()),
     )
+    await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
     png = await asyncio.to_thread(completion_chart, data.by_field, data.by_unit, title, lang)
     width, height = png_size(png)
     if width + height > TELEGRAM_PHOTO_MAX_SUM:

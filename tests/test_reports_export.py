@@ -99,6 +99,7 @@ async def test_report_docx_and_xlsx_match_the_database(
     progress = messages[0]
     assert progress.edits and progress.edits[0]["text"].startswith("⏳ Đang tổng hợp")
     assert progress.text.startswith("✅ Bảng tiến độ 6 tháng đầu năm 2024")
+    assert "upload_document" in harness.api.chat_actions(u.id)
     assert H1_SUMMARY in progress.text
     docs = harness.api.sent_documents(u.id)
     assert [d.file_name for d in docs] == [
