@@ -100,6 +100,8 @@ async def start_command(update: Update, context: BotContext) -> None:
     code = (context.args or [""])[0].strip() if context.args else ""
     if actor.registered:
         await reply_html(update, greeting(actor))
+        # People added by the CLI since start-up get their role's menu here.
+        await _refresh_menu(context, actor.person, actor.lang)
         return
     user = update.effective_user
     if user is None or actor.in_group:
