@@ -110,8 +110,13 @@ async def load_contexts(
     org_ids: Iterable[int] | None = None,
     *,
     with_tasks: bool = True,
+    with_people: bool = True,
 ) -> list[OrgContext]:
-    """Contexts of the given organizations (all when None), in id order."""
+    """Contexts of the given organizations (all when None), in id order.
+
+    ``with_people=False`` (implies no tasks) reads the organizations' settings
+    only: all an idle tick needs to see that nothing is due.
+    """
     query = select(Organization).order_by(Organization.id)
     if org_ids is not None:
         query = query.where(Organization.id.in_(list(org_ids)))
@@ -131,6 +136,8 @@ async def load_contexts(
             policy=policy,
             calendar=calendar,
         )
+    if not with_people:
+        return [contexts[i] for i in ids]
     units_of: dict[int, list[int]] = {}
     for person_id, unit_id in await session.execute(
         select(PersonUnit.person_id, PersonUnit.unit_id)

@@ -44,7 +44,7 @@ from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
 from scheduler.outbox import Draft, insert_drafts
 from storage.db import Database
 from storage.models import Role, SchedulerState
-from storage.tasks import TaskView, load_task_views
+from storage.tasks import TaskView
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ DIGEST = "digest"
 CATCH_UP = "catch_up"
 MAX_MISSED_DAYS = 62  # older gaps are not worth a summary line each
 REPORT_HORIZON = timedelta(days=45)  # report reminders start at most this early
+ORG_CHUNK = 100  # organizations loaded (with tasks and progress) at once
 
 TASK_KINDS = (
     OccasionKind.OVERDUE,
@@ -430,28 +431,29 @@ async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[in
     """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
     report = PlanReport()
     async with db.read() as session:
-        contexts = await load_contexts(session, with_tasks=False)
+        contexts = await load_contexts(session, with_people=False)
         memory = await last_runs(session)
-        report.organizations = len(contexts)
-        work: list[tuple[OrgContext, datetime | None]] = []
-        for ctx in contexts:
-            last = memory.get(state_key(ctx.id))
-            days, missed = due_days(ctx, last, now)
-            if days or missed:
-                work.append((ctx, last))
-        if work:
-            by_id = {ctx.id: ctx for ctx, _ in work}
-            for view in await load_task_views(session, list(by_id)):
-                by_id[view.organization_id].tasks.append(view)
+    report.organizations = len(contexts)
+    work: dict[int, datetime | None] = {}
+    for ctx in contexts:
+        last = memory.get(state_key(ctx.id))
+        days, missed = due_days(ctx, last, now)
+        if days or missed:
+            work[ctx.id] = last
     drafts: list[Draft] = []
     advanced: list[int] = []
-    for ctx, last in work:
-        found, advance = plan_org(ctx, last, now)
-        drafts += found
-        if advance:
-            advanced.append(ctx.id)
-            days, missed = due_days(ctx, last, now)
-            report.days[ctx.id] = [d.isoformat() for d in missed + days]
+    ids = list(work)
+    for start in range(0, len(ids), ORG_CHUNK):  # bounded memory: a chunk of orgs at a time
+        async with db.read() as session:
+            chunk = await load_contexts(session, ids[start : start + ORG_CHUNK])
+        for ctx in chunk:
+            last = work[ctx.id]
+            found, advance = plan_org(ctx, last, now)
+            drafts += found
+            if advance:
+                advanced.append(ctx.id)
+                days, missed = due_days(ctx, last, now)
+                report.days[ctx.id] = [d.isoformat() for d in missed + days]
     report.planned_orgs = len(advanced)
     report.drafts = len(drafts)
     return drafts, advanced, report
