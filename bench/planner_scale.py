@@ -1,0 +1,96 @@
+"""Planner tick time at 1x, 10x (and 100x) of a province, on SQLite or PostgreSQL.
+
+Ticks measured on one database (Mon 03/06/2024, a working day, 7 days before
+the 6-month report deadline of 10/06):
+
+- ``tick_0730``: the 07:30 tick, every commune plans its day (the busy tick);
+- ``tick_idle``: median of ten ticks between 07:31 and 07:40, nothing due --
+  what the bot does every 30 s all day;
+- ``tick_next_day``: 07:30 on Tuesday (the outbox already has Monday's rows);
+- ``per_digest_ms``: the 07:30 tick divided by the digests it wrote -- the
+  07:30 tick's output grows with the province, so it cannot be sub-linear;
+  what should not grow is the cost per digest.
+
+Run: /work/venv/bin/python -m bench.planner_scale [--scale 1 --scale 10] [--postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bench.province import analyze, fresh_database, populate
+from scheduler.planner import plan_due
+from storage.db import Database
+from storage.models import OutboxMessage
+from tests.scheduler_support import at
+
+
+async def measure(scale: float, backend: str = "sqlite") -> dict[str, Any]:
+    async with fresh_database(backend) as url:
+        db = Database(url)
+        try:
+            t0 = time.perf_counter()
+            province = await populate(db, scale)
+            await analyze(db)
+            fill = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            busy = await plan_due(db, at("2024-06-03 07:30"))
+            t_busy = time.perf_counter() - t1
+            idle_times = []
+            first = at("2024-06-03 07:31")
+            for k in range(10):
+                t = time.perf_counter()
+                await plan_due(db, first + timedelta(seconds=30 * k))
+                idle_times.append(time.perf_counter() - t)
+            t3 = time.perf_counter()
+            nxt = await plan_due(db, at("2024-06-04 07:30"))
+            t_next = time.perf_counter() - t3
+            async with db.read() as s:
+                outbox = await s.scalar(select(func.count()).select_from(OutboxMessage))
+        finally:
+            await db.dispose()
+    return {
+        "scale": scale,
+        "backend": backend,
+        "organizations": province.organizations,
+        "tasks": province.tasks,
+        "people": province.people,
+        "progress_rows": province.progress_rows,
+        "fill_s": fill,
+        "tick_0730_s": t_busy,
+        "tick_0730_digests": busy.inserted,
+        "per_digest_ms": 1000 * t_busy / max(1, busy.inserted),
+        "tick_idle_ms": 1000 * statistics.median(idle_times),
+        "tick_next_day_s": t_next,
+        "tick_next_day_digests": nxt.inserted,
+        "outbox_rows": outbox,
+    }
+
+
+def run(scales: list[float], backend: str = "sqlite") -> list[dict[str, Any]]:
+    return [asyncio.run(measure(s, backend)) for s in scales]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, action="append")
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    rows = run(args.scale or [1.0], "postgres" if args.postgres else "sqlite")
+    for key in rows[0]:
+        cells = []
+        for r in rows:
+            v = r[key]
+            cells.append(f"{v:.4g}" if isinstance(v, float) else str(v))
+        print(f"{key:<22}" + "".join(f"{c:>14}" for c in cells))
+
+
+if __name__ == "__main__":
+    main()
