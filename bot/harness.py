@@ -8,6 +8,7 @@ injected clock. :class:`BotHarness` starts all of it and stops it in reverse.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -121,8 +122,32 @@ class BotHarness:
         return self.db
 
     async def idle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot has taken every update and answered (event-driven, bounded)."""
-        await self.api.wait_idle(quiet=quiet, timeout=timeout)
+        """Wait until the bot has taken every update, processed it and stopped calling.
+
+        The fake server alone cannot tell: PTB confirms updates as soon as it
+        fetches them, so the server goes quiet while a handler still works on
+        the database. The application must also have an empty update queue and
+        no update in progress, twice in a row (PTB has no "processed" event).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        calm = 0
+        while calm < 2:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError("the bot did not settle in time")
+            await self.api.wait_idle(quiet=quiet, timeout=remaining)
+            calm = calm + 1 if self.application_idle() else 0
+            if calm < 2:
+                await asyncio.sleep(0.01)
+
+    def application_idle(self) -> bool:
+        app = self.application
+        return (
+            not self.api.state.updates
+            and app.update_queue.empty()
+            and app.update_processor.current_concurrent_updates == 0
+        )
 
     def set_time(self, instant: datetime | str) -> datetime:
         """Move the injected clock (a :class:`ManualClock`) to ``instant``."""

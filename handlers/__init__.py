@@ -2,8 +2,8 @@
 
 Handler groups (PTB runs one matching handler per group, lowest first):
 
-* ``-1`` guards and trackers: remember chats and people, refuse strangers
-  where a feature needs a known person. They never answer the user.
+* negative groups (``-3`` … ``-1``): trackers — reachability, chats seen.
+  They never answer the user.
 * ``0`` features: commands, buttons, replies, uploads.
 * ``1`` side effects that should see every update after the feature ran.
 
@@ -19,6 +19,7 @@ from typing import Any
 
 FEATURE_MODULES: tuple[str, ...] = (
     "handlers.errors",
+    "handlers.presence",
     "handlers.chairman",
     "handlers.plan_upload",
     "handlers.admin_settings",

@@ -114,7 +114,9 @@ async def find_organization(session: AsyncSession, name: str) -> Organization | 
     if found is not None:
         return found
     wanted = ascii_key(split_org_name(name)[0])
-    matches = [o for o in await session.scalars(select(Organization)) if ascii_key(o.name) == wanted]
+    matches = [
+        o for o in await session.scalars(select(Organization)) if ascii_key(o.name) == wanted
+    ]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -373,3 +375,36 @@ async def audit(
     if at is not None:
         entry.created_at = at
     session.add(entry)
+
+
+async def set_reachable(
+    session: AsyncSession, telegram_user_id: int, reachable: bool, at: datetime
+) -> bool:
+    """Record whether the bot can write to a person; returns True when it changed.
+
+    A person who blocked the bot is skipped by the reminder planner; the moment
+    they write again (or unblock the bot) they must start receiving reminders.
+    """
+    person = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+    if person is None or person.reachable == reachable:
+        return False
+    person.reachable = reachable
+    person.unreachable_since = None if reachable else at
+    await audit(
+        session,
+        person.organization_id,
+        person.id,
+        f"telegram:{telegram_user_id}",
+        "person.reachable" if reachable else "person.unreachable",
+        "person",
+        person.id,
+        at=at,
+    )
+    return True
+
+
+async def is_unreachable(session: AsyncSession, telegram_user_id: int) -> bool:
+    value = await session.scalar(
+        select(Person.reachable).where(Person.telegram_user_id == telegram_user_id)
+    )
+    return value is False

@@ -247,39 +247,12 @@ def _banner(
 
 
 async def _settle(harness: BotHarness, terminal: Terminal, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-    """Let the bot finish what it is doing, then print it.
-
-    The fake server alone cannot tell: once PTB has fetched an update the
-    server is quiet while a handler queries the database (the first /start
-    takes a few hundred milliseconds). So we also wait, through PTB's public
-    API, for its update queue to drain and its update processor to be free;
-    the bot is settled when both sides are quiet twice in a row.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    calm = 0
-    while calm < 2:
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            log.warning("bot still busy after %.0f s; showing what it sent so far", timeout)
-            break
-        try:
-            await harness.idle(quiet=0.05, timeout=remaining)
-        except TimeoutError:
-            continue
-        calm = calm + 1 if _application_idle(harness) else 0
-        if calm < 2:
-            await asyncio.sleep(0.02)  # PTB offers no event for "update processed"
+    """Let the bot finish what it is doing (see ``BotHarness.idle``), then print it."""
+    try:
+        await harness.idle(timeout=timeout)
+    except TimeoutError:
+        log.warning("bot still busy after %.0f s; showing what it sent so far", timeout)
     terminal.flush_bot_output()
-
-
-def _application_idle(harness: BotHarness) -> bool:
-    app = harness.application
-    return (
-        not harness.api.state.updates
-        and app.update_queue.empty()
-        and app.update_processor.current_concurrent_updates == 0
-    )
 
 
 async def _scripted(harness: BotHarness, terminal: Terminal, lines: list[str]) -> None:

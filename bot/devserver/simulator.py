@@ -211,15 +211,21 @@ class UserSide:
 
     def _my_chat_member(self, user: User, old: str, new: str) -> JsonDict:
         bot = self.state.bot.to_api()
-        new_member: JsonDict = {"status": new, "user": bot}
-        if new == "kicked":
-            new_member["until_date"] = 0
+
+        def member(status: str) -> JsonDict:
+            # ChatMemberBanned always carries until_date (0 = forever) in the Bot API.
+            return {
+                "status": status,
+                "user": bot,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
         change = {
             "chat": self.private_chat(user).to_api(),
             "from": user.to_api(),
             "date": int(self.wall_clock()),
-            "old_chat_member": {"status": old, "user": bot},
-            "new_chat_member": new_member,
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
         }
         return self.enqueue_update("my_chat_member", change)
 
