@@ -53,13 +53,13 @@ def sqlite_database_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path)
 
 
-async def _create_pg_database() -> tuple[str, str]:
+async def _admin_execute(statement: str) -> None:
+    """Run one statement on the server's maintenance database (CREATE/DROP DATABASE)."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     assert POSTGRES_URL is not None
     base = make_url(POSTGRES_URL)
-    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(
         user=base.username,
         password=base.password,
@@ -68,31 +68,23 @@ async def _create_pg_database() -> tuple[str, str]:
         database=base.database or "postgres",
     )
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    return base.set(database=name, drivername="postgresql+asyncpg").render_as_string(
-        hide_password=False
-    ), name
+
+
+async def _create_pg_database() -> tuple[str, str]:
+    from sqlalchemy.engine import make_url
+
+    assert POSTGRES_URL is not None
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name, drivername="postgresql+asyncpg")
+    return url.render_as_string(hide_password=False), name
 
 
 async def _drop_pg_database(name: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    assert POSTGRES_URL is not None
-    base = make_url(POSTGRES_URL)
-    admin = await asyncpg.connect(
-        user=base.username,
-        password=base.password,
-        host=base.host or "127.0.0.1",
-        port=base.port or 5432,
-        database=base.database or "postgres",
-    )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
