@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -18,7 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.calendar import CalendarSettings
 from plans.reminder_policy import ReminderPolicy
-from storage.models import Organization, Person, PersonStatus, PersonUnit, Role, Unit
+from storage.models import (
+    Organization,
+    Person,
+    PersonStatus,
+    PersonUnit,
+    Plan,
+    Role,
+    Task,
+    Unit,
+)
 from storage.tasks import TaskView, load_task_views
 
 log = logging.getLogger(__name__)
@@ -57,6 +67,8 @@ class OrgContext:
     members: list[Member] = field(default_factory=list)
     unit_names: dict[int, str] = field(default_factory=dict)
     tasks: list[TaskView] = field(default_factory=list)
+    # whether the org has any task at all, when ``tasks`` holds only some of them
+    has_tasks: bool = False
 
     def __post_init__(self) -> None:
         self._by_unit: dict[int, list[Member]] | None = None
@@ -111,11 +123,17 @@ async def load_contexts(
     *,
     with_tasks: bool = True,
     with_people: bool = True,
+    with_done_at: bool = True,
+    dated_due_by: date | None = None,
 ) -> list[OrgContext]:
     """Contexts of the given organizations (all when None), in id order.
 
     ``with_people=False`` (implies no tasks) reads the organizations' settings
     only: all an idle tick needs to see that nothing is due.
+    ``with_done_at`` and ``dated_due_by`` are passed to
+    :func:`storage.tasks.load_task_views`: the planner asks for the dated tasks
+    due soon (or overdue) only, on days without a report reminder; ``has_tasks``
+    then still says whether the organization has any task.
     """
     query = select(Organization).order_by(Organization.id)
     if org_ids is not None:
@@ -169,6 +187,21 @@ async def load_contexts(
     ):
         contexts[org_id].unit_names[unit_id] = name
     if with_tasks:
-        for view in await load_task_views(session, ids):
+        for view in await load_task_views(
+            session, ids, with_done_at=with_done_at, dated_due_by=dated_due_by
+        ):
             contexts[view.organization_id].tasks.append(view)
+        if dated_due_by is None:
+            for ctx in contexts.values():
+                ctx.has_tasks = bool(ctx.tasks)
+        else:
+            any_task = (
+                select(Task.id).where(Task.plan_id == Plan.id, Task.removed_at.is_(None)).exists()
+            )
+            for (org_id,) in await session.execute(
+                select(Plan.organization_id)
+                .where(Plan.organization_id.in_(ids), Plan.active.is_(True), any_task)
+                .distinct()
+            ):
+                contexts[org_id].has_tasks = True
     return [contexts[i] for i in ids]

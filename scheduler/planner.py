@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +43,7 @@ from plans.reminder_policy import (
 from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
 from scheduler.outbox import Draft, insert_drafts
 from storage.db import Database
-from storage.models import Role, SchedulerState
+from storage.models import Organization, Role, SchedulerState
 from storage.tasks import TaskView
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,11 @@ CATCH_UP = "catch_up"
 MAX_MISSED_DAYS = 62  # older gaps are not worth a summary line each
 REPORT_HORIZON = timedelta(days=45)  # report reminders start at most this early
 ORG_CHUNK = 100  # organizations loaded (with tasks and progress) at once
+# A lead reminder moves to the previous working day: Tết (up to 9 days off) plus
+# weekends can pull it this much earlier than its nominal lead.
+LEAD_SLACK_DAYS = 21
+NEXT_KEY = "planner:next"  # the earliest instant any organization needs planning
+RECHECK_EVERY = timedelta(minutes=5)  # a full pass at least this often (settings edits)
 
 TASK_KINDS = (
     OccasionKind.OVERDUE,
@@ -259,7 +264,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
                 )
             else:  # REPORT_SUMMARY: the table of who has not updated, for keeper and chairman
                 builder.report(keepers + chairs, occ.kind.value, period.code, occ.offset_days, [])
-    for occ in weekly_occasions(day, policy, is_working) if ctx.tasks else ():
+    for occ in weekly_occasions(day, policy, is_working) if ctx.tasks or ctx.has_tasks else ():
         builder.weekly(chairs, occ.subject_key)
 
 
@@ -388,6 +393,8 @@ class PlanReport:
     drafts: int = 0
     inserted: int = 0
     days: dict[int, list[str]] = field(default_factory=dict)
+    shortcut: bool = False  # nothing due, known without reading the organizations
+    next_state: dict[str, Any] | None = None  # what the next idle tick may rely on
 
 
 def _parse_instant(value: Any) -> datetime | None:
@@ -427,27 +434,102 @@ async def _save_last_runs(session: AsyncSession, org_ids: Iterable[int], now: da
     await session.execute(stmt)
 
 
+def task_window(ctx: OrgContext, days: Iterable[date]) -> date | None:
+    """The tasks the planner must read for these days: ``None`` = all of them (a
+    report reminder falls on one of the days and asks about every task), else
+    the last due date of a dated task that can have a reminder (overdue ones
+    included: every earlier date)."""
+    days = list(days)
+    for day in days:
+        for period in periods_near(day, ctx):
+            if report_occasions(period, day, ctx.policy, workdays.is_working_day):
+                return None
+    lead = max(ctx.policy.lead_days, default=0)
+    return max(days) + timedelta(days=lead + LEAD_SLACK_DAYS)
+
+
+def next_instant(contexts: Iterable[OrgContext], now: datetime) -> datetime | None:
+    """The first digest time after ``now`` of any of these organizations."""
+    found: datetime | None = None
+    for ctx in contexts:
+        today = now.astimezone(ctx.tz).date()
+        for k in range(-1, 3):
+            instant = send_time(today + timedelta(days=k), ctx.policy, ctx.tz)
+            if instant > now:
+                if found is None or instant < found:
+                    found = instant
+                break
+    return found
+
+
+async def _org_census(session: AsyncSession) -> list[int]:
+    """(count, highest id) of the organizations: an added or removed one shows."""
+    count, top = (
+        await session.execute(select(func.count(Organization.id), func.max(Organization.id)))
+    ).one()
+    return [int(count or 0), int(top or 0)]
+
+
+async def _nothing_due(session: AsyncSession, now: datetime) -> bool:
+    """The idle tick's shortcut: one row and one aggregate, whatever the province's size.
+
+    Valid while ``now`` is before the remembered next digest instant, the set of
+    organizations is the same, and the last full pass is recent (so an edited
+    digest hour is honoured within :data:`RECHECK_EVERY`).
+    """
+    row = await session.get(SchedulerState, NEXT_KEY)
+    value = dict(row.value or {}) if row is not None else {}
+    nxt = _parse_instant(value.get("at"))
+    checked = _parse_instant(value.get("checked"))
+    if nxt is None or checked is None or not (checked <= now < nxt):
+        return False
+    if now - checked >= RECHECK_EVERY:
+        return False
+    return value.get("census") == await _org_census(session)
+
+
 async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[int], PlanReport]:
     """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
     report = PlanReport()
     async with db.read() as session:
+        if await _nothing_due(session, now):
+            report.shortcut = True
+            return [], [], report
         contexts = await load_contexts(session, with_people=False)
         memory = await last_runs(session)
+        census = await _org_census(session)
     report.organizations = len(contexts)
-    work: dict[int, datetime | None] = {}
+    work: dict[int, tuple[datetime | None, date | None]] = {}
     for ctx in contexts:
         last = memory.get(state_key(ctx.id))
         days, missed = due_days(ctx, last, now)
         if days or missed:
-            work[ctx.id] = last
+            work[ctx.id] = (last, task_window(ctx, days + missed))
+    nxt = next_instant(contexts, now)
+    if nxt is not None:
+        report.next_state = {"at": nxt.isoformat(), "checked": now.isoformat(), "census": census}
     drafts: list[Draft] = []
     advanced: list[int] = []
     ids = list(work)
     for start in range(0, len(ids), ORG_CHUNK):  # bounded memory: a chunk of orgs at a time
+        part = ids[start : start + ORG_CHUNK]
+        # orgs with a report reminder read every task; the others the ones due soon
+        groups: dict[date | None, list[int]] = {}
+        for i in part:
+            groups.setdefault(work[i][1], []).append(i)
+        windows = [d for d in groups if d is not None]
+        loads: list[tuple[list[int], date | None]] = [(groups.get(None, []), None)]
+        if windows:
+            loads.append(([i for d in windows for i in groups[d]], max(windows)))
+        chunk: list[OrgContext] = []
         async with db.read() as session:
-            chunk = await load_contexts(session, ids[start : start + ORG_CHUNK])
+            for org_ids, due_by in loads:
+                if org_ids:
+                    chunk += await load_contexts(
+                        session, org_ids, with_done_at=False, dated_due_by=due_by
+                    )
         for ctx in chunk:
-            last = work[ctx.id]
+            last = work[ctx.id][0]
             found, advance = plan_org(ctx, last, now)
             drafts += found
             if advance:
@@ -459,16 +541,37 @@ async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[in
     return drafts, advanced, report
 
 
+async def _save_next(session: AsyncSession, value: dict[str, Any], now: datetime) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(SchedulerState).values(key=NEXT_KEY, value=value, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+    )
+    await session.execute(stmt)
+
+
+async def forget_next(session: AsyncSession) -> None:
+    """Make the next tick a full pass (call after editing an organization's digest hour)."""
+    await session.execute(delete(SchedulerState).where(SchedulerState.key == NEXT_KEY))
+
+
 async def plan_due(db: Database, now: datetime) -> PlanReport:
     """Plan every organization up to ``now``: read, decide, then one short write."""
     if now.tzinfo is None:
         raise ValueError("plan_due needs an aware instant")
     drafts, advanced, report = await compute_due(db, now)
-    if not advanced:
+    if report.shortcut or (not advanced and report.next_state is None):
         return report
     async with db.write() as session:
-        report.inserted = await insert_drafts(session, drafts)
-        await _save_last_runs(session, advanced, now)
+        if advanced:
+            report.inserted = await insert_drafts(session, drafts)
+            await _save_last_runs(session, advanced, now)
+        if report.next_state is not None:
+            await _save_next(session, report.next_state, now)
+        else:
+            await forget_next(session)
     if report.inserted:
         log.info(
             "planned %d reminders (%d new) for %d organizations",

@@ -148,6 +148,8 @@ async def load_task_views(
     plan_id: int | None = None,
     as_of: datetime | None = None,
     with_update_times: bool = False,
+    with_done_at: bool = True,
+    dated_due_by: date | None = None,
 ) -> list[TaskView]:
     """Tasks of the organization's active plans, ordered by field then number.
 
@@ -155,6 +157,13 @@ async def load_task_views(
     ``as_of`` ignores updates made after that instant (a period's cutoff);
     ``with_update_times`` also returns the instants of every update (for
     "updated in this period?" questions about recurring tasks).
+
+    ``with_done_at=False`` leaves ``done_at`` empty: finding when a task became
+    done reads every update of every done task, which the reminder planner
+    (it only asks *whether* a task is done) cannot afford at province scale.
+    ``dated_due_by`` keeps only dated (not recurring) tasks whose effective
+    due date (the extension's, if any) is on or before that day -- the only
+    tasks that can have a deadline reminder soon.
     """
     org_ids = [organization_id] if isinstance(organization_id, int) else list(organization_id)
     query = (
@@ -166,6 +175,11 @@ async def load_task_views(
     )
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
+    if dated_due_by is not None:
+        query = query.where(
+            Task.deadline_kind != "recurring",
+            func.coalesce(Task.extended_due_date, Task.due_date) <= dated_due_by,
+        )
     if task_ids is not None:
         query = query.where(Task.id.in_(list(task_ids)))
     if unit_ids is not None:
@@ -188,8 +202,10 @@ async def load_task_views(
         links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
 
     latest = {row.task_id: row for row in await session.execute(_latest_updates(id_select, as_of))}
-    done_candidates = [i for i, row in latest.items() if is_done(row.percent, row.status_text)]
-    done_since = await _done_since(session, done_candidates, as_of)
+    done_since: dict[int, datetime] = {}
+    if with_done_at:
+        done = [i for i, row in latest.items() if is_done(row.percent, row.status_text)]
+        done_since = await _done_since(session, done, as_of)
 
     update_times: dict[int, list[datetime]] = {}
     if with_update_times:
