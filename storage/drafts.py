@@ -5,7 +5,10 @@ written; between the echo and the button press the bot may restart, so the
 draft lives in the database, not in memory. Drafts are audit-log lines
 (action ``draft.progress``) and so is their outcome (``draft.resolved``):
 append-only, no new table, and nothing the officer typed is ever lost.
-The same mechanism remembers "the next file is evidence for task N".
+The same mechanism remembers "the next file is evidence for task N", and
+the plan keeper's pending plan upload (``draft.plan_upload``): the upload is
+one draft row, and each choice made on it is one more appended step row
+(``draft.step``) pointing at it, so a restart mid-way loses no choice.
 Functions take an open session and never commit.
 """
 
@@ -15,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import AuditLog
 
 DRAFT = "draft.progress"
 RESOLVED = "draft.resolved"
 EVIDENCE_WAIT = "evidence.wait"
+PLAN_UPLOAD = "draft.plan_upload"
+STEP = "draft.step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +61,13 @@ async def save_draft(
     data: dict[str, Any],
     now: datetime,
     kind: str = DRAFT,
+    entity: str = "task",
 ) -> Draft:
     entry = AuditLog(
         organization_id=organization_id,
         person_id=person_id,
         action=kind,
-        entity="task",
+        entity=entity,
         entity_id=task_id,
         details={"candidates": list(candidates), "data": data},
         created_at=now,
@@ -130,3 +137,47 @@ async def open_evidence_wait(session: AsyncSession, person_id: int) -> Draft | N
         return None
     draft = await get_draft(session, row_id, kind=EVIDENCE_WAIT)
     return draft if draft is not None and not draft.resolved else None
+
+
+async def add_step(
+    session: AsyncSession, draft: Draft, data: dict[str, Any], now: datetime
+) -> None:
+    """Append one choice made on an open draft; :func:`draft_steps` reads them back in order."""
+    session.add(
+        AuditLog(
+            organization_id=draft.organization_id,
+            person_id=draft.person_id,
+            action=STEP,
+            entity="draft",
+            entity_id=draft.id,
+            details=data,
+            created_at=now,
+        )
+    )
+    await session.flush()
+
+
+async def draft_steps(session: AsyncSession, draft_id: int) -> list[dict[str, Any]]:
+    """The choices appended to a draft, oldest first."""
+    rows = await session.scalars(
+        select(AuditLog)
+        .where(AuditLog.action == STEP, AuditLog.entity_id == draft_id)
+        .order_by(AuditLog.id)
+    )
+    return [dict(row.details or {}) for row in rows]
+
+
+async def open_drafts(session: AsyncSession, person_id: int, kind: str) -> list[Draft]:
+    """This person's unresolved drafts of one kind, oldest first."""
+    outcome = aliased(AuditLog)
+    ids = await session.scalars(
+        select(AuditLog.id)
+        .where(
+            AuditLog.action == kind,
+            AuditLog.person_id == person_id,
+            ~exists().where(outcome.action == RESOLVED, outcome.entity_id == AuditLog.id),
+        )
+        .order_by(AuditLog.id)
+    )
+    drafts = [await get_draft(session, row_id, kind=kind) for row_id in ids.all()]
+    return [d for d in drafts if d is not None]
