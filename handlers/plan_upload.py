@@ -1,24 +1,29 @@
 """Plan upload by chat: /nhapkehoach, the file, the preview, unit mapping, then "Xác nhận".
 
-Nothing is written until the plan keeper confirms: the file is read and
-previewed (``storage.plan_import.preview_import``), each unit name the
-directory did not know for sure is shown with buttons to map it to an
+Nothing is written to the plan until the plan keeper confirms: the file is
+read and previewed (``storage.plan_import.preview_import``), each unit name
+the directory did not know for sure is shown with buttons to map it to an
 existing unit or create it, and only "Xác nhận" runs the import in one
-transaction; "Hủy" drops the upload. The parsed plan waits in memory
-(``bot_data``) under a small id the buttons carry: a restart forgets it,
-and the buttons then say so politely.
+transaction; "Hủy" drops the upload.
+
+What the keeper did must survive a restart, so the pending upload is a draft
+in the database (``storage.drafts``, kind ``draft.plan_upload``): the
+Telegram file id, name and size, the person and organization, the unit names
+to confirm; each mapping choice is an appended step row. The buttons carry
+the draft id. The parsed plan is only cached in memory (``bot_data``): after
+a restart the file is downloaded again by its file id and re-read, and the
+keeper continues where they were. The file bytes are never stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -33,6 +38,7 @@ from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
 from plans.errors import UserError
 from plans.importing import ImportedPlan, PlanImportError, load_plan
+from storage import drafts
 from storage.directory import list_units
 from storage.models import Role
 from storage.plan_import import ImportPreview, import_plan, preview_import, render_report
@@ -41,8 +47,7 @@ log = logging.getLogger(__name__)
 
 KEEPERS = frozenset({Role.ADMIN})
 WAITING_FILE = 1
-UPLOADS_KEY = "chairman:plan_upload:pending"
-_COUNTER_KEY = "chairman:plan_upload:counter"
+UPLOADS_KEY = "chairman:plan_upload:pending"  # draft id -> Parsed (a cache, not the truth)
 MAX_UNIT_BUTTONS = 24
 ACCEPTED = (".docx", ".xlsx", ".csv")
 
@@ -50,38 +55,112 @@ COMMANDS = (CommandSpec("nhapkehoach", "plan_upload.cmd", KEEPERS, ("importplan"
 
 
 @dataclass
+class Parsed:
+    """The file read and previewed: cached in memory, rebuilt from the file id after a restart."""
+
+    plan: ImportedPlan
+    preview: ImportPreview
+
+
+@dataclass
 class PendingUpload:
-    """A parsed plan waiting for the plan keeper's decisions."""
+    """A plan upload waiting for the plan keeper's decisions, as stored in its draft."""
 
     id: int
     org_id: int
     person_id: int
     filename: str
-    plan: ImportedPlan
-    preview: ImportPreview
+    file_id: str
+    size: int | None
+    year: int | None
     names: list[str]  # unit texts to confirm, in order
-    units: list[tuple[int, str]]  # the organization's units (id, name)
+    units: list[tuple[int, str]]  # the organization's units (id, name), read at each press
     mapping: dict[str, int | None] = field(default_factory=dict)
     position: int = 0
+    resolved: bool = False
 
     @property
     def current(self) -> str | None:
         return self.names[self.position] if self.position < len(self.names) else None
 
 
-def _uploads(context: BotContext) -> dict[int, PendingUpload]:
+def _cache(context: BotContext) -> dict[int, Parsed]:
     return context.application.bot_data.setdefault(UPLOADS_KEY, {})  # type: ignore[no-any-return]
-
-
-def _next_id(context: BotContext) -> int:
-    counter = context.application.bot_data.setdefault(_COUNTER_KEY, itertools.count(1))
-    return next(counter)
 
 
 def _names_to_confirm(preview: ImportPreview) -> list[str]:
     """New names, ambiguous ones, then single suggestions (the keeper confirms them)."""
     names = [*preview.new_units, *preview.ambiguous, *preview.suggested]
     return list(dict.fromkeys(names))
+
+
+def _replay(draft: drafts.Draft, steps: list[dict[str, Any]]) -> tuple[dict[str, int | None], int]:
+    """The mapping and position after the recorded steps (each step is one answered name)."""
+    names = list(draft.data.get("names", []))
+    mapping: dict[str, int | None] = {}
+    position = 0
+    for step in steps:
+        if step.get("position") != position or position >= len(names):
+            continue  # never written out of order (checked in the write transaction)
+        unit_id = step.get("unit_id")
+        mapping[names[position]] = int(unit_id) if unit_id else None
+        position += 1
+    return mapping, position
+
+
+async def _load(session: Any, draft_id: int) -> PendingUpload | None:
+    draft = await drafts.get_draft(session, draft_id, kind=drafts.PLAN_UPLOAD)
+    if draft is None or draft.organization_id is None:
+        return None
+    mapping, position = _replay(draft, await drafts.draft_steps(session, draft.id))
+    data = draft.data
+    return PendingUpload(
+        id=draft.id,
+        org_id=draft.organization_id,
+        person_id=draft.person_id,
+        filename=str(data.get("filename") or "ke-hoach"),
+        file_id=str(data.get("file_id") or ""),
+        size=data.get("size"),
+        year=data.get("year"),
+        names=list(data.get("names", [])),
+        units=[(u.id, u.name) for u in await list_units(session, draft.organization_id)],
+        mapping=mapping,
+        position=position,
+        resolved=draft.resolved,
+    )
+
+
+def _as_draft(pending: PendingUpload) -> drafts.Draft:
+    return drafts.Draft(pending.id, pending.person_id, pending.org_id, None, ())
+
+
+async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) -> Parsed | None:
+    """The parsed plan from the cache, or from the file downloaded again by its id."""
+    cached = _cache(context).get(pending.id)
+    if cached is not None:
+        return cached
+    assert actor.org is not None
+    limit = context.services.settings.max_upload_mb * 1024 * 1024
+    try:
+        tg_file = await context.bot.get_file(pending.file_id)
+        data = bytes(await tg_file.download_as_bytearray())
+        plan = await asyncio.to_thread(
+            load_plan,
+            data,
+            pending.filename,
+            year=pending.year,
+            organization=actor.org.name,
+            max_bytes=limit,
+        )
+    except (TelegramError, PlanImportError) as exc:
+        log.warning("plan upload %s: cannot read the file again: %s", pending.id, exc)
+        return None
+    async with context.db.read() as session:
+        preview = await preview_import(session, pending.org_id, plan)
+    parsed = Parsed(plan, preview)
+    _cache(context)[pending.id] = parsed
+    log.info("plan upload %s: file read again after a restart", pending.id)
+    return parsed
 
 
 # --------------------------------------------------------------------------- start
@@ -145,28 +224,40 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
         return WAITING_FILE
     async with context.db.read() as session:
         preview = await preview_import(session, actor.org.id, plan)
-        units = [(u.id, u.name) for u in await list_units(session, actor.org.id)]
-    pending = PendingUpload(
-        id=_next_id(context),
-        org_id=actor.org.id,
-        person_id=actor.person.id,
-        filename=filename,
-        plan=plan,
-        preview=preview,
-        names=_names_to_confirm(preview),
-        units=units,
-    )
-    uploads = _uploads(context)
-    # One pending upload per plan keeper: a new file replaces the one not yet confirmed.
-    for old_id in [k for k, v in uploads.items() if v.person_id == pending.person_id]:
-        del uploads[old_id]
-    uploads[pending.id] = pending
+    names = _names_to_confirm(preview)
+    now = context.clock.now()
+    async with context.db.write() as session:
+        # One pending upload per plan keeper: a new file supersedes the one not yet confirmed.
+        for old in await drafts.open_drafts(session, actor.person.id, drafts.PLAN_UPLOAD):
+            await drafts.resolve_draft(session, old, "superseded", now)
+            _cache(context).pop(old.id, None)
+        draft = await drafts.save_draft(
+            session,
+            person_id=actor.person.id,
+            organization_id=actor.org.id,
+            task_id=None,
+            candidates=(),
+            data={
+                "file_id": document.file_id,
+                "file_unique_id": document.file_unique_id,
+                "filename": filename,
+                "size": document.file_size,
+                "year": None,
+                "names": names,
+            },
+            now=now,
+            kind=drafts.PLAN_UPLOAD,
+            entity="plan_upload",
+        )
+        pending = await _load(session, draft.id)
+    assert pending is not None
+    _cache(context)[pending.id] = Parsed(plan, preview)
     report = esc(render_report(preview, lang))
     parts = split_text(report)
     await status.edit_text(parts[0])
     for part in parts[1:]:
         await message.reply_text(part)
-    text, markup = _step(pending, lang)
+    text, markup = _step(pending, preview, lang)
     await message.reply_html(text, reply_markup=markup)
     return ConversationHandler.END
 
@@ -174,7 +265,9 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
 # --------------------------------------------------------------------------- mapping
 
 
-def _step(pending: PendingUpload, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def _step(
+    pending: PendingUpload, preview: ImportPreview | None, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
     """The mapping question for the current name, or the final confirmation."""
     name = pending.current
     rows: list[list[InlineKeyboardButton]] = []
@@ -183,12 +276,14 @@ def _step(pending: PendingUpload, lang: str) -> tuple[str, InlineKeyboardMarkup]
         lines.extend(_mapping_lines(pending, lang))
         text = "\n".join(lines)
     else:
-        candidates = list(pending.preview.ambiguous.get(name, []))
-        suggested = pending.preview.suggested.get(name)
+        candidates = list(preview.ambiguous.get(name, [])) if preview is not None else []
+        suggested = preview.suggested.get(name) if preview is not None else None
         if suggested is not None:
             candidates.insert(0, suggested)
         ordered = list(dict.fromkeys(candidates + [u for u, _ in pending.units]))
         names = dict(pending.units)
+        if suggested is not None and suggested not in names:
+            suggested = None
         buttons = [
             InlineKeyboardButton(
                 ("✓ " if u in candidates else "") + names.get(u, "?")[:40],
@@ -246,15 +341,28 @@ def _mapping_lines(pending: PendingUpload, lang: str) -> list[str]:
     return lines
 
 
+def _usable(pending: PendingUpload | None, actor: Actor) -> str | None:
+    """Why this person may not press this draft's buttons (a catalog key), or None."""
+    if pending is None or pending.resolved:
+        return "plan_upload.stale"
+    if (
+        actor.person is None
+        or actor.org is None
+        or pending.person_id != actor.person.id
+        or pending.org_id != actor.org.id
+    ):
+        return "chairman.button.not_yours"
+    return None
+
+
 async def _pending_for(
     update: Update, context: BotContext, actor: Actor, upload_id: int
 ) -> PendingUpload | None:
-    pending = _uploads(context).get(upload_id)
-    if pending is None:
-        await refuse(update, t("plan_upload.stale", actor.lang))
-        return None
-    if actor.person is None or pending.person_id != actor.person.id:
-        await refuse(update, t("chairman.button.not_yours", actor.lang))
+    async with context.db.read() as session:
+        pending = await _load(session, upload_id)
+    problem = _usable(pending, actor)
+    if problem is not None:
+        await refuse(update, t(problem, actor.lang))
         return None
     return pending
 
@@ -288,10 +396,25 @@ async def map_callback(update: Update, context: BotContext, actor: Actor) -> Non
     if unit_id != 0 and unit_id not in dict(pending.units):
         await refuse(update, t("chairman.button.not_yours", actor.lang))
         return
-    pending.mapping[pending.current] = unit_id or None
-    pending.position += 1
+    async with context.db.write() as session:
+        # Read again under the write lock: a double press or a concurrent "Hủy" loses here.
+        fresh = await _load(session, upload_id)
+        if _usable(fresh, actor) is None and fresh is not None and fresh.position == position:
+            await drafts.add_step(
+                session,
+                _as_draft(fresh),
+                {"position": position, "name": fresh.current, "unit_id": unit_id or None},
+                context.clock.now(),
+            )
+            pending = await _load(session, upload_id)
+        else:
+            pending = None
+    if pending is None:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
     await query.answer()
-    text, markup = _step(pending, actor.lang)
+    file = await _read_file(context, actor, pending) if pending.current is not None else None
+    text, markup = _step(pending, file.preview if file is not None else None, actor.lang)
     await _edit(update, text, markup)
 
 
@@ -307,32 +430,48 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
     pending = await _pending_for(update, context, actor, parsed.args[0])
     if pending is None:
         return
-    _uploads(context).pop(pending.id, None)
     lang = actor.lang
+    file = await _read_file(context, actor, pending)
+    if file is None:
+        await refuse(update, t("plan_upload.reread_failed", lang, name=pending.filename))
+        return
     await query.answer(t("plan_upload.importing", lang))
+    now = context.clock.now()
     try:
         async with context.db.write() as session:
-            report = await import_plan(
-                session,
-                pending.org_id,
-                pending.plan,
-                unit_mapping=pending.mapping,
-                actor=f"telegram:{actor.telegram_user_id}",
-                person_id=actor.person.id,
-                at=context.clock.now(),
-            )
+            fresh = await _load(session, pending.id)
+            if _usable(fresh, actor) is not None or fresh is None:
+                report = None
+            else:
+                report = await import_plan(
+                    session,
+                    fresh.org_id,
+                    file.plan,
+                    unit_mapping=fresh.mapping,
+                    actor=f"telegram:{actor.telegram_user_id}",
+                    person_id=actor.person.id,
+                    at=now,
+                )
+                await drafts.resolve_draft(session, _as_draft(fresh), "imported", now)
     except UserError as exc:
+        # The draft stays in the log; mark it failed so its buttons stop, and say why.
+        async with context.db.write() as session:
+            await drafts.resolve_draft(session, _as_draft(pending), "failed", now, reason=exc.key)
+        _cache(context).pop(pending.id, None)
         await _edit(
             update, t("plan_upload.failed", lang, reason=esc(t(exc.key, lang, **exc.params))), None
         )
         return
+    if report is None:  # resolved meanwhile (a double press): the first press answers
+        return
+    _cache(context).pop(pending.id, None)
     await _edit(update, t("plan_upload.done", lang, name=esc(pending.filename)), None)
     await reply_html(update, esc(render_report(report, lang)))
 
 
 @require(*KEEPERS)
 async def cancel_callback(update: Update, context: BotContext, actor: Actor) -> None:
-    """Drop the upload; nothing was written."""
+    """Drop the upload; nothing was written to the plan."""
     query = update.callback_query
     assert query is not None
     parsed = cb.parse(query.data)
@@ -342,7 +481,17 @@ async def cancel_callback(update: Update, context: BotContext, actor: Actor) -> 
     pending = await _pending_for(update, context, actor, parsed.args[0])
     if pending is None:
         return
-    _uploads(context).pop(pending.id, None)
+    async with context.db.write() as session:
+        fresh = await _load(session, pending.id)
+        dropped = _usable(fresh, actor) is None
+        if dropped:
+            await drafts.resolve_draft(
+                session, _as_draft(pending), "cancelled", context.clock.now()
+            )
+    if not dropped:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    _cache(context).pop(pending.id, None)
     await query.answer()
     await _edit(update, t("plan_upload.dropped", actor.lang, name=esc(pending.filename)), None)
 
