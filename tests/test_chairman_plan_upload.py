@@ -7,9 +7,11 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from bot.devserver import FakeBotApi
 from bot.harness import BotHarness
 from handlers import callbacks as cb
-from storage.models import Plan, Role, UnitAlias
+from handlers.plan_upload import UPLOADS_KEY
+from storage.models import AuditLog, Plan, Role, UnitAlias
 from storage.tasks import load_task_views
 from tests.conftest import FIXTURES
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
@@ -168,3 +170,188 @@ async def test_new_plan_with_new_units_created(harness: BotHarness, commune: Com
     async with harness.database.read() as session:
         names = {unit.name for unit in await list_units(session, commune.other_org_id)}
     assert {"Văn phòng", "Tài chính", "Tư pháp - Hộ tịch"} <= names
+
+
+# --------------------------------------------------------------------------- restarts
+
+
+async def press(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
+    """Press a button under ``message``; return the callback answer and the edited message."""
+    update = harness.api.user_presses_button(user, message, data)
+    answer = await harness.api.wait_for_callback_answer(update)
+    await harness.idle()
+    return answer, harness.api.state.get_message(message.chat_id, message.message_id)
+
+
+async def forge(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
+    """A callback query with any data under ``message`` (a replayed or crafted press)."""
+    api = harness.api
+    query_id = api.state.next_query_id()
+    query = {
+        "id": query_id,
+        "from": user.to_api(),
+        "message": api.state.get_message(message.chat_id, message.message_id).to_api(),
+        "chat_instance": "1",
+        "data": data,
+    }
+    api.state.open_callback_queries[query_id] = query
+    update = api.enqueue_update("callback_query", query)
+    answer = await api.wait_for_callback_answer(update)
+    await harness.idle()
+    return answer
+
+
+def get_file_calls(api: FakeBotApi) -> int:
+    return sum(1 for method, _ in api.state.calls if method.lower() == "getfile")
+
+
+async def aliases_of(harness: BotHarness, org_id: int) -> dict[str, int]:
+    async with harness.database.read() as session:
+        rows = await session.scalars(select(UnitAlias).where(UnitAlias.organization_id == org_id))
+        return {a.alias: a.unit_id for a in rows}
+
+
+async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url: str) -> None:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        first = BotHarness(sqlite_database_url, api=api)
+        await first.start()
+        try:
+            commune = await seed_commune(first.database)
+            u, step = await upload(first, ADMIN_TG)
+            upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
+            # Two choices before the restart; the second deliberately not the suggestion,
+            # so the import can show it was applied.
+            _, step = await press(
+                first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
+            )
+            _, step = await press(
+                first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 1, commune.unit_ids["tc"])
+            )
+            assert "Tên bộ phận 3/4: «Tài chính»" in step.text
+        finally:
+            await first.stop()
+        second = BotHarness(sqlite_database_url, api=api)
+        await second.start()
+        try:
+            assert UPLOADS_KEY not in second.application.bot_data  # nothing in memory
+            before = get_file_calls(api)
+            # The old message, its current buttons: the third name, then "Xác nhận".
+            old = api.state.get_message(u.id, step.message_id)
+            assert old is not None
+            third = cb.build(cb.IMPORT_MAP, upload_id, 2, commune.unit_ids["tc"])
+            assert old.button_data()[0] == third
+            _, step = await press(second, u, old, third)
+            assert get_file_calls(api) == before + 1  # the file was read again by its id
+            assert "Tên bộ phận 4/4: «Văn hóa»" in step.text
+            assert "có phải là «Văn hóa - Xã hội»" in step.text  # the preview is back
+            assert await task_count(second, commune.org_id) == 8
+            confirm = cb.build(cb.IMPORT_CONFIRM, upload_id)
+            assert confirm in step.button_data()
+            second.api.user_presses_button(u, step, confirm)
+            await api.wait_for_bot_message(u.id, lambda m: "28 nhiệm vụ" in (m.text or ""))
+            await second.idle()
+            assert await task_count(second, commune.org_id) == 28
+            done = api.state.get_message(u.id, step.message_id)
+            assert done.text == "✅ Đã nhập kế hoạch từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»."
+            aliases = await aliases_of(second, commune.org_id)
+            assert aliases["Tư pháp"] == commune.unit_ids["tc"]  # the choice made before
+            assert aliases["Tài chính"] == commune.unit_ids["tc"]
+            assert api.state.get_message(u.id, step.message_id).button_data() == []
+            # Pressed again (a stale copy of the keyboard): nothing more happens.
+            answer = await forge(second, u, step, confirm)
+            assert "không còn hiệu lực" in answer.text
+            assert await task_count(second, commune.org_id) == 28
+        finally:
+            await second.stop()
+    finally:
+        await api.stop()
+
+
+async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) -> None:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        first = BotHarness(sqlite_database_url, api=api)
+        await first.start()
+        try:
+            commune = await seed_commune(first.database)
+            u, step = await upload(first, ADMIN_TG)
+            upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
+            _, step = await press(
+                first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
+            )
+        finally:
+            await first.stop()
+        second = BotHarness(sqlite_database_url, api=api)
+        await second.start()
+        try:
+            cancel = cb.build(cb.IMPORT_CANCEL, upload_id)
+            _, step = await press(second, u, step, cancel)
+            assert step.text == "Đã hủy, không nhập gì từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»."
+            assert await task_count(second, commune.org_id) == 8
+            assert "Tư pháp" not in await aliases_of(second, commune.org_id)
+            answer = await forge(second, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
+            assert "không còn hiệu lực" in answer.text
+            assert await task_count(second, commune.org_id) == 8
+            async with second.database.read() as session:
+                outcomes = [
+                    row.details.get("outcome")
+                    for row in await session.scalars(
+                        select(AuditLog).where(
+                            AuditLog.action == "draft.resolved", AuditLog.entity_id == upload_id
+                        )
+                    )
+                ]
+            assert outcomes == ["cancelled"]
+        finally:
+            await second.stop()
+    finally:
+        await api.stop()
+
+
+async def test_newer_upload_supersedes_the_older(harness: BotHarness, commune: Commune) -> None:
+    u, old = await upload(harness, ADMIN_TG)
+    old_id = cb.parse(old.button_data()[-1]).args[0]  # type: ignore[union-attr]
+    _, new = await upload(harness, ADMIN_TG)
+    new_id = cb.parse(new.button_data()[-1]).args[0]  # type: ignore[union-attr]
+    assert new_id != old_id
+    answer, _ = await press(harness, u, old, cb.build(cb.IMPORT_CONFIRM, old_id))
+    assert "không còn hiệu lực" in answer.text
+    assert await task_count(harness, commune.org_id) == 8
+    harness.api.user_presses_button(u, new, cb.build(cb.IMPORT_CONFIRM, new_id))
+    await harness.api.wait_for_bot_message(u.id, lambda m: "28 nhiệm vụ" in (m.text or ""))
+    await harness.idle()
+    assert await task_count(harness, commune.org_id) == 28
+
+
+async def test_forged_press_on_another_keepers_draft(harness: BotHarness, commune: Commune) -> None:
+    from storage.directory import add_person
+
+    async with harness.database.write() as session:
+        await add_person(
+            session, commune.other_org_id, "Đỗ Thị Mai", Role.ADMIN, telegram_user_id=2007
+        )
+    u, step = await upload(harness, ADMIN_TG)
+    upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
+    mai = harness.api.add_user("Mai", user_id=2007)
+    forged = [
+        cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"]),
+        cb.build(cb.IMPORT_CONFIRM, upload_id),
+        cb.build(cb.IMPORT_CANCEL, upload_id),
+    ]
+    for data in forged:
+        answer = await forge(harness, mai, step, data)
+        assert answer.text == "Anh/chị không có quyền xem nội dung này."
+    assert await task_count(harness, commune.org_id) == 8
+    # Nothing changed for the owner: still at the first name, and the draft still works.
+    current = harness.api.state.get_message(u.id, step.message_id)
+    assert "Tên bộ phận 1/4" in current.text
+    _, current = await press(
+        harness, u, current, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
+    )
+    assert "Tên bộ phận 2/4" in current.text
+    # A forged id of something that is not a plan upload is refused as stale.
+    answer = await forge(harness, u, current, cb.build(cb.IMPORT_CONFIRM, 1))
+    assert "không còn hiệu lực" in answer.text
