@@ -86,7 +86,7 @@ async def outbox_by_state(db: Database) -> dict[str, set[int]]:
         return out
 
 
-async def pretend_reaper_timeout_passed(db: Database, minutes: int = 6) -> int:
+async def pretend_reaper_timeout_passed(db: Database) -> int:
     """Age the claims of a dead process past the reaper's timeout (no sleeping 5 minutes).
 
     Only the *claimed_at* stamps move; the restarted bot's own reaper then
