@@ -241,7 +241,7 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
                 "file_id": document.file_id,
                 "file_unique_id": document.file_unique_id,
                 "filename": filename,
-                "size": document.file_size,
+                "size": len(data),
                 "year": None,
                 "names": names,
             },
@@ -433,7 +433,9 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
     lang = actor.lang
     file = await _read_file(context, actor, pending)
     if file is None:
-        await refuse(update, t("plan_upload.reread_failed", lang, name=pending.filename))
+        # A popup holds 200 characters: keep the file name short there.
+        name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
+        await refuse(update, t("plan_upload.reread_failed", lang, name=name))
         return
     await query.answer(t("plan_upload.importing", lang))
     now = context.clock.now()

@@ -355,3 +355,37 @@ async def test_forged_press_on_another_keepers_draft(harness: BotHarness, commun
     # A forged id of something that is not a plan upload is refused as stale.
     answer = await forge(harness, u, current, cb.build(cb.IMPORT_CONFIRM, 1))
     assert "không còn hiệu lực" in answer.text
+
+
+async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str) -> None:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        first = BotHarness(sqlite_database_url, api=api)
+        await first.start()
+        try:
+            commune = await seed_commune(first.database)
+            u, step = await upload(first, ADMIN_TG)
+            upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
+        finally:
+            await first.stop()
+        second = BotHarness(sqlite_database_url, api=api)
+        await second.start()
+        try:
+            file_id = next(iter(api.state.files))
+            stored = api.state.files.pop(file_id)  # Telegram no longer serves the file
+            confirm = cb.build(cb.IMPORT_CONFIRM, upload_id)
+            answer, step = await press(second, u, step, confirm)
+            assert "Không đọc lại được tệp «ke-hoach-cchc-vinh-khe-2024.docx»" in answer.text
+            assert len(answer.text) <= 200
+            assert await task_count(second, commune.org_id) == 8
+            assert confirm in step.button_data()  # still pending: the keeper can retry
+            api.state.files[file_id] = stored
+            second.api.user_presses_button(u, step, confirm)
+            await api.wait_for_bot_message(u.id, lambda m: "28 nhiệm vụ" in (m.text or ""))
+            await second.idle()
+            assert await task_count(second, commune.org_id) == 28
+        finally:
+            await second.stop()
+    finally:
+        await api.stop()
