@@ -167,7 +167,26 @@ async def load_task_views(
     """
     org_ids = [organization_id] if isinstance(organization_id, int) else list(organization_id)
     query = (
-        select(Task, Field, Plan)
+        select(
+            Task.id,
+            Task.number,
+            Task.code,
+            Task.content,
+            Task.product,
+            Task.lead_units_text,
+            Task.coordinating_units_text,
+            Task.deadline_text,
+            Task.deadline_kind,
+            Task.due_date,
+            Task.extended_due_date,
+            Field.key.label("field_key"),
+            Field.ordinal.label("field_ordinal"),
+            Field.title.label("field_title"),
+            Plan.id.label("plan_id"),
+            Plan.organization_id,
+            Plan.year.label("plan_year"),
+        )
+        .select_from(Task)
         .join(Field, Field.id == Task.field_id)
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.organization_id.in_(org_ids), Plan.active.is_(True), Task.removed_at.is_(None))
@@ -190,13 +209,14 @@ async def load_task_views(
     rows = (await session.execute(query)).all()
     if not rows:
         return []
-    ids = [task.id for task, _, _ in rows]
-    id_select = select(Task.id).where(Task.id.in_(ids))
+    ids = [row.id for row in rows]
+    # the same selection as SQL (no bind parameter per task: thousands at province scale)
+    id_select = query.with_only_columns(Task.id).order_by(None)
 
     links: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
     for task_id, unit_id, role in await session.execute(
         select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role)
-        .where(TaskUnit.task_id.in_(ids))
+        .where(TaskUnit.task_id.in_(id_select))
         .order_by(TaskUnit.task_id, TaskUnit.unit_id)
     ):
         links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
@@ -210,7 +230,7 @@ async def load_task_views(
     update_times: dict[int, list[datetime]] = {}
     if with_update_times:
         q = select(ProgressUpdate.task_id, ProgressUpdate.created_at).where(
-            ProgressUpdate.task_id.in_(ids)
+            ProgressUpdate.task_id.in_(id_select)
         )
         if as_of is not None:
             q = q.where(ProgressUpdate.created_at <= as_of)
@@ -218,37 +238,37 @@ async def load_task_views(
             update_times.setdefault(task_id, []).append(created)
 
     views = []
-    for task, fld, plan in rows:
-        last = latest.get(task.id)
+    for row in rows:
+        last = latest.get(row.id)
         views.append(
             TaskView(
-                id=task.id,
-                organization_id=plan.organization_id,
-                plan_id=plan.id,
-                plan_year=plan.year,
-                number=task.number,
-                code=task.code,
-                field_key=fld.key,
-                field_ordinal=fld.ordinal,
-                field_title=fld.title,
-                content=task.content,
-                product=task.product,
-                lead_unit_ids=tuple(links[task.id][0]),
-                coordinating_unit_ids=tuple(links[task.id][1]),
-                lead_units_text=task.lead_units_text,
-                coordinating_units_text=task.coordinating_units_text,
-                deadline_text=task.deadline_text,
-                deadline_kind=task.deadline_kind,
-                due_date=task.due_date,
-                extended_due_date=task.extended_due_date,
+                id=row.id,
+                organization_id=row.organization_id,
+                plan_id=row.plan_id,
+                plan_year=row.plan_year,
+                number=row.number,
+                code=row.code,
+                field_key=row.field_key,
+                field_ordinal=row.field_ordinal,
+                field_title=row.field_title,
+                content=row.content,
+                product=row.product,
+                lead_unit_ids=tuple(links[row.id][0]),
+                coordinating_unit_ids=tuple(links[row.id][1]),
+                lead_units_text=row.lead_units_text,
+                coordinating_units_text=row.coordinating_units_text,
+                deadline_text=row.deadline_text,
+                deadline_kind=row.deadline_kind,
+                due_date=row.due_date,
+                extended_due_date=row.extended_due_date,
                 percent=last.percent if last else None,
                 status_text=last.status_text if last else None,
                 output=last.output if last else None,
                 note=last.note if last else None,
                 last_update_at=last.created_at if last else None,
                 last_update_by=last.person_id if last else None,
-                done_at=done_since.get(task.id),
-                update_times=tuple(sorted(update_times.get(task.id, ()))),
+                done_at=done_since.get(row.id),
+                update_times=tuple(sorted(update_times.get(row.id, ()))),
             )
         )
     return views
