@@ -195,3 +195,60 @@ async def test_two_replicas_one_outbox_no_duplicates_fast(postgres_database_url:
 @pytest.mark.slow
 async def test_two_replicas_one_outbox_no_duplicates_10000(postgres_database_url: str) -> None:
     await _two_replicas(postgres_database_url, 10_000)
+
+
+async def _two_bot_processes(database_url: str, count: int, logs: Path) -> None:
+    """The real thing: two ``python -m bot run`` on one database (each paced ~29/s)."""
+    await upgrade_async(database_url)
+    db = Database(database_url)
+    try:
+        chats = await seed_fan_out(db, count)
+        async with FakeBotApi(limits=Limits.off()) as api:
+            add_chats(api, chats)
+            got = Deliveries().attach(api)
+            started = time.monotonic()
+            async with (
+                bot_process(api, database_url, logs / "bot-a.log") as a,
+                bot_process(api, database_url, logs / "bot-b.log") as b,
+            ):
+                await wait_for(api, lambda: not got.missing(chats), 600, a)
+                b.ensure_alive()
+                await api.wait_idle(quiet=0.5, timeout=30)
+                for _ in range(50):
+                    if await state_counts(db) == {"sent": count}:
+                        break
+                    await asyncio.sleep(0.1)
+                conflicts = a.log().count("Conflict") + b.log().count("Conflict")
+            elapsed = time.monotonic() - started
+        per_worker = await _sent_per_worker(db)
+        print(
+            f"\n2 bot processes, {count} reminders: deliveries {got.total}, duplicates "
+            f"{got.duplicates()}, per process {sorted(per_worker.values())}; {elapsed:.1f} s "
+            f"with start-up -> {count / elapsed:.0f} messages/s; getUpdates conflicts logged "
+            f"{conflicts}"
+        )
+        assert got.duplicates() == 0
+        assert got.missing(chats) == []
+        assert await state_counts(db) == {"sent": count}
+        assert len(per_worker) == 2
+    finally:
+        await db.dispose()
+
+
+async def _sent_per_worker(db: Database) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxMessage
+
+    async with db.read() as session:
+        rows = await session.execute(
+            select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)
+        )
+        return {str(worker): int(n) for worker, n in rows}
+
+
+@pytest.mark.slow
+async def test_two_bot_processes_one_outbox_no_duplicates(
+    postgres_database_url: str, tmp_path: Path
+) -> None:
+    await _two_bot_processes(postgres_database_url, 2000, tmp_path)
