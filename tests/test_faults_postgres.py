@@ -56,12 +56,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 @pytest.fixture
 def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
     if not os.environ.get("TEST_POSTGRES_URL"):
         pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
     if pg_bindir() is None:
         pytest.skip("PostgreSQL server binaries not installed (scripts/start-postgres.sh)")
+    if os.geteuid() == 0 and not _has_user("postgres"):
+        pytest.skip("running as root needs a 'postgres' user to run the server")
     # not under pytest's tmp_path: the postgres user cannot enter root's 0700 folders
     root = Path(tempfile.mkdtemp(prefix="cchc-fault-pg-"))
     server = ThrowawayPostgres(root / "data", _free_port())
