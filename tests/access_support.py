@@ -1,0 +1,433 @@
+"""Helpers for the access-control matrix and the chat fuzzers (not a test module).
+
+Three things both suites need and the officers' helpers do not give:
+
+* a **whole-database snapshot** (every table, every row) so "a refusal
+  changes nothing" is checked against all tables, not the few a feature
+  author thought of;
+* **forged button presses**: Telegram only lets a client press buttons it was
+  shown, but buttons go stale, are forwarded, or sit in a group where other
+  people see them; :func:`forge_press` builds the callback query the way the
+  fake server does, on a bot message of the presser's chat, with any data;
+* a **Bot API failure recorder**: the bot swallows some ``BadRequest``s
+  (``send_to``, ``edit_or_reply`` log them), so a reply that broke Telegram's
+  limits would pass unnoticed; :class:`FailedCalls` sees every refused call
+  at the fake server itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.devserver.errors import ApiError
+from bot.devserver.state import CallbackAnswer, Chat, Message, User
+from bot.harness import BotHarness
+from plans.text import match_key
+from storage.db import Database
+from storage.drafts import PLAN_UPLOAD, save_draft
+from storage.extensions import request_extension
+from storage.invitations import record_join_request
+from storage.models import (
+    Base,
+    Field,
+    Plan,
+    Task,
+    TaskUnit,
+    Unit,
+    UnitRole,
+)
+from tests.factories import (
+    ADMIN_TG,
+    CHAIRMAN_TG,
+    OFFICER_TC_TG,
+    OFFICER_TP_TG,
+    OTHER_CHAIR_TG,
+    VIEWER_TG,
+    Commune,
+    seed_commune,
+)
+
+STRANGER_TG = 3001
+ROLE_TG = {
+    "stranger": STRANGER_TG,
+    "officer_unit": OFFICER_TP_TG,  # Tư pháp - Hộ tịch: tasks 3, 4 (lead), 2 (coordinating)
+    "officer_other_unit": OFFICER_TC_TG,  # Tài chính + Một cửa: tasks 5, 6, 7
+    "other_org_chairman": OTHER_CHAIR_TG,  # xã Vĩnh Tú
+    "chairman": CHAIRMAN_TG,
+    "admin": ADMIN_TG,
+    "viewer": VIEWER_TG,  # huyện Vĩnh Linh
+}
+ROLES = tuple(ROLE_TG)
+NOWHERE = 987_654  # an id no table holds
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    """The seeded commune plus what the matrix points at in the neighbour commune."""
+
+    commune: Commune
+    other_task_id: int = 0
+    other_field_id: int = 0
+    other_unit_id: int = 0
+    field_ids: dict[str, int] = field(default_factory=dict)
+
+
+async def seed_world(db: Database) -> World:
+    """seed_commune plus a one-task plan in xã Vĩnh Tú (another organization)."""
+    commune = await seed_commune(db)
+    world = World(commune)
+    async with db.write() as session:
+        unit_id = await session.scalar(
+            select(Unit.id).where(Unit.organization_id == commune.other_org_id)
+        )
+        assert unit_id is not None
+        plan = Plan(
+            organization_id=commune.other_org_id,
+            number="7/KH-UBND",
+            issued_on=date(2024, 1, 10),
+            year=2024,
+            title="Kế hoạch CCHC xã Vĩnh Tú năm 2024",
+            imported_at=datetime(2024, 1, 11, tzinfo=UTC),
+        )
+        session.add(plan)
+        await session.flush()
+        fld = Field(plan_id=plan.id, key="I", ordinal=1, title="Cải cách thể chế")
+        session.add(fld)
+        await session.flush()
+        content = "Rà soát thủ tục hành chính xã Vĩnh Tú"
+        task = Task(
+            plan_id=plan.id,
+            field_id=fld.id,
+            number=1,
+            code="1",
+            content=content,
+            content_key=match_key(content),
+            lead_units_text="Tư pháp - Hộ tịch",
+            deadline_text="Trước 31/5/2024",
+            deadline_kind="date",
+            due_date=date(2024, 5, 31),
+        )
+        session.add(task)
+        await session.flush()
+        session.add(TaskUnit(task_id=task.id, unit_id=unit_id, role=UnitRole.LEAD))
+        world.other_task_id, world.other_field_id, world.other_unit_id = task.id, fld.id, unit_id
+        rows = await session.execute(
+            select(Field.key, Field.id).where(Field.plan_id == commune.plan_id)
+        )
+        world.field_ids = {key: fid for key, fid in rows}
+    return world
+
+
+_EXTENSION_DAYS = itertools.count(1)
+
+
+async def new_extension(harness: BotHarness, world: World, *, other_org: bool = False) -> int:
+    """A fresh pending extension (task 4 by the Tư pháp officer, or Vĩnh Tú's task).
+
+    Each one asks for a later day than any before, so an earlier approval
+    never makes the next request "not later than the current deadline".
+    """
+    from storage.directory import person_by_telegram_id
+
+    now = harness.clock.now()
+    async with harness.database.write() as session:
+        tg = OTHER_CHAIR_TG if other_org else OFFICER_TP_TG
+        person = await person_by_telegram_id(session, tg)
+        assert person is not None
+        task_id = world.other_task_id if other_org else world.commune.task_ids[4]
+        info = await request_extension(
+            session,
+            person=person,
+            task_id=task_id,
+            new_due=date(2025, 1, 1) + timedelta(days=next(_EXTENSION_DAYS)),
+            reason="ma trận quyền",
+            today=now.date(),
+            now=now,
+        )
+        return info.id
+
+
+async def new_join_request(harness: BotHarness, telegram_user_id: int) -> int:
+    async with harness.database.write() as session:
+        request, _ = await record_join_request(
+            session,
+            telegram_user_id=telegram_user_id,
+            full_name="Người lạ",
+            language="vi",
+            now=harness.clock.now(),
+        )
+        return request.id
+
+
+async def new_progress_draft(harness: BotHarness, world: World, tg: int, task_number: int) -> int:
+    """An open "được 60%" draft of person ``tg`` about one task (candidates: tasks 3 and 4)."""
+    from storage.directory import person_by_telegram_id
+
+    async with harness.database.write() as session:
+        person = await person_by_telegram_id(session, tg)
+        assert person is not None
+        ids = world.commune.task_ids
+        draft = await save_draft(
+            session,
+            person_id=person.id,
+            organization_id=person.organization_id,
+            task_id=ids[task_number],
+            candidates=(ids[3], ids[4]),
+            data={"percent": 60, "status_text": None, "output": None, "note": "được 60%"},
+            now=harness.clock.now(),
+        )
+        return draft.id
+
+
+async def new_upload_draft(harness: BotHarness, tg: int) -> int:
+    """A pending plan upload of person ``tg`` (never confirmable: its file is no workbook)."""
+    from storage.directory import person_by_telegram_id
+
+    stored = harness.api.state.store_file(
+        b"PK\x03\x04 not a workbook", kind="documents", file_name="ke-hoach.xlsx", mime_type=None
+    )
+    async with harness.database.write() as session:
+        person = await person_by_telegram_id(session, tg)
+        assert person is not None
+        draft = await save_draft(
+            session,
+            person_id=person.id,
+            organization_id=person.organization_id,
+            task_id=None,
+            candidates=(),
+            data={
+                "file_id": stored.file_id,
+                "filename": "ke-hoach.xlsx",
+                "names": ["Tổ Công nghệ"],
+            },
+            now=harness.clock.now(),
+            kind=PLAN_UPLOAD,
+            entity="plan_upload",
+        )
+        return draft.id
+
+
+# --------------------------------------------------------------------------- snapshots
+
+Snapshot = dict[str, Counter[tuple[Any, ...]]]
+
+
+async def snapshot(db: Database) -> Snapshot:
+    """Every row of every table (as tuples), for before/after comparison."""
+    result: Snapshot = {}
+    async with db.read() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = await session.execute(select(table))
+            result[table.name] = Counter(tuple(repr(v) for v in row) for row in rows)
+    return result
+
+
+@dataclass(frozen=True)
+class Change:
+    added: int
+    removed: int
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, Change]:
+    """Tables whose rows changed: rows added / removed (an update is one of each)."""
+    changed = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name, Counter()), after.get(name, Counter())
+        added, removed = sum((new - old).values()), sum((old - new).values())
+        if added or removed:
+            changed[name] = Change(added, removed)
+    return changed
+
+
+def added_rows(before: Snapshot, after: Snapshot, table: str) -> list[tuple[Any, ...]]:
+    return list((after.get(table, Counter()) - before.get(table, Counter())).elements())
+
+
+def audit_actions_added(before: Snapshot, after: Snapshot) -> list[str]:
+    """The ``action`` column of audit_log rows added (column order from the model)."""
+    columns = [c.name for c in Base.metadata.tables["audit_log"].columns]
+    index = columns.index("action")
+    return [eval(row[index]) for row in added_rows(before, after, "audit_log")]
+
+
+def only_tracking(changes: dict[str, Change]) -> bool:
+    """True when nothing changed except new rows of the chats the bot has seen."""
+    rest = {k: v for k, v in changes.items() if k != "chats"}
+    chats = changes.get("chats")
+    return not rest and (chats is None or chats.removed == 0)
+
+
+# --------------------------------------------------------------------------- acting
+
+
+def person(harness: BotHarness, tg: int, lang: str | None = "vi") -> User:
+    existing = harness.api.state.users.get(tg)
+    if existing is not None:
+        return existing
+    return harness.api.add_user(f"Người {tg}", user_id=tg, language_code=lang)
+
+
+async def settle(harness: BotHarness) -> None:
+    await harness.idle(quiet=0.01)
+
+
+def bot_messages_since(harness: BotHarness, chat_id: int, seq: int) -> list[Message]:
+    return [m for m in harness.api.bot_messages(chat_id) if m.seq > seq]
+
+
+async def send(
+    harness: BotHarness,
+    who: User,
+    text: str,
+    *,
+    chat: Chat | None = None,
+    reply_to: Message | None = None,
+) -> list[Message]:
+    """``who`` writes ``text``; every bot message in that chat that followed, once settled."""
+    mark = harness.api.state.last_seq
+    harness.api.user_sends_text(who, chat, text, reply_to=reply_to)
+    await settle(harness)
+    return bot_messages_since(harness, chat.id if chat else who.id, mark)
+
+
+def plant_button(harness: BotHarness, chat_id: int, data: str) -> Message:
+    """A bot message carrying one inline button with ``data`` (a stale/shared keyboard).
+
+    Stored directly in the fake server, as if the bot had sent it earlier: the
+    server then accepts edits of it and presses on it like any other.
+    """
+    state = harness.api.state
+    chat = state.chats[chat_id]
+    message = Message(
+        message_id=state.next_message_id(chat_id),
+        chat=chat,
+        sender=state.bot,
+        date=int(harness.api.wall_clock()),
+        text="…",
+        reply_markup={"inline_keyboard": [[{"text": "·", "callback_data": data}]]},
+    )
+    state.add_message(message)
+    return message
+
+
+def enqueue_press(harness: BotHarness, who: User, message: Message, data: str) -> str:
+    """Send a callback query with arbitrary ``data`` on ``message`` (no button check)."""
+    state = harness.api.state
+    query_id = state.next_query_id()
+    query = {
+        "id": query_id,
+        "from": who.to_api(),
+        "message": message.to_api(),
+        "chat_instance": str(abs(message.chat.id) * 7919 % 10**12),
+        "data": data,
+    }
+    state.open_callback_queries[query_id] = query
+    harness.api._mark = state.last_seq
+    harness.api.enqueue_update("callback_query", query)
+    return query_id
+
+
+@dataclass
+class Press:
+    answer: CallbackAnswer | None
+    messages: list[Message]  # new bot messages in the presser's chat
+    edited: Message  # the pressed message as it is now
+
+
+async def forge_press(harness: BotHarness, who: User, data: str) -> Press:
+    """``who`` presses a button with ``data`` on a bot message in their own chat."""
+    message = plant_button(harness, who.id, data)
+    mark = harness.api.state.last_seq
+    query_id = enqueue_press(harness, who, message, data)
+    await settle(harness)
+    return Press(
+        harness.api.callback_answer(query_id),
+        bot_messages_since(harness, who.id, mark),
+        message,
+    )
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@dataclass
+class FailedCall:
+    method: str
+    params: dict[str, Any]
+    error: str
+
+
+class FailedCalls:
+    """Records every Bot API call the fake server refused (400, 403, ...).
+
+    Installed by wrapping the server's method table: the failure is seen
+    even when the bot catches the ``BadRequest`` and only logs it.
+    """
+
+    def __init__(self, harness: BotHarness) -> None:
+        self.failures: list[FailedCall] = []
+        api = harness.api
+        table: dict[str, Callable[[Any], Awaitable[Any]]] = api._methods
+        for name, method in list(table.items()):
+            table[name] = self._wrap(name, method)
+
+    def _wrap(
+        self, name: str, method: Callable[[Any], Awaitable[Any]]
+    ) -> Callable[[Any], Awaitable[Any]]:
+        async def wrapped(params: Any) -> Any:
+            try:
+                return await method(params)
+            except ApiError as error:
+                self.failures.append(FailedCall(name, dict(params.values), error.description))
+                raise
+
+        return wrapped
+
+    def unexpected(self) -> list[FailedCall]:
+        """Failures that mean a bug (a double press's "not modified" is expected)."""
+        return [f for f in self.failures if "message is not modified" not in f.error]
+
+    def clear(self) -> None:
+        self.failures.clear()
+
+
+class ErrorRecords(logging.Handler):
+    """Collects ERROR records from any logger (handlers.errors, PTB, the fake server)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __enter__(self) -> ErrorRecords:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeHandler(self)
+
+    def describe(self) -> str:
+        return "\n".join(
+            f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in self.records
+        )
+
+
+async def wait_briefly(harness: BotHarness) -> None:
+    """Let tasks the bot spawned (e.g. a nudge tick) finish before the next check."""
+    await asyncio.sleep(0)
+    await settle(harness)
