@@ -178,40 +178,75 @@ class Dispatcher:
     # --- one pass ------------------------------------------------------------------------
 
     async def run(self, bot: Bot) -> DispatchReport:
-        """Deliver everything due now; returns when nothing due is left (or on stop)."""
+        """Deliver everything due now; returns when nothing due is left (or on stop).
+
+        Batches overlap: the next batch is claimed as soon as the current one
+        has few rows left waiting for a slot, so one slow send (a 5 s time-out)
+        holds up one slot, not the whole fan-out.
+        """
         report = DispatchReport()
         self._idle.clear()
+        gate = asyncio.Semaphore(self.concurrency)
+        waiting: set[int] = set()  # claimed rows not yet in flight, across batches
+        progressed = asyncio.Event()
+        batches: set[asyncio.Task[None]] = set()
         try:
             now = self.clock.now()
             report.reaped = await reap(self.db, now, self.reap_after)
             while not self._stopping:
                 batch = await claim(self.db, self.worker_id, now, self.batch_size)
                 if not batch:
-                    break
+                    if not batches:
+                        break
+                    # Sends in flight may add rows due now (a notice to the plan
+                    # keeper after a 403): look again once one batch is done.
+                    await asyncio.wait(set(batches), return_when=asyncio.FIRST_COMPLETED)
+                    continue
                 report.claimed += len(batch)
-                await self._run_batch(bot, batch, report)
+                waiting.update(row.id for row in batch)
+                task = asyncio.create_task(
+                    self._run_batch(bot, batch, report, gate, waiting, progressed)
+                )
+                batches.add(task)
+                task.add_done_callback(batches.discard)
+                while len(waiting) > self.concurrency and not self._stopping:
+                    progressed.clear()
+                    await progressed.wait()
+            if batches:
+                await asyncio.gather(*batches)
         finally:
             self._idle.set()
         return report
 
-    async def _run_batch(self, bot: Bot, batch: list[Claimed], report: DispatchReport) -> None:
+    async def _run_batch(
+        self,
+        bot: Bot,
+        batch: list[Claimed],
+        report: DispatchReport,
+        gate: asyncio.Semaphore,
+        waiting: set[int],
+        progressed: asyncio.Event,
+    ) -> None:
         contexts = await self._contexts(batch)
-        waiting = {row.id for row in batch}
-        gate = asyncio.Semaphore(self.concurrency)
+        mine = {row.id for row in batch}
 
         async def one(row: Claimed) -> None:
             async with gate:
                 if self._stopping:
                     return
                 waiting.discard(row.id)  # from here on the row is in flight
+                mine.discard(row.id)
+                progressed.set()
                 await self._deliver(bot, row, contexts.get(row.organization_id or 0), report)
 
         try:
             await asyncio.gather(*(one(r) for r in batch))
         finally:
-            if waiting:
-                released = await asyncio.shield(release(self.db, waiting, self.worker_id))
+            if mine:
+                released = await asyncio.shield(release(self.db, mine, self.worker_id))
                 report.released += released
+                waiting.difference_update(mine)
+            progressed.set()
 
     async def _contexts(self, batch: list[Claimed]) -> dict[int, OrgContext]:
         ids = {r.organization_id for r in batch if r.organization_id is not None}
