@@ -17,4 +17,6 @@ def configure_logging(level: str = "INFO", token: str | None = None) -> None:
     root.setLevel(level)
     # httpx logs every request URL, which contains the token, at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A long fan-out makes APScheduler warn at every skipped tick ("maximum
+    # number of running instances reached"); that is by design here.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

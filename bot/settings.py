@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Telegram's ~30 messages/s is per bot: with N replicas give each 29/N.
+    dispatch_max_per_second: float = Field(default=29.0, gt=0, le=1000)
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
 
     @field_validator("telegram_bot_token")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
@@ -25,13 +26,21 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError | Forbidden):
         log.warning("telegram error while handling an update: %s", error)
         return
-    log.error("unhandled error while handling an update", exc_info=error)
+    if isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        # A full or read-only disk, a database restart: nothing was saved (the
+        # transaction rolled back), and the person should know that.
+        log.error("storage unavailable while handling an update: %s", error)
+        key = "common.error.storage_unavailable"
+    else:
+        log.error("unhandled error while handling an update", exc_info=error)
+        key = "common.error.unexpected"
     if isinstance(update, Update) and update.effective_chat is not None:
+        # Not the person's stored language: the database may be what failed.
         lang = actor_language(update, None, context)
         try:
-            await context.bot.send_message(
-                update.effective_chat.id, t("common.error.unexpected", lang)
-            )
+            await context.bot.send_message(update.effective_chat.id, t(key, lang))
         except Exception:  # the apology must not raise a second error
             log.warning("could not tell the user about the error", exc_info=True)
 

@@ -41,7 +41,11 @@ def dispatcher_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
     services = services_of(app)
     dispatcher = services.extras.get(DISPATCHER_KEY)
     if dispatcher is None or dispatcher.db is not services.database:
-        dispatcher = Dispatcher(services.database, services.clock)
+        dispatcher = Dispatcher(
+            services.database,
+            services.clock,
+            max_per_second=services.settings.dispatch_max_per_second,
+        )
         services.extras[DISPATCHER_KEY] = dispatcher
     return dispatcher  # type: ignore[no-any-return]
 
