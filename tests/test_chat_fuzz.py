@@ -1,0 +1,737 @@
+"""Chat fuzzing: random updates from strangers, officers and leaders (hypothesis).
+
+Each example is a short burst of updates from ONE person — commands with
+random arguments, random Unicode (RTL, emoji, controls, very long), replies
+to random bot messages, presses of real buttons and of forged callback data
+(random verbs and ids, over 64 bytes, non-ASCII), random documents and
+photos, in the private chat or a group. After the burst:
+
+* nothing went wrong: no ERROR log record from any logger (the bot's error
+  handler logs "unhandled error"; PTB and the fake server log at ERROR too);
+* every Bot API call was accepted: the fake server enforces Telegram's
+  limits (4096 characters, valid HTML, 64-byte callback data, 200-character
+  popups) and :class:`~tests.access_support.FailedCalls` sees a refusal even
+  when the bot catches it and only logs a warning;
+* the database changed only as that person may change it: a stranger at
+  most leaves a join request and the chat row; a district viewer at most its
+  own language; an officer writes progress, evidence and extension requests
+  only for their units' tasks, as themselves; a leader only inside their own
+  commune.
+
+One bot per test function (started once, outside hypothesis' examples);
+``derandomize=True`` keeps CI runs identical. The fast subset sends about
+1,500 updates; ``-m slow`` runs the large one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot.devserver import Limits
+from bot.devserver.state import Chat, Message, User
+from bot.harness import BotHarness, sqlite_url
+from bot.settings import get_settings
+from storage.models import Extension, Plan, ProgressUpdate, Task
+from tests.access_support import (
+    ROLE_TG,
+    ErrorRecords,
+    FailedCalls,
+    World,
+    audit_actions_added,
+    diff,
+    enqueue_press,
+    person,
+    plant_button,
+    seed_world,
+    send,
+    settle,
+    snapshot,
+)
+
+FAST = int(os.environ.get("CHAT_FUZZ_EXAMPLES", "80"))
+SLOW = int(os.environ.get("CHAT_FUZZ_SLOW_EXAMPLES", "600"))
+
+# --------------------------------------------------------------------------- strategies
+
+SPELLINGS = [
+    "start",
+    "trogiup",
+    "help",
+    "nhiemvu",
+    "tasks",
+    "capnhat",
+    "update",
+    "giahan",
+    "extend",
+    "lichsu",
+    "history",
+    "ngonngu",
+    "language",
+    "moi",
+    "invite",
+    "lienketnhom",
+    "tongquan",
+    "overview",
+    "quahan",
+    "overdue",
+    "donvi",
+    "unit",
+    "kybaocao",
+    "period",
+    "baocao",
+    "report",
+    "bieudo",
+    "chart",
+    "nhapkehoach",
+    "importplan",
+    "caidat",
+    "settings",
+    "huy",
+    "cancel",
+]
+ODD_COMMANDS = ["START", "capnhat@cchc_test_bot", "capnhat@other_bot", "x" * 40, "cập_nhật", "_"]
+ARGUMENTS = [
+    "3 50",
+    "3 100 xong",
+    "3 150",
+    "3 -5",
+    "#4 75%",
+    "7 60",
+    "1 50",
+    "999 10",
+    "0 0",
+    "3 9999999999999999999999",
+    "3 đã ban hành Kế hoạch số 15/KH-UBND ngày 14/02/2024, xong",
+    "3 31/12/2026 chờ hướng dẫn",
+    "4 thứ sáu tuần sau",
+    "3 hôm qua",
+    "6 30/2",
+    "quy2",
+    "6thang 2024",
+    "nam 2023",
+    "quy9",
+    "tu phap",
+    "Văn phòng",
+    "<b>x</b>",
+    "chutich",
+    "canbo Tư pháp - Hộ tịch",
+    "admin",
+    "gio 7:30",
+    "gio 25:99",
+    "nhac 7,3,1",
+    "nhac -1",
+    "hannop 40",
+    "hannop 10",
+    "ABCDEF123456",
+]
+PHRASES = [
+    "được 60%",
+    "xong",
+    "đã ban hành Kế hoạch số 15/KH-UBND ngày 14/02/2024, xong",
+    "đang thực hiện, dự kiến xong cuối tháng",
+    "chưa thực hiện",
+    "120%",
+    "đạt 0%",
+    "tiến độ -3%",
+    "Hoàn thành",
+]
+WEIRD = (
+    "مرحبا بالعالم עברית \u202e\u202d\u200f\u200e 😀👍🏽‍🔥🇻🇳 \u0000\u0001\u0007\u001b\ufeff\ufffd"
+    "<>&*_`[]()~|#+-=.!\\ <b><i>&amp;&lt; ầ ẫ ậ Ư ơ đ Đ ̉ ̃ \u0301 ꙮ 𝕏 \U0010ffff"
+)
+
+
+def _long(piece: str, times: int) -> str:
+    return (piece * times)[:6000]
+
+
+TEXT = st.one_of(
+    st.text(max_size=120),
+    st.text(alphabet=st.sampled_from(WEIRD), min_size=1, max_size=200),
+    st.sampled_from(PHRASES),
+    st.builds(_long, st.text(min_size=1, max_size=8), st.integers(400, 1200)),
+    st.builds(lambda p, n: f"{p} {n}", st.sampled_from(PHRASES), st.text(max_size=40)),
+)
+ARGS = st.one_of(
+    st.just(""), st.sampled_from(ARGUMENTS), st.text(max_size=60), st.integers().map(str)
+)
+VERBS = [
+    "tk",
+    "pc",
+    "dn",
+    "st",
+    "ev",
+    "tl",
+    "ok",
+    "no",
+    "wt",
+    "xa",
+    "xr",
+    "ja",
+    "jr",
+    "jo",
+    "ju",
+    "mr",
+    "mu",
+    "lg",
+    "ovf",
+    "ovu",
+    "ovc",
+    "ndg",
+    "imm",
+    "imok",
+    "imno",
+]
+SMALL_INTS = st.one_of(st.integers(-3, 12), st.integers(0, 400), st.integers(-(2**70), 2**70))
+CALLBACK_DATA = st.one_of(
+    st.builds(
+        lambda verb, args: ":".join([verb, *map(str, args)]),
+        st.sampled_from(VERBS),
+        st.lists(SMALL_INTS, max_size=4),
+    ),
+    st.text(max_size=80),  # anything, non-ASCII included
+    st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
+    st.builds(lambda v: v + ":" + "9" * 70, st.sampled_from(VERBS)),  # over 64 bytes
+    st.builds(lambda v, s: f"{v}:{s}", st.sampled_from(VERBS), st.text(max_size=10)),
+)
+FILE_NAMES = st.one_of(
+    st.sampled_from(["ke-hoach.docx", "ke-hoach.xlsx", "ke-hoach.csv", "KH.XLSX", "a.pdf"]),
+    st.builds(
+        lambda s, ext: s + ext, st.text(max_size=30), st.sampled_from([".docx", ".xlsx", ".csv"])
+    ),
+)
+CONTENT = st.one_of(
+    st.just(b""),
+    st.binary(max_size=300),
+    st.builds(lambda b: b"PK\x03\x04" + b, st.binary(max_size=300)),  # zip-like
+    st.sampled_from(
+        [
+            "TT;Nội dung;Chủ trì;Thời hạn\n1;Việc;Tư pháp;Quý II/2024\n".encode(),
+            b"\xff\xfe\x00\x00garbage",
+            "I,CẢI CÁCH THỂ CHẾ\n1,Rà soát,Tư pháp - Hộ tịch,Trước 10/6/2024\n".encode("utf-16"),
+        ]
+    ),
+)
+CAPTION = st.one_of(
+    st.none(), st.sampled_from(["/capnhat 3 50", "/capnhat 7", "/update 999", "xong"]), TEXT
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    text: str = ""
+    pick: int = 0
+    name: str = ""
+    content: bytes = b""
+    caption: str | None = None
+    group: bool = False
+
+
+ACTION = st.one_of(
+    st.builds(Action, kind=st.just("text"), text=TEXT, group=st.booleans()),
+    st.builds(
+        Action,
+        kind=st.just("command"),
+        text=st.builds(
+            lambda c, a: f"/{c} {a}".strip(),
+            st.one_of(st.sampled_from(SPELLINGS), st.sampled_from(ODD_COMMANDS)),
+            ARGS,
+        ),
+        group=st.booleans(),
+    ),
+    st.builds(Action, kind=st.just("reply"), text=TEXT, pick=st.integers(0, 50)),
+    st.builds(Action, kind=st.just("press"), pick=st.integers(0, 50)),
+    st.builds(Action, kind=st.just("forge"), text=CALLBACK_DATA, pick=st.integers(0, 50)),
+    st.builds(
+        Action,
+        kind=st.just("document"),
+        name=FILE_NAMES,
+        content=CONTENT,
+        caption=CAPTION,
+        pick=st.integers(0, 3),
+    ),
+    st.builds(Action, kind=st.just("photo"), content=st.binary(max_size=64), caption=CAPTION),
+)
+
+
+PLAN_CSV = (
+    "TT,Nội dung,Đơn vị thực hiện,Thời gian hoàn thành\n"
+    "I,CẢI CÁCH THỂ CHẾ,,\n"
+    "1,Rà soát văn bản,Tổ công nghệ số,Quý III/2024\n"
+    "2,Tuyên truyền,Tư pháp - Hộ tịch,Tháng 12/2024\n"
+)
+
+
+def _mutate(lines: list[str], cuts: list[int], junk: list[str]) -> bytes:
+    """A plan CSV with lines dropped and random cells appended (often still readable)."""
+    kept = [line for i, line in enumerate(lines) if i not in cuts]
+    for i, cell in enumerate(junk):
+        if kept:
+            kept[i % len(kept)] += "," + cell.replace("\n", " ")
+    return "\n".join(kept).encode()
+
+
+PLAN_FILE = st.one_of(
+    st.just(PLAN_CSV.encode()),
+    st.builds(
+        _mutate,
+        st.just(PLAN_CSV.splitlines()),
+        st.lists(st.integers(0, 4), max_size=2),
+        st.lists(st.text(max_size=12), max_size=3),
+    ),
+    CONTENT,
+)
+PRESSES = st.lists(st.builds(Action, kind=st.just("press"), pick=st.integers(0, 50)), max_size=6)
+
+
+def _then(first: list[Action], rest: list[Action]) -> list[Action]:
+    return [*first, *rest]
+
+
+# Conversations that random bursts rarely reach: a plan upload with its buttons,
+# an invitation, an officer's task list → card → buttons → a reply to the card.
+UPLOAD = st.builds(
+    lambda name, content, presses: [
+        Action("command", text="/nhapkehoach"),
+        Action("document", name=name, content=content),
+        *presses,
+    ],
+    st.sampled_from(["ke-hoach.csv", "ke-hoach.xlsx", "ke-hoach.docx"]),
+    PLAN_FILE,
+    PRESSES,
+)
+INVITE = st.builds(lambda presses: [Action("command", text="/moi"), *presses], PRESSES)
+TASK_FLOW = st.builds(
+    lambda presses, text: [Action("command", text="/nhiemvu"), *presses, Action("reply", text)],
+    PRESSES,
+    st.one_of(st.sampled_from(PHRASES), TEXT),
+)
+
+
+def burst(*first: str, scenarios: tuple[Any, ...] = ()) -> st.SearchStrategy[list[Action]]:
+    """1–8 actions; the commands in ``first`` or a scenario often open the burst."""
+    actions = st.lists(ACTION, min_size=1, max_size=8)
+    if not first and not scenarios:
+        return actions
+    openers = [st.sampled_from([[Action("command", text=f"/{c}")] for c in first]), *scenarios]
+    return st.one_of(actions, st.builds(_then, st.one_of(*openers), actions))
+
+
+# --------------------------------------------------------------------------- known defects
+
+_HUGE = re.compile(r"(?<![\d])#?(\d{19,})")
+
+
+def dodge_known_defects(text: str) -> str:
+    """Keep the fuzzer off defects already pinned by a strict xfail below.
+
+    A command's task number of 2**63 or more reaches the database unchecked
+    (OverflowError on SQLite): see test_huge_task_number_is_refused_politely.
+    Remove this when that test passes.
+    """
+    if not text.startswith("/"):
+        return text
+    return _HUGE.sub(lambda m: m.group(0) if int(m.group(1)) < 2**63 else "9" * 18, text)
+
+
+# --------------------------------------------------------------------------- the bot
+
+
+class FuzzBot:
+    """A started harness on its own event loop, kept across hypothesis' examples."""
+
+    def __init__(self, folder: Path) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.harness = BotHarness(sqlite_url(folder), limits=Limits.off())
+        self.world: World = self.run(self._start())
+        self.failed = FailedCalls(self.harness)
+        self.groups: dict[int, Chat] = {}
+        self.updates = 0
+
+    async def _start(self) -> World:
+        await self.harness.start()
+        world = await seed_world(self.harness.database)
+        for tg in ROLE_TG.values():
+            person(self.harness, tg)
+        await self.harness.tick()
+        return world
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return self.loop.run_until_complete(coro)
+
+    def close(self) -> None:
+        try:
+            self.run(self.harness.stop())
+        finally:
+            self.loop.close()
+
+    def group_of(self, who: User) -> Chat:
+        if who.id not in self.groups:
+            others = [person(self.harness, tg) for tg in ROLE_TG.values() if tg != who.id]
+            self.groups[who.id] = self.harness.api.add_group(f"Nhóm {who.id}", [who, *others[:2]])
+        return self.groups[who.id]
+
+    # --- one example ----------------------------------------------------------
+
+    def _bot_message(
+        self, chat_id: int, pick: int, *, with_buttons: bool = False
+    ) -> Message | None:
+        found = [
+            m for m in self.harness.api.bot_messages(chat_id) if not with_buttons or m.button_data()
+        ]
+        return found[pick % len(found)] if found else None
+
+    def _act(self, who: User, action: Action) -> None:
+        api = self.harness.api
+        chat: Chat | None = self.group_of(who) if action.group else None
+        chat_id = chat.id if chat is not None else who.id
+        if action.kind in ("text", "command"):
+            text = dodge_known_defects(action.text.strip() or ".")
+            api.user_sends_text(who, chat, text)
+        elif action.kind == "reply":
+            target = self._bot_message(chat_id, action.pick)
+            api.user_sends_text(who, chat, action.text.strip() or ".", reply_to=target)
+        elif action.kind == "press":
+            target = self._bot_message(chat_id, action.pick, with_buttons=True)
+            if target is None:
+                return
+            data = target.button_data()
+            api.user_presses_button(who, target, data[action.pick % len(data)])
+        elif action.kind == "forge":
+            data = action.text or "x"
+            target = self._bot_message(chat_id, action.pick) or plant_button(
+                self.harness, chat_id, data
+            )
+            enqueue_press(self.harness, who, target, data)
+        elif action.kind == "document":
+            mime = None if action.pick == 0 else "application/octet-stream"
+            caption = dodge_known_defects((action.caption or "").strip()) or None
+            api.user_uploads_document(who, chat, action.name or "x", action.content, caption, mime)
+        elif action.kind == "photo":
+            caption = dodge_known_defects((action.caption or "").strip()) or None
+            api.user_uploads_photo(who, chat, action.content or b"\xff\xd8", caption)
+        self.updates += 1
+
+    async def _after_burst(self) -> None:
+        from scheduler.jobs import _lock
+
+        await settle(self.harness)
+        lock = _lock(self.harness.application)
+        while lock.locked():  # a nudge started a delivery tick: let it end
+            await asyncio.sleep(0.01)
+            await settle(self.harness)
+
+    def example(self, role: str, tg: int, actions: list[Action]) -> None:
+        harness = self.harness
+        who = person(harness, tg)
+        self.failed.clear()
+        before = self.run(snapshot(harness.database))
+        marks = self.run(_marks(harness))
+        with ErrorRecords() as errors:
+            for action in actions:
+                self._act(who, action)
+            self.run(self._after_burst())
+        after = self.run(snapshot(harness.database))
+        assert not errors.records, errors.describe()
+        assert not self.failed.unexpected(), self.failed.unexpected()
+        self.run(check_writes(self, role, tg, before, after, marks))
+
+
+# --------------------------------------------------------------------------- what may change
+
+
+async def _marks(harness: BotHarness) -> dict[str, int]:
+    async with harness.database.read() as session:
+        return {
+            "progress": int(await session.scalar(select(func.max(ProgressUpdate.id))) or 0),
+            "extension": int(await session.scalar(select(func.max(Extension.id))) or 0),
+        }
+
+
+# Tables a person of each role may cause to change (chats: the bot remembers every chat).
+MAY_CHANGE = {
+    "stranger": {"chats", "audit_log"},
+    "viewer": {"chats", "audit_log", "people"},
+    "officer": {"chats", "audit_log", "people", "progress_updates", "attachments", "extensions"},
+    "leader": {
+        "chats",
+        "audit_log",
+        "people",
+        "person_units",
+        "progress_updates",
+        "attachments",
+        "extensions",
+        "tasks",
+        "invitations",
+        "organizations",
+        "outbox",
+        "scheduler_state",
+        # the plan keeper's plan upload (/nhapkehoach → file → Xác nhận)
+        "plans",
+        "fields",
+        "task_units",
+        "units",
+        "unit_aliases",
+    },
+}
+# Audit actions a role may leave (prefix match); leaders are bounded by the table check.
+MAY_LOG = {
+    "stranger": ("join.request",),
+    "viewer": ("person.language",),
+    "officer": (
+        "person.language",
+        "progress",
+        "draft.",
+        "evidence.wait",
+        "extension.request",
+    ),
+}
+
+
+def _kind(role: str) -> str:
+    if role in ("stranger", "viewer"):
+        return role
+    return "officer" if role.startswith("officer") else "leader"
+
+
+async def check_writes(
+    bot: FuzzBot,
+    role: str,
+    tg: int,
+    before: Any,
+    after: Any,
+    marks: dict[str, int],
+) -> None:
+    changes = diff(before, after)
+    kind = _kind(role)
+    assert set(changes) <= MAY_CHANGE[kind], f"{role} changed {changes}"
+    assert "chats" not in changes or changes["chats"].removed == 0
+    if kind in MAY_LOG:
+        actions = audit_actions_added(before, after)
+        stray = [a for a in actions if not a.startswith(MAY_LOG[kind])]
+        assert not stray, f"{role} left audit lines {stray}"
+        assert "audit_log" not in changes or changes["audit_log"].removed == 0
+    if kind == "viewer" and "people" in changes:
+        assert changes["people"].removed <= 1  # its own row (language)
+    world = bot.world
+    from storage.directory import person_by_telegram_id
+
+    async with bot.harness.database.read() as session:
+        # A plan keeper may import a plan by chat: the commune's tasks are whatever it has now.
+        own_org_tasks = set(
+            await session.scalars(
+                select(Task.id)
+                .join(Plan, Plan.id == Task.plan_id)
+                .where(Plan.organization_id == world.commune.org_id)
+            )
+        )
+        allowed = {
+            "stranger": set(),
+            "viewer": set(),
+            "officer_unit": {world.commune.task_ids[n] for n in (2, 3, 4)},
+            "officer_other_unit": {world.commune.task_ids[n] for n in (5, 6, 7)},
+            "chairman": own_org_tasks,
+            "admin": own_org_tasks,
+            "other_org_chairman": {world.other_task_id},
+        }[role]
+        me = await person_by_telegram_id(session, tg)
+        progress = list(
+            await session.execute(
+                select(ProgressUpdate.task_id, ProgressUpdate.person_id).where(
+                    ProgressUpdate.id > marks["progress"]
+                )
+            )
+        )
+        requests = list(
+            await session.execute(
+                select(Extension.task_id, Extension.requested_by).where(
+                    Extension.id > marks["extension"]
+                )
+            )
+        )
+        moved = list(
+            await session.scalars(
+                select(Task.id).where(
+                    Task.id.not_in(own_org_tasks), Task.extended_due_date.is_not(None)
+                )
+            )
+        )
+    for task_id, person_id in progress:
+        assert task_id in allowed, f"{role} wrote progress of task {task_id}"
+        assert me is not None and person_id == me.id, f"{role} wrote as person {person_id}"
+    for task_id, requested_by in requests:
+        assert task_id in allowed, f"{role} asked to extend task {task_id}"
+        assert me is not None and requested_by == me.id
+    if kind == "officer":
+        # Officers ask; only leaders decide (an existing request never changes here).
+        assert "extensions" not in changes or changes["extensions"].removed == 0
+    if role != "other_org_chairman":
+        assert world.other_task_id not in moved, f"{role} moved Vĩnh Tú's deadline"
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@pytest.fixture
+def fuzz_bot(tmp_path: Path) -> Iterator[FuzzBot]:
+    """Started on a loop of its own: hypothesis calls a sync test many times."""
+    get_settings.cache_clear()
+    bot = FuzzBot(tmp_path)
+    try:
+        yield bot
+    finally:
+        bot.close()
+        print(f"\nchat fuzz: {bot.updates} updates")
+
+
+def _settings(examples: int) -> Callable[[Any], Any]:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
+
+
+STRANGERS = st.sampled_from([3001, 3002, 3003, 4_000_000_001])
+OFFICERS = st.sampled_from(["officer_unit", "officer_other_unit"])
+LEADERS = st.sampled_from(["chairman", "admin", "other_org_chairman", "viewer"])
+
+
+def _stranger_case(fuzz_bot: FuzzBot, examples: int) -> None:
+    @_settings(examples)
+    @given(tg=STRANGERS, actions=burst("start", "nhiemvu", "capnhat 3 50"))
+    def run(tg: int, actions: list[Action]) -> None:
+        fuzz_bot.example("stranger", tg, actions)
+
+    run()
+
+
+def _officer_case(fuzz_bot: FuzzBot, examples: int) -> None:
+    @_settings(examples)
+    @given(
+        role=OFFICERS,
+        actions=burst("nhiemvu", "tongquan", "giahan 3 30/12/2026", scenarios=(TASK_FLOW,)),
+    )
+    def run(role: str, actions: list[Action]) -> None:
+        fuzz_bot.example(role, ROLE_TG[role], actions)
+
+    run()
+
+
+def _leader_case(fuzz_bot: FuzzBot, examples: int) -> None:
+    @_settings(examples)
+    @given(
+        role=LEADERS,
+        actions=burst(
+            "tongquan", "quahan", "donvi", "caidat", scenarios=(UPLOAD, UPLOAD, INVITE, TASK_FLOW)
+        ),
+    )
+    def run(role: str, actions: list[Action]) -> None:
+        fuzz_bot.example(role, ROLE_TG[role], actions)
+
+    run()
+
+
+def _upload_case(fuzz_bot: FuzzBot, examples: int) -> None:
+    """The plan keeper's upload conversation, every time (random bursts rarely reach it)."""
+
+    @_settings(examples)
+    @given(actions=st.builds(_then, st.one_of(UPLOAD, INVITE), st.lists(ACTION, max_size=3)))
+    def run(actions: list[Action]) -> None:
+        fuzz_bot.example("admin", ROLE_TG["admin"], actions)
+
+    run()
+
+
+def test_fuzz_strangers(fuzz_bot: FuzzBot) -> None:
+    _stranger_case(fuzz_bot, FAST)
+
+
+def test_fuzz_officers(fuzz_bot: FuzzBot) -> None:
+    _officer_case(fuzz_bot, FAST)
+
+
+def test_fuzz_leaders(fuzz_bot: FuzzBot) -> None:
+    _leader_case(fuzz_bot, FAST)
+
+
+def test_fuzz_plan_keeper_uploads(fuzz_bot: FuzzBot) -> None:
+    _upload_case(fuzz_bot, FAST // 2)
+
+
+@pytest.mark.slow
+def test_fuzz_plan_keeper_uploads_large(fuzz_bot: FuzzBot) -> None:
+    _upload_case(fuzz_bot, SLOW // 2)
+
+
+@pytest.mark.slow
+def test_fuzz_strangers_large(fuzz_bot: FuzzBot) -> None:
+    _stranger_case(fuzz_bot, SLOW)
+
+
+@pytest.mark.slow
+def test_fuzz_officers_large(fuzz_bot: FuzzBot) -> None:
+    _officer_case(fuzz_bot, SLOW)
+
+
+@pytest.mark.slow
+def test_fuzz_leaders_large(fuzz_bot: FuzzBot) -> None:
+    _leader_case(fuzz_bot, SLOW)
+
+
+# --------------------------------------------------------------------------- pinned defects
+
+HUGE_NUMBER = str(2**63)  # one past SQLite's INTEGER; PostgreSQL's BIGINT ends there too
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "defect found by the chat fuzzer: a task number >= 2**63 in /capnhat, /lichsu or "
+        "/giahan reaches storage.tasks.find_task_by_number unchecked and the query raises "
+        "OverflowError (SQLite) — the person gets 'unexpected error' instead of "
+        "officer.task_unknown. Fix: treat numbers above a sane bound as unknown tasks."
+    ),
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"/capnhat {HUGE_NUMBER} 50",
+        f"/lichsu {HUGE_NUMBER}",
+        f"/giahan {HUGE_NUMBER} 30/12/2026",
+    ],
+    ids=["capnhat", "lichsu", "giahan"],
+)
+async def test_huge_task_number_is_refused_politely(harness: BotHarness, text: str) -> None:
+    from locales import t
+    from tests.factories import OFFICER_TP_TG, seed_commune
+
+    await seed_commune(harness.database)
+    officer = person(harness, OFFICER_TP_TG)
+    failed = FailedCalls(harness)
+    with ErrorRecords() as errors:
+        replies = await send(harness, officer, text)
+    assert not errors.records, errors.describe()
+    assert not failed.unexpected()
+    expected = t("officer.task_unknown", "vi", number=int(HUGE_NUMBER))
+    assert [m.text for m in replies] == [expected]
