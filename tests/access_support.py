@@ -191,12 +191,12 @@ async def new_progress_draft(harness: BotHarness, world: World, tg: int, task_nu
         return draft.id
 
 
-async def new_upload_draft(harness: BotHarness, tg: int) -> int:
+async def new_upload_draft(harness: BotHarness, tg: int, filename: str = "ke-hoach.xlsx") -> int:
     """A pending plan upload of person ``tg`` (never confirmable: its file is no workbook)."""
     from storage.directory import person_by_telegram_id
 
     stored = harness.api.state.store_file(
-        b"PK\x03\x04 not a workbook", kind="documents", file_name="ke-hoach.xlsx", mime_type=None
+        b"PK\x03\x04 not a workbook", kind="documents", file_name=filename, mime_type=None
     )
     async with harness.database.write() as session:
         person = await person_by_telegram_id(session, tg)
@@ -209,7 +209,7 @@ async def new_upload_draft(harness: BotHarness, tg: int) -> int:
             candidates=(),
             data={
                 "file_id": stored.file_id,
-                "filename": "ke-hoach.xlsx",
+                "filename": filename,
                 "names": ["Tổ Công nghệ"],
             },
             now=harness.clock.now(),

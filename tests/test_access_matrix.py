@@ -145,6 +145,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         ),
     ),
     (
+        ("start",),
+        "MAKHONGCO42",  # a code nobody issued: nothing is written, not even a join request
+        everyone_but(ok(contains=("Xin chào",)), stranger=no("registration.code_invalid")),
+    ),
+    (
         ("trogiup", "help"),
         "",
         everyone_but(ok(contains=("/trogiup",)), stranger=ok(contains=(t("auth.stranger"),))),
@@ -750,6 +755,23 @@ async def test_button(
             joined = "\n".join([*texts, press.edited.text or ""])
             assert not any(s in joined for s in VINH_KHE), f"{where}: leaked {joined!r}"
     _check_writes(expect, diff(before, after), where)
+
+
+LONG_NAME = "Kế hoạch CCHC năm 2024 của UBND xã Vĩnh Khê (bản sửa đổi lần 2, đã rà soát).xlsx"
+
+
+async def test_reread_failure_popup_fits_with_a_long_file_name(env: Env) -> None:
+    """The one refusal popup that carries user text (a file name) stays under 200 characters."""
+    harness = env.harness
+    admin = person(harness, ROLE_TG["admin"])
+    upload = await new_upload_draft(harness, ROLE_TG["admin"], filename=LONG_NAME)
+    env.failed.clear()
+    with ErrorRecords() as errors:
+        press = await forge_press(harness, admin, f"imok:{upload}")
+    assert not env.failed.unexpected(), env.failed.unexpected()
+    assert not errors.records, errors.describe()
+    assert press.answer is not None and press.answer.show_alert
+    assert len(press.answer.text or "") <= 200  # Telegram's popup limit
 
 
 async def test_matrix_size() -> None:
