@@ -331,19 +331,22 @@ def burst(*first: str, scenarios: tuple[Any, ...] = ()) -> st.SearchStrategy[lis
 
 # --------------------------------------------------------------------------- known defects
 
-_HUGE = re.compile(r"(?<![\d])#?(\d{19,})")
+_HUGE = re.compile(r"\d{10,}")
 
 
 def dodge_known_defects(text: str) -> str:
-    """Keep the fuzzer off defects already pinned by a strict xfail below.
+    """Keep the fuzzer off defects already pinned by strict xfails at the end of this file.
 
-    A command's task number of 2**63 or more reaches the database unchecked
-    (OverflowError on SQLite): see test_huge_task_number_is_refused_politely.
-    Remove this when that test passes.
+    Two commands pass numbers of ten digits or more to code that overflows:
+    a task number of 2**63 or more reaches the database unchecked
+    (test_huge_task_number_is_refused_politely), and ``/caidat gio`` with an
+    hour of 2**31 or more overflows ``datetime.time``
+    (test_huge_digest_hour_is_refused_politely). Commands get such numbers
+    cut to nine digits; remove this when both tests pass.
     """
     if not text.startswith("/"):
         return text
-    return _HUGE.sub(lambda m: m.group(0) if int(m.group(1)) < 2**63 else "9" * 18, text)
+    return _HUGE.sub("999999999", text)
 
 
 # --------------------------------------------------------------------------- the bot
@@ -600,7 +603,8 @@ def _settings(examples: int) -> Callable[[Any], Any]:
     return settings(
         max_examples=examples,
         deadline=None,
-        derandomize=True,
+        # CI runs are identical; CHAT_FUZZ_EXPLORE=1 draws fresh examples (to hunt for bugs).
+        derandomize=not os.environ.get("CHAT_FUZZ_EXPLORE"),
         database=None,
         print_blob=True,
         suppress_health_check=[
@@ -735,3 +739,27 @@ async def test_huge_task_number_is_refused_politely(harness: BotHarness, text: s
     assert not failed.unexpected()
     expected = t("officer.task_unknown", "vi", number=int(HUGE_NUMBER))
     assert [m.text for m in replies] == [expected]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "defect found by probing /caidat: storage/org_settings.py parse_hour builds "
+        "datetime.time(int(hour), ...) and catches only ValueError; an hour of 2**31 or more "
+        "raises OverflowError -> 'unexpected error' instead of settings.error.hour. "
+        "Fix: catch OverflowError too (or reject more than two digits)."
+    ),
+)
+async def test_huge_digest_hour_is_refused_politely(harness: BotHarness) -> None:
+    from locales import t
+    from tests.factories import ADMIN_TG, seed_commune
+
+    await seed_commune(harness.database)
+    admin = person(harness, ADMIN_TG)
+    failed = FailedCalls(harness)
+    with ErrorRecords() as errors:
+        replies = await send(harness, admin, "/caidat gio 99999999999999:00")
+    assert not errors.records, errors.describe()
+    assert not failed.unexpected()
+    expected = t("settings.error.hour", "vi", text="99999999999999:00")
+    assert replies and expected in (replies[0].text or "")
