@@ -263,6 +263,10 @@ ACTION = st.one_of(
         pick=st.integers(0, 3),
     ),
     st.builds(Action, kind=st.just("photo"), content=st.binary(max_size=64), caption=CAPTION),
+    # the person edits one of their earlier messages (an edited_message update)
+    st.builds(Action, kind=st.just("edit"), text=TEXT, pick=st.integers(0, 50)),
+    # blocks the bot and unblocks it at once (two my_chat_member updates)
+    st.builds(Action, kind=st.just("block")),
 )
 
 
@@ -431,6 +435,15 @@ class FuzzBot:
             )
             name = dodge_known_defects(action.name, postgres=self.postgres) or "x"
             api.user_uploads_document(who, chat, name, action.content, caption, mime)
+        elif action.kind == "edit":
+            mine = [m for m in api.messages_in(chat_id) if m.sender.id == who.id and m.text]
+            if not mine:
+                return
+            text = dodge_known_defects(action.text.strip() or ".", postgres=self.postgres)
+            api.user_edits_text(who, mine[action.pick % len(mine)], text)
+        elif action.kind == "block":
+            api.user_blocks_bot(who)
+            api.user_unblocks_bot(who)
         elif action.kind == "photo":
             caption = (
                 dodge_known_defects((action.caption or "").strip(), postgres=self.postgres) or None
@@ -503,9 +516,11 @@ MAY_CHANGE = {
 # Audit actions a role may leave (prefix match); leaders are bounded by the table check.
 MAY_LOG = {
     "stranger": ("join.request",),
-    "viewer": ("person.language",),
+    "viewer": ("person.language", "person.unreachable", "person.reachable"),
     "officer": (
         "person.language",
+        "person.unreachable",  # blocked the bot (presence tracking)
+        "person.reachable",
         "progress",
         "draft.",
         "evidence.wait",
