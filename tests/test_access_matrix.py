@@ -790,3 +790,53 @@ async def test_matrix_size() -> None:
     tested = {row.values[1].split()[0][1:] for row in COMMAND_ROWS}
     assert spellings <= tested, sorted(spellings - tested)
     assert handlers.FEATURE_MODULES  # the gathering above saw every feature module
+
+
+# --------------------------------------------------------------------------- real keyboards
+#
+# The same rules on real messages: the chairman's /tongquan and /quahan in the
+# commune's group carry drill-down and nudge buttons that everyone in the group
+# can see and press.
+
+GROUP_PRESS = {
+    # role: (drill-down ovf/ovu, nudge ndg)
+    "stranger": (STRANGER, STRANGER),
+    "officer_unit": (FORBIDDEN, FORBIDDEN),
+    "officer_other_unit": (FORBIDDEN, FORBIDDEN),
+    "other_org_chairman": (NOT_YOURS, NOT_YOURS),
+    "viewer": ("ok", FORBIDDEN),  # the district may look into its communes, not nudge
+    "admin": ("ok", "ok"),
+}
+
+
+@pytest.mark.parametrize("role", list(GROUP_PRESS))
+async def test_real_buttons_in_a_group(env: Env, role: str) -> None:
+    harness = env.harness
+    chairman = person(harness, ROLE_TG["chairman"])
+    who = person(harness, ROLE_TG[role])
+    group = harness.api.add_group(f"UBND xã Vĩnh Khê ({role})", [chairman, who])
+    overview = (await send(harness, chairman, "/tongquan", chat=group))[0]
+    overdue = (await send(harness, chairman, "/quahan", chat=group))[0]
+    assert overview.button_data() and overdue.button_data()
+    drill_expect, nudge_expect = GROUP_PRESS[role]
+    for message, expect in ((overview, drill_expect), (overdue, nudge_expect)):
+        for data in message.button_data():
+            env.failed.clear()
+            before = await snapshot(harness.database)
+            with ErrorRecords() as errors:
+                update = harness.api.user_presses_button(who, message, data)
+                answer = await harness.api.wait_for_callback_answer(update)
+                await settle(harness)
+                if data.startswith("ndg"):
+                    await _wait_ticks(harness)
+            after = await snapshot(harness.database)
+            where = f"{role} presses {data} in the group"
+            assert not errors.records, f"{where}: {errors.describe()}"
+            assert not env.failed.unexpected(), f"{where}: {env.failed.unexpected()}"
+            if expect == "ok":
+                assert (answer.text or "") not in REFUSALS, where
+                continue
+            assert answer.text == expect.text() and answer.show_alert, f"{where}: {answer}"
+            changes = diff(before, after)
+            changes.pop("chats", None)
+            assert not changes, f"{where}: a refusal changed {changes}"
