@@ -839,3 +839,39 @@ async def test_nul_in_user_text_on_postgres(postgres_database_url: str, text: st
             replies = await send(harness, officer, text)
         assert replies
         assert not errors.records, errors.describe()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "defect: handlers/extensions.py _request_text puts the task's whole content and the "
+        "whole reason (up to 2,000 characters) in the deciders' notice, unclipped; with a long "
+        "task the message passes 4,096 characters, send_to swallows the 400 (a warning) and "
+        "the chairman and plan keeper never get the request, while the officer is told it "
+        "was sent. Fix: clip content like task_card (CARD_CONTENT_LIMIT) and the reason."
+    ),
+)
+@pytest.mark.parametrize(
+    ("content_length", "reason_length"), [(4000, 10), (2500, 1990)], ids=["long-task", "both"]
+)
+async def test_extension_notice_reaches_the_deciders_whatever_the_lengths(
+    harness: BotHarness, content_length: int, reason_length: int
+) -> None:
+    from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, seed_commune
+
+    commune = await seed_commune(harness.database)
+    async with harness.database.write() as session:
+        task = await session.get(Task, commune.task_ids[4])
+        assert task is not None
+        task.content = ("Tuyên truyền, phổ biến pháp luật về cải cách hành chính; " * 80)[
+            :content_length
+        ]
+    officer = person(harness, OFFICER_TP_TG)
+    chairman = person(harness, CHAIRMAN_TG)
+    person(harness, ADMIN_TG)  # the plan keeper is asked too
+    failed = FailedCalls(harness)
+    reason = ("chờ hướng dẫn của huyện " * 100)[:reason_length].strip()
+    await send(harness, officer, f"/giahan 4 30/12/2026 {reason}")
+    assert not failed.unexpected(), [(f.method, f.error) for f in failed.unexpected()]
+    notices = [m for m in harness.api.bot_messages(chairman.id) if m.button_data()]
+    assert notices, "the chairman never got the extension request"
