@@ -736,6 +736,106 @@ def test_fuzz_plan_keeper_uploads_large(fuzz_bot: FuzzBot) -> None:
     _upload_case(fuzz_bot, SLOW // 2)
 
 
+# --------------------------------------------------------------------------- plan content
+#
+# Plans come from documents: task texts, unit names and deadlines are whatever
+# the office typed (long paragraphs, "<", "&", "*", emoji, stray controls).
+# Random plan text, then every view of it: nothing may break a message.
+
+PLAN_TEXT = st.one_of(
+    st.text(min_size=1, max_size=300),
+    st.text(alphabet=st.sampled_from(WEIRD), min_size=1, max_size=300),
+    st.builds(_long, st.text(min_size=1, max_size=12), st.integers(50, 400)),
+)
+CONTENT_TEXT = st.one_of(PLAN_TEXT, PLAN_TEXT.map(lambda t: t[:2400]))
+SHORT_TEXT = st.text(min_size=1, max_size=120)
+
+
+@dataclass(frozen=True)
+class PlanText:
+    contents: list[str]
+    units: list[str]
+    fields: list[str]
+    deadlines: list[str]
+
+
+PLAN_TEXTS = st.builds(
+    PlanText,
+    contents=st.lists(CONTENT_TEXT.map(lambda t: t[:2400]), min_size=8, max_size=8),
+    units=st.lists(SHORT_TEXT, min_size=6, max_size=6),
+    fields=st.lists(st.text(min_size=1, max_size=200), min_size=4, max_size=4),
+    deadlines=st.lists(SHORT_TEXT, min_size=8, max_size=8),
+)
+VIEWS = [
+    ("officer_unit", "/nhiemvu"),
+    ("officer_unit", "/lichsu 3"),
+    ("officer_unit", "/capnhat 3 60 đã ban hành Kế hoạch số 15/KH-UBND"),
+    ("officer_unit", "/giahan 4 30/12/2026 chờ hướng dẫn"),
+    ("officer_other_unit", "/nhiemvu"),
+    ("chairman", "/tongquan"),
+    ("chairman", "/quahan"),
+    ("chairman", "/donvi"),
+    ("chairman", "/kybaocao"),
+    ("admin", "/nhiemvu"),
+    ("viewer", "/tongquan"),
+]
+
+
+async def _rewrite_plan(bot: FuzzBot, text: PlanText) -> None:
+    from storage.models import Field as FieldRow
+    from storage.models import Unit
+
+    clean = [dodge_known_defects(c, postgres=bot.postgres) or "." for c in text.contents]
+    world = bot.world
+    async with bot.harness.database.write() as session:
+        for (number, task_id), content, deadline in zip(
+            sorted(world.commune.task_ids.items()), clean, text.deadlines, strict=True
+        ):
+            task = await session.get(Task, task_id)
+            assert task is not None
+            task.content = content
+            task.deadline_text = deadline
+            task.lead_units_text = text.units[number % len(text.units)]
+        for unit_id, name in zip(world.commune.unit_ids.values(), text.units, strict=True):
+            unit = await session.get(Unit, unit_id)
+            assert unit is not None
+            unit.name = f"{name} #{unit_id}"  # names stay unique per organization
+        for field_id, title in zip(world.field_ids.values(), text.fields, strict=True):
+            row = await session.get(FieldRow, field_id)
+            assert row is not None
+            row.title = title
+
+
+def _content_case(fuzz_bot: FuzzBot, examples: int) -> None:
+    @_settings(examples)
+    @given(text=PLAN_TEXTS, presses=st.lists(st.integers(0, 50), min_size=3, max_size=3))
+    def run(text: PlanText, presses: list[int]) -> None:
+        harness = fuzz_bot.harness
+        fuzz_bot.run(_rewrite_plan(fuzz_bot, text))
+        fuzz_bot.failed.clear()
+        with ErrorRecords() as errors:
+            for role, command in VIEWS:
+                who = person(harness, ROLE_TG[role])
+                fuzz_bot._act(who, Action("command", text=command))
+                for pick in presses:
+                    fuzz_bot._act(who, Action("press", pick=pick))
+                fuzz_bot.run(fuzz_bot._after_burst())
+        assert not errors.records, errors.describe()
+        failures = [(f.method, f.error) for f in fuzz_bot.failed.unexpected()]
+        assert not failures, failures
+
+    run()
+
+
+def test_fuzz_plan_content(fuzz_bot: FuzzBot) -> None:
+    _content_case(fuzz_bot, FAST // 8)
+
+
+@pytest.mark.slow
+def test_fuzz_plan_content_large(fuzz_bot: FuzzBot) -> None:
+    _content_case(fuzz_bot, SLOW // 4)
+
+
 @pytest.mark.slow
 def test_fuzz_strangers_large(fuzz_bot: FuzzBot) -> None:
     _stranger_case(fuzz_bot, SLOW)
