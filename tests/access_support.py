@@ -17,6 +17,7 @@ Three things both suites need and the officers' helpers do not give:
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import itertools
 import logging
@@ -259,7 +260,7 @@ def audit_actions_added(before: Snapshot, after: Snapshot) -> list[str]:
     """The ``action`` column of audit_log rows added (column order from the model)."""
     columns = [c.name for c in Base.metadata.tables["audit_log"].columns]
     index = columns.index("action")
-    return [eval(row[index]) for row in added_rows(before, after, "audit_log")]
+    return [ast.literal_eval(row[index]) for row in added_rows(before, after, "audit_log")]
 
 
 def only_tracking(changes: dict[str, Change]) -> bool:

@@ -454,7 +454,18 @@ class FuzzBot:
     async def _after_burst(self) -> None:
         from scheduler.jobs import _lock
 
-        await settle(self.harness)
+        try:
+            await settle(self.harness)
+        except TimeoutError as error:  # say what the bot was doing
+            app = self.harness.application
+            calls = [(m, str(p)[:120]) for m, p in self.harness.api.state.calls[-15:]]
+            raise AssertionError(
+                f"the bot did not settle: {len(self.harness.api.state.updates)} updates pending, "
+                f"{app.update_processor.current_concurrent_updates} in progress, "
+                f"queue {app.update_queue.qsize()}, tasks "
+                f"{[t.get_name() for t in asyncio.all_tasks(self.loop) if not t.done()][:20]}, "
+                f"last calls {calls}"
+            ) from error
         lock = _lock(self.harness.application)
         while lock.locked():  # a nudge started a delivery tick: let it end
             await asyncio.sleep(0.01)
