@@ -840,3 +840,48 @@ async def test_real_buttons_in_a_group(env: Env, role: str) -> None:
             changes = diff(before, after)
             changes.pop("chats", None)
             assert not changes, f"{where}: a refusal changed {changes}"
+
+
+# --------------------------------------------------------------------------- pinned defects
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "defect: handlers/registration.py link_group_command → storage.chats.link_group "
+        "relinks a group that is already another commune's: the second commune's plan keeper "
+        "takes the group over silently (chats.organization_id changes) while the first "
+        "commune's organizations.group_chat_id still points at it, so both communes' warnings "
+        "and digests go to one group. Fix: refuse when the chat is linked to another "
+        "organization (ask that commune's plan keeper to unlink first)."
+    ),
+)
+async def test_a_group_linked_to_one_commune_cannot_be_taken_by_another(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from storage.directory import add_person
+    from storage.models import Chat as ChatRow
+    from storage.models import Organization, Role
+    from tests.access_support import seed_world
+
+    async with BotHarness(sqlite_url(tmp_path), limits=Limits.off()) as harness:
+        world = await seed_world(harness.database)
+        async with harness.database.write() as session:
+            await add_person(
+                session,
+                world.commune.other_org_id,
+                "Đặng Thu Hà",
+                Role.ADMIN,
+                telegram_user_id=2007,
+            )
+        lan, ha = person(harness, ROLE_TG["admin"]), person(harness, 2007)
+        group = harness.api.add_group("UBND xã Vĩnh Khê", [lan, ha])
+        await send(harness, lan, "/lienketnhom", chat=group)
+        await send(harness, ha, "/lienketnhom", chat=group)
+        async with harness.database.read() as session:
+            chat = await session.get(ChatRow, group.id)
+            linked = dict(
+                (await session.execute(select(Organization.id, Organization.group_chat_id))).all()
+            )
+        assert chat is not None and chat.organization_id == world.commune.org_id
+        assert linked[world.commune.other_org_id] is None
