@@ -9,6 +9,7 @@ injected clock. :class:`BotHarness` starts all of it and stops it in reverse.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +95,11 @@ class BotHarness:
 
     async def stop(self) -> None:
         app = self.app
+        if app is not None and app.running:
+            # Let a handler still inside a transaction finish before the engine
+            # is disposed; otherwise its connection is dropped, not closed.
+            with contextlib.suppress(TimeoutError):
+                await self.idle(timeout=5.0)
         if app is not None:
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
