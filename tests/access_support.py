@@ -40,6 +40,7 @@ from storage.invitations import record_join_request
 from storage.models import (
     Base,
     Field,
+    OrgKind,
     Plan,
     Task,
     TaskUnit,
@@ -83,10 +84,52 @@ class World:
     other_field_id: int = 0
     other_unit_id: int = 0
     field_ids: dict[str, int] = field(default_factory=dict)
+    far_org_id: int = 0  # xã Gio Mỹ, huyện Gio Linh: outside the viewer's district
+    far_unit_id: int = 0
+    far_task_id: int = 0
+    far_field_id: int = 0
+
+
+async def _one_task_plan(
+    session: Any, org_id: int, unit_id: int, name: str, content: str
+) -> tuple[int, int]:
+    """A plan of one overdue task (Tư pháp leads it) in ``org_id``: (task id, field id)."""
+    plan = Plan(
+        organization_id=org_id,
+        number="7/KH-UBND",
+        issued_on=date(2024, 1, 10),
+        year=2024,
+        title=f"Kế hoạch CCHC {name} năm 2024",
+        imported_at=datetime(2024, 1, 11, tzinfo=UTC),
+    )
+    session.add(plan)
+    await session.flush()
+    fld = Field(plan_id=plan.id, key="I", ordinal=1, title="Cải cách thể chế")
+    session.add(fld)
+    await session.flush()
+    task = Task(
+        plan_id=plan.id,
+        field_id=fld.id,
+        number=1,
+        code="1",
+        content=content,
+        content_key=match_key(content),
+        lead_units_text="Tư pháp - Hộ tịch",
+        deadline_text="Trước 31/5/2024",
+        deadline_kind="date",
+        due_date=date(2024, 5, 31),
+    )
+    session.add(task)
+    await session.flush()
+    session.add(TaskUnit(task_id=task.id, unit_id=unit_id, role=UnitRole.LEAD))
+    return task.id, fld.id
 
 
 async def seed_world(db: Database) -> World:
-    """seed_commune plus a one-task plan in xã Vĩnh Tú (another organization)."""
+    """seed_commune, a one-task plan in xã Vĩnh Tú (same district, another organization),
+    and xã Gio Mỹ under another district (huyện Gio Linh), which the viewer must not see."""
+    from storage.directory import add_organization, add_unit
+
     commune = await seed_commune(db)
     world = World(commune)
     async with db.write() as session:
@@ -94,36 +137,21 @@ async def seed_world(db: Database) -> World:
             select(Unit.id).where(Unit.organization_id == commune.other_org_id)
         )
         assert unit_id is not None
-        plan = Plan(
-            organization_id=commune.other_org_id,
-            number="7/KH-UBND",
-            issued_on=date(2024, 1, 10),
-            year=2024,
-            title="Kế hoạch CCHC xã Vĩnh Tú năm 2024",
-            imported_at=datetime(2024, 1, 11, tzinfo=UTC),
+        world.other_task_id, world.other_field_id = await _one_task_plan(
+            session,
+            commune.other_org_id,
+            unit_id,
+            "xã Vĩnh Tú",
+            "Rà soát thủ tục hành chính xã Vĩnh Tú",
         )
-        session.add(plan)
-        await session.flush()
-        fld = Field(plan_id=plan.id, key="I", ordinal=1, title="Cải cách thể chế")
-        session.add(fld)
-        await session.flush()
-        content = "Rà soát thủ tục hành chính xã Vĩnh Tú"
-        task = Task(
-            plan_id=plan.id,
-            field_id=fld.id,
-            number=1,
-            code="1",
-            content=content,
-            content_key=match_key(content),
-            lead_units_text="Tư pháp - Hộ tịch",
-            deadline_text="Trước 31/5/2024",
-            deadline_kind="date",
-            due_date=date(2024, 5, 31),
+        world.other_unit_id = unit_id
+        await add_organization(session, "Gio Linh", kind=OrgKind.DISTRICT)
+        far = await add_organization(session, "Gio Mỹ", kind=OrgKind.COMMUNE, parent="Gio Linh")
+        far_unit = await add_unit(session, far.id, "Tư pháp - Hộ tịch")
+        world.far_org_id, world.far_unit_id = far.id, far_unit.id
+        world.far_task_id, world.far_field_id = await _one_task_plan(
+            session, far.id, far_unit.id, "xã Gio Mỹ", "Kiểm tra công vụ xã Gio Mỹ"
         )
-        session.add(task)
-        await session.flush()
-        session.add(TaskUnit(task_id=task.id, unit_id=unit_id, role=UnitRole.LEAD))
-        world.other_task_id, world.other_field_id, world.other_unit_id = task.id, fld.id, unit_id
         rows = await session.execute(
             select(Field.key, Field.id).where(Field.plan_id == commune.plan_id)
         )
@@ -280,8 +308,21 @@ def person(harness: BotHarness, tg: int, lang: str | None = "vi") -> User:
     return harness.api.add_user(f"Người {tg}", user_id=tg, language_code=lang)
 
 
-async def settle(harness: BotHarness) -> None:
-    await harness.idle(quiet=0.01)
+async def settle(harness: BotHarness, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Wait until the bot took every update, finished it and has no Bot API call open.
+
+    Like ``harness.idle()`` but polls every 2 ms instead of waiting out quiet
+    windows: the matrix settles ~1,700 times, so the windows were most of its time.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    calm = 0
+    while calm < 3:
+        if loop.time() > deadline:
+            raise TimeoutError("the bot did not settle in time")
+        busy = harness.api._inflight or not harness.application_idle()
+        calm = 0 if busy else calm + 1
+        await asyncio.sleep(0.002)
 
 
 def bot_messages_since(harness: BotHarness, chat_id: int, seq: int) -> list[Message]:

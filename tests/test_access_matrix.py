@@ -227,7 +227,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
             officer_unit=FORBIDDEN,
             officer_other_unit=FORBIDDEN,
             other_org_chairman=ok(contains=("Vĩnh Tú",), **LEAK_FREE),
-            viewer=ok(contains=("Vĩnh Khê", "Vĩnh Tú")),
+            viewer=ok(contains=("Vĩnh Khê", "Vĩnh Tú"), absent=("Gio Mỹ",)),
         ),
     ),
     (
@@ -235,6 +235,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         "",
         everyone_but(
             ok(contains=("Số hóa hồ sơ",)),
+            viewer=ok(contains=("Số hóa hồ sơ", "Vĩnh Tú"), absent=("Gio Mỹ",)),
             stranger=STRANGER,
             officer_unit=FORBIDDEN,
             officer_other_unit=FORBIDDEN,
@@ -554,26 +555,26 @@ REGISTERED_OK = {r: ("ok",) * 3 for r in ROLES} | {"stranger": (STRANGER,) * 3}
 LANGUAGE_VERBS = [("lg:0", ok("people", "audit_log"))]  # Vietnamese again: same text after
 
 VIEWERS_TABLE = {
-    # target:       own organization's      Vĩnh Tú's      missing
-    "stranger": (STRANGER,) * 3,
-    "officer_unit": (FORBIDDEN,) * 3,
-    "officer_other_unit": (FORBIDDEN,) * 3,
-    "chairman": ("ok", NOT_YOURS, NOT_YOURS),
-    "admin": ("ok", NOT_YOURS, NOT_YOURS),
-    "other_org_chairman": (NOT_YOURS, "ok", NOT_YOURS),
-    "viewer": ("ok", "ok", NOT_YOURS),  # both communes are under the district
+    # target:  Vĩnh Khê's  Vĩnh Tú's  Gio Mỹ's (another district)  missing
+    "stranger": (STRANGER,) * 4,
+    "officer_unit": (FORBIDDEN,) * 4,
+    "officer_other_unit": (FORBIDDEN,) * 4,
+    "chairman": ("ok", NOT_YOURS, NOT_YOURS, NOT_YOURS),
+    "admin": ("ok", NOT_YOURS, NOT_YOURS, NOT_YOURS),
+    "other_org_chairman": (NOT_YOURS, "ok", NOT_YOURS, NOT_YOURS),
+    "viewer": ("ok", "ok", NOT_YOURS, NOT_YOURS),  # its district's communes only
 }
-DRILL_TARGETS = ("org", "other_org", "missing")
+DRILL_TARGETS = ("org", "other_org", "other_district", "missing")
 DRILL_VERBS = [("ovf:{field}", ok()), ("ovu:{unit}", ok())]
 COMMUNE_TABLE = {
     **VIEWERS_TABLE,
-    "chairman": (STALE, NOT_YOURS, NOT_YOURS),  # one's own commune is the overview itself
-    "admin": (STALE, NOT_YOURS, NOT_YOURS),
-    "other_org_chairman": (NOT_YOURS, STALE, NOT_YOURS),
+    "chairman": (STALE, NOT_YOURS, NOT_YOURS, NOT_YOURS),  # one's own: the overview itself
+    "admin": (STALE, NOT_YOURS, NOT_YOURS, NOT_YOURS),
+    "other_org_chairman": (NOT_YOURS, STALE, NOT_YOURS, NOT_YOURS),
 }
 NUDGE_TABLE = {
     **VIEWERS_TABLE,
-    "viewer": (FORBIDDEN,) * 3,  # the district looks; the commune's leaders nudge
+    "viewer": (FORBIDDEN,) * 4,  # the district looks; the commune's leaders nudge
 }
 
 UPLOAD_TABLE = ADMIN_ONLY | {"admin": ("ok", NOT_YOURS, UPLOAD_STALE)}
@@ -683,21 +684,25 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
             "field": {
                 "org": world.field_ids["II"],
                 "other_org": world.other_field_id,
+                "other_district": world.far_field_id,
                 "missing": NOWHERE,
             }[target],
             "unit": {
                 "org": world.commune.unit_ids["tp"],
                 "other_org": world.other_unit_id,
+                "other_district": world.far_unit_id,
                 "missing": NOWHERE,
             }[target],
             "org": {
                 "org": world.commune.org_id,
                 "other_org": world.commune.other_org_id,
+                "other_district": world.far_org_id,
                 "missing": NOWHERE,
             }[target],
             "task": {
                 "org": tasks[6],  # overdue since 31/05: Một cửa's officer is nudged
                 "other_org": world.other_task_id,
+                "other_district": world.far_task_id,
                 "missing": NOWHERE,
             }[target],
         }
@@ -727,7 +732,6 @@ async def test_button(
     data = template.format(**await _ids(env, role, template, target))
     assert cb.parse(data) is not None or len(data.encode()) <= 64
     env.failed.clear()
-    await settle(harness)
     before = await snapshot(harness.database)
     with ErrorRecords() as errors:
         press = await forge_press(harness, who, data)
