@@ -590,6 +590,13 @@ UPLOAD_VERBS = [
 def _rows(
     verbs: list[tuple[Any, ...]], targets: tuple[str, ...], table: dict[str, tuple[Any, ...]]
 ) -> list[Any]:
+    """One row per (verb, role, target).
+
+    A verb is ``(template, allowed)`` or, for the plan keeper's own verbs (join
+    requests, invitations), ``(template, admin's cell per target, allowed)``:
+    where the role table says "ok" for the admin, the verb's own cell decides
+    (e.g. a unit of another commune is refused even to the plan keeper).
+    """
     rows = []
     for verb in verbs:
         template, allowed = verb[0], verb[-1]
