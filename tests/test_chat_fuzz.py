@@ -564,6 +564,16 @@ async def check_writes(
         stray = [a for a in actions if not a.startswith(MAY_LOG[kind])]
         assert not stray, f"{role} left audit lines {stray}"
         assert "audit_log" not in changes or changes["audit_log"].removed == 0
+    if kind == "stranger":  # however often they write: one join request, no more
+        from storage.models import AuditLog
+
+        async with bot.harness.database.read() as session:
+            requests_of_tg = await session.scalar(
+                select(func.count())
+                .select_from(AuditLog)
+                .where(AuditLog.action == "join.request", AuditLog.entity_id == tg)
+            )
+        assert (requests_of_tg or 0) <= 1, f"stranger {tg} has {requests_of_tg} join requests"
     if kind == "viewer" and "people" in changes:
         assert changes["people"].removed <= 1  # its own row (language)
     world = bot.world
