@@ -215,6 +215,12 @@ class Dispatcher:
             if batches:
                 await asyncio.gather(*batches)
         finally:
+            # Cancelled (shutdown, a killed tick): the batches go down with the pass,
+            # each handing its not-yet-started rows back.
+            for task in batches:
+                task.cancel()
+            if batches:
+                await asyncio.gather(*batches, return_exceptions=True)
             self._idle.set()
         return report
 
