@@ -43,7 +43,7 @@ from plans.reminder_policy import (
 from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
 from scheduler.outbox import Draft, insert_drafts
 from storage.db import Database
-from storage.models import Organization, Role, SchedulerState
+from storage.models import PLANNER_NEXT_KEY, Organization, Role, SchedulerState
 from storage.tasks import TaskView
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ ORG_CHUNK = 100  # organizations loaded (with tasks and progress) at once
 # A lead reminder moves to the previous working day: Tết (up to 9 days off) plus
 # weekends can pull it this much earlier than its nominal lead.
 LEAD_SLACK_DAYS = 21
-NEXT_KEY = "planner:next"  # the earliest instant any organization needs planning
+NEXT_KEY = PLANNER_NEXT_KEY
 RECHECK_EVERY = timedelta(minutes=5)  # a full pass at least this often (settings edits)
 
 TASK_KINDS = (

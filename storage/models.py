@@ -475,8 +475,15 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 
+PLANNER_NEXT_KEY = "planner:next"  # the earliest instant any organization needs planning
+
+
 class SchedulerState(Base):
-    """Small key/value memory of the scheduler (last planned instant per organization)."""
+    """Small key/value memory of the scheduler (last planned instant per organization).
+
+    Deleting the ``PLANNER_NEXT_KEY`` row makes the next tick a full pass; any
+    change to an organization's reminder policy or calendar does so.
+    """
 
     __tablename__ = "scheduler_state"
 

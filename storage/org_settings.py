@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.calendar import CalendarSettings
 from plans.errors import UserError
 from plans.reminder_policy import ReminderPolicy
 from storage.directory import audit
-from storage.models import Chat, Organization
+from storage.models import PLANNER_NEXT_KEY, Chat, Organization, SchedulerState
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ async def update_reminder_policy(
     except (ValueError, TypeError) as exc:
         raise UserError("settings.error.invalid", reason=str(exc)) from exc
     org.reminder_policy = after.to_dict()
+    await forget_planned_instant(session)
     await audit(
         session,
         org_id,
@@ -153,6 +155,7 @@ async def update_calendar(
     except (ValueError, TypeError) as exc:
         raise UserError("settings.error.invalid", reason=str(exc)) from exc
     org.calendar_settings = after.to_dict()
+    await forget_planned_instant(session)
     await audit(
         session,
         org_id,
@@ -164,3 +167,8 @@ async def update_calendar(
         {"before": before.to_dict(), "after": after.to_dict()},
     )
     return after
+
+
+async def forget_planned_instant(session: AsyncSession) -> None:
+    """Make the scheduler's next tick a full pass, so an edited hour applies at once."""
+    await session.execute(delete(SchedulerState).where(SchedulerState.key == PLANNER_NEXT_KEY))
