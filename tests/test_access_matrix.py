@@ -315,7 +315,8 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
             officer_other_unit=FORBIDDEN,
             viewer=FORBIDDEN,
             # The second spelling sets the same hour again: the row may stay as it is.
-            admin=ok("audit_log", may=("organizations",), contains=("07:45",)),
+            # (scheduler_state: the planner's remembered next instant is invalidated.)
+            admin=ok("audit_log", may=("organizations", "scheduler_state"), contains=("07:45",)),
         ),
     ),
 ]
@@ -636,7 +637,11 @@ CALLBACK_ROWS = [
     *_rows([("ovc:{org}", ok())], DRILL_TARGETS, COMMUNE_TABLE),
     # A nudge queues one notice per officer and day (the second press: "already"; Vĩnh
     # Tú has no officer: "nobody"), so what it writes depends on the day's earlier presses.
-    *_rows([("ndg:{task}", ok(may=("outbox", "audit_log")))], DRILL_TARGETS, NUDGE_TABLE),
+    *_rows(
+        [("ndg:{task}", ok(may=("outbox", "audit_log", "scheduler_state")))],
+        DRILL_TARGETS,
+        NUDGE_TABLE,
+    ),
     *_rows(UPLOAD_VERBS, UPLOAD_TARGETS, UPLOAD_TABLE),
 ]
 
