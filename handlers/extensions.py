@@ -20,6 +20,7 @@ from handlers.officers import edit_or_reply, error_text, fmt_date, send_to, toda
 from locales import t
 from plans.dates import parse_user_date
 from plans.errors import UserError
+from plans.text import clip
 from storage.extensions import ExtensionInfo, decide_extension, deciders_of, request_extension
 from storage.models import Role
 from storage.tasks import find_task_by_number
@@ -57,16 +58,22 @@ def _decision_keyboard(ext_id: int, lang: str) -> InlineKeyboardMarkup:
     )
 
 
+# The deciders' notice is one message: a long task plus a long reason must never
+# push it past Telegram's 4,096 characters (the request would silently not arrive).
+NOTICE_CONTENT_LIMIT = 1500
+NOTICE_REASON_LIMIT = 1500
+
+
 def _request_text(info: ExtensionInfo, lang: str) -> str:
     return t(
         "extension.request.notice",
         lang,
         name=esc(info.requester_name or ""),
         number=info.task_number,
-        content=esc(info.task_content),
+        content=esc(clip(info.task_content, NOTICE_CONTENT_LIMIT)),
         previous=fmt_date(info.previous_due),
         requested=fmt_date(info.requested_due),
-        reason=esc(info.reason or "—"),
+        reason=esc(clip(info.reason or "—", NOTICE_REASON_LIMIT)),
     )
 
 

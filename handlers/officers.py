@@ -24,6 +24,7 @@ from locales import t
 from plans.completion import days_left
 from plans.errors import UserError
 from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
+from plans.text import clip
 from storage.models import OutboxMessage, Role
 from storage.tasks import TaskView
 
@@ -192,8 +193,7 @@ def which_task_keyboard(draft_id: int, views: Iterable[TaskView]) -> InlineKeybo
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
 async def send_to(

@@ -401,10 +401,19 @@ async def link_group_command(update: Update, context: BotContext, actor: Actor) 
     if chat is None or not actor.in_group:
         await reply_html(update, t("registration.link.group_only", actor.lang))
         return
-    async with context.db.write() as session:
-        await link_group(
-            session, chat.id, chat.type, chat.title, actor.person.organization_id, actor.person.id
-        )
+    try:
+        async with context.db.write() as session:
+            await link_group(
+                session,
+                chat.id,
+                chat.type,
+                chat.title,
+                actor.person.organization_id,
+                actor.person.id,
+            )
+    except UserError as error:
+        await reply_html(update, error_text(error, actor.lang))
+        return
     await reply_html(
         update,
         t(

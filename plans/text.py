@@ -125,3 +125,9 @@ def match_key(s: str) -> str:
 def ascii_key(s: str) -> str:
     """`match_key` without diacritics, for users who type "tu phap" for "Tư pháp"."""
     return strip_diacritics(match_key(s))
+
+
+def clip(text: str, limit: int) -> str:
+    """Whitespace-folded ``text`` cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plans.errors import UserError
 from storage.directory import audit
 from storage.models import Chat, Organization, Person, PersonStatus
 
@@ -55,6 +56,10 @@ async def link_group(
     chat = await session.get(Chat, chat_id)
     org = await session.get(Organization, organization_id)
     assert chat is not None and org is not None
+    if chat.organization_id is not None and chat.organization_id != organization_id:
+        # One group, one commune: otherwise both communes' warnings land here.
+        owner = await session.get(Organization, chat.organization_id)
+        raise UserError("registration.link.taken", org=owner.name if owner else "")
     chat.organization_id = organization_id
     chat.linked_by = person_id
     previous = org.group_chat_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from storage.models import ProgressUpdate
@@ -27,3 +27,33 @@ def _refuse_progress_changes(session: Session, _ctx: Any, _instances: Any) -> No
     for obj in session.deleted:
         if isinstance(obj, ProgressUpdate):
             raise AppendOnlyViolation("progress updates are append-only")
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _drop_nul_characters(session: Session, _ctx: Any, _instances: Any) -> None:
+    """PostgreSQL refuses U+0000 in text and JSON; SQLite stores it.
+
+    A NUL typed or pasted by a person (a note, a reason, a draft) must not
+    turn into "unexpected error" on one database and be kept on the other, so
+    every string about to be written loses its NUL characters, here, once.
+    """
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, ProgressUpdate) and obj not in session.new:
+            continue  # the append-only guard above refuses it anyway
+        for attr in inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if value is None or not isinstance(value, str | dict | list):
+                continue
+            clean = _without_nul(value)
+            if clean != value:
+                setattr(obj, attr.key, clean)

@@ -94,7 +94,7 @@ def parse_hour(text: str) -> time:
     try:
         hour, _, minute = cleaned.partition(":")
         value = time(int(hour), int(minute or 0))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise UserError("settings.error.hour", text=text) from exc
     return value
 

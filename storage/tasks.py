@@ -26,6 +26,8 @@ from storage.models import (
     UnitRole,
 )
 
+MAX_TASK_NUMBER = 2**31 - 1  # PostgreSQL INTEGER
+
 
 @dataclass(frozen=True, slots=True)
 class TaskView:
@@ -280,7 +282,11 @@ async def find_task_by_number(
     """The task an officer means by "số 12": numbered within the organization's active plan.
 
     When several plans are active (e.g. two years overlap), the newest year wins.
+    A number no plan could hold (0, negative, past a 32-bit integer) is simply
+    not found, rather than an overflow in the database driver.
     """
+    if not 0 < number <= MAX_TASK_NUMBER:
+        return None
     task_id = await session.scalar(
         select(Task.id)
         .join(Plan, Plan.id == Task.plan_id)

@@ -858,20 +858,10 @@ async def test_real_buttons_in_a_group(env: Env, role: str) -> None:
             assert not changes, f"{where}: a refusal changed {changes}"
 
 
-# --------------------------------------------------------------------------- pinned defects
+# --------------------------------------------------------------------------- defects once pinned
+# Found by this matrix and fixed; kept as regression tests.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "defect: handlers/registration.py link_group_command → storage.chats.link_group "
-        "relinks a group that is already another commune's: the second commune's plan keeper "
-        "takes the group over silently (chats.organization_id changes) while the first "
-        "commune's organizations.group_chat_id still points at it, so both communes' warnings "
-        "and digests go to one group. Fix: refuse when the chat is linked to another "
-        "organization (ask that commune's plan keeper to unlink first)."
-    ),
-)
 async def test_a_group_linked_to_one_commune_cannot_be_taken_by_another(tmp_path: Path) -> None:
     from sqlalchemy import select
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -333,30 +332,6 @@ def burst(*first: str, scenarios: tuple[Any, ...] = ()) -> st.SearchStrategy[lis
     return st.one_of(actions, st.builds(_then, st.one_of(*openers), actions))
 
 
-# --------------------------------------------------------------------------- known defects
-
-_HUGE = re.compile(r"\d{10,}")
-
-
-def dodge_known_defects(text: str, *, postgres: bool = False) -> str:
-    """Keep the fuzzer off defects already pinned by strict xfails at the end of this file.
-
-    Two commands pass numbers of ten digits or more to code that overflows:
-    a task number of 2**63 or more reaches the database unchecked
-    (test_huge_task_number_is_refused_politely), and ``/caidat gio`` with an
-    hour of 2**31 or more overflows ``datetime.time``
-    (test_huge_digest_hour_is_refused_politely). Commands get such numbers
-    cut to nine digits; remove this when both tests pass. On PostgreSQL a NUL
-    character in any text the bot stores fails the write
-    (test_nul_in_user_text_on_postgres): it is left out there.
-    """
-    if postgres:  # test_nul_in_user_text_on_postgres
-        text = text.replace("\x00", "")
-    if not text.startswith("/"):
-        return text
-    return _HUGE.sub("999999999", text)
-
-
 # --------------------------------------------------------------------------- the bot
 
 
@@ -410,11 +385,11 @@ class FuzzBot:
         chat: Chat | None = self.group_of(who) if action.group else None
         chat_id = chat.id if chat is not None else who.id
         if action.kind in ("text", "command"):
-            text = dodge_known_defects(action.text.strip() or ".", postgres=self.postgres)
+            text = action.text.strip() or "."
             api.user_sends_text(who, chat, text)
         elif action.kind == "reply":
             target = self._bot_message(chat_id, action.pick)
-            text = dodge_known_defects(action.text.strip() or ".", postgres=self.postgres)
+            text = action.text.strip() or "."
             api.user_sends_text(who, chat, text, reply_to=target)
         elif action.kind == "press":
             target = self._bot_message(chat_id, action.pick, with_buttons=True)
@@ -430,24 +405,20 @@ class FuzzBot:
             enqueue_press(self.harness, who, target, data)
         elif action.kind == "document":
             mime = None if action.pick == 0 else "application/octet-stream"
-            caption = (
-                dodge_known_defects((action.caption or "").strip(), postgres=self.postgres) or None
-            )
-            name = dodge_known_defects(action.name, postgres=self.postgres) or "x"
+            caption = (action.caption or "").strip() or None
+            name = action.name or "x"
             api.user_uploads_document(who, chat, name, action.content, caption, mime)
         elif action.kind == "edit":
             mine = [m for m in api.messages_in(chat_id) if m.sender.id == who.id and m.text]
             if not mine:
                 return
-            text = dodge_known_defects(action.text.strip() or ".", postgres=self.postgres)
+            text = action.text.strip() or "."
             api.user_edits_text(who, mine[action.pick % len(mine)], text)
         elif action.kind == "block":
             api.user_blocks_bot(who)
             api.user_unblocks_bot(who)
         elif action.kind == "photo":
-            caption = (
-                dodge_known_defects((action.caption or "").strip(), postgres=self.postgres) or None
-            )
+            caption = (action.caption or "").strip() or None
             api.user_uploads_photo(who, chat, action.content or b"\xff\xd8", caption)
         self.updates += 1
 
@@ -807,7 +778,7 @@ async def _rewrite_plan(bot: FuzzBot, text: PlanText) -> None:
     from storage.models import Field as FieldRow
     from storage.models import Unit
 
-    clean = [dodge_known_defects(c, postgres=bot.postgres) or "." for c in text.contents]
+    clean = [c or "." for c in text.contents]
     world = bot.world
     async with bot.harness.database.write() as session:
         for (number, task_id), content, deadline in zip(
@@ -873,20 +844,12 @@ def test_fuzz_leaders_large(fuzz_bot: FuzzBot) -> None:
     _leader_case(fuzz_bot, SLOW)
 
 
-# --------------------------------------------------------------------------- pinned defects
+# --------------------------------------------------------------------------- defects once pinned
+# Found by the fuzzer and fixed; kept as regression tests.
 
 HUGE_NUMBER = str(2**63)  # one past SQLite's INTEGER; PostgreSQL's BIGINT ends there too
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "defect found by the chat fuzzer: a task number >= 2**63 in /capnhat, /lichsu or "
-        "/giahan reaches storage.tasks.find_task_by_number unchecked and the query raises "
-        "OverflowError (SQLite) — the person gets 'unexpected error' instead of "
-        "officer.task_unknown. Fix: treat numbers above a sane bound as unknown tasks."
-    ),
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -911,15 +874,6 @@ async def test_huge_task_number_is_refused_politely(harness: BotHarness, text: s
     assert [m.text for m in replies] == [expected]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "defect found by probing /caidat: storage/org_settings.py parse_hour builds "
-        "datetime.time(int(hour), ...) and catches only ValueError; an hour of 2**31 or more "
-        "raises OverflowError -> 'unexpected error' instead of settings.error.hour. "
-        "Fix: catch OverflowError too (or reject more than two digits)."
-    ),
-)
 async def test_huge_digest_hour_is_refused_politely(harness: BotHarness) -> None:
     from locales import t
     from tests.factories import ADMIN_TG, seed_commune
@@ -936,16 +890,6 @@ async def test_huge_digest_hour_is_refused_politely(harness: BotHarness) -> None
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "defect (PostgreSQL only): a NUL character in text the bot stores — a /capnhat note, a "
-        "/giahan reason, a reply echoed as a draft — makes PostgreSQL refuse the write "
-        "('invalid byte sequence for encoding \"UTF8\": 0x00'); the person gets 'unexpected "
-        "error'. SQLite stores it. Fix: drop C0 controls except \\n and \\t from user text at "
-        "the handler boundary (e.g. in handlers.common, one helper used by every handler)."
-    ),
-)
 @pytest.mark.parametrize(
     "text",
     ["/capnhat 3 50 ghi chú\x00x", "/giahan 3 31/12/2026 lý do\x00x"],
@@ -963,16 +907,6 @@ async def test_nul_in_user_text_on_postgres(postgres_database_url: str, text: st
         assert not errors.records, errors.describe()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "defect: handlers/extensions.py _request_text puts the task's whole content and the "
-        "whole reason (up to 2,000 characters) in the deciders' notice, unclipped; with a long "
-        "task the message passes 4,096 characters, send_to swallows the 400 (a warning) and "
-        "the chairman and plan keeper never get the request, while the officer is told it "
-        "was sent. Fix: clip content like task_card (CARD_CONTENT_LIMIT) and the reason."
-    ),
-)
 @pytest.mark.parametrize(
     ("content_length", "reason_length"), [(4000, 10), (2500, 1990)], ids=["long-task", "both"]
 )
