@@ -7,7 +7,10 @@ Handler groups (PTB runs one matching handler per group, lowest first):
 * ``0`` features: commands, buttons, replies, uploads.
 * ``1`` side effects that should see every update after the feature ran.
 
-Each feature module exports ``HANDLERS: dict[int, list[BaseHandler]]`` and
+Each feature module exports ``HANDLERS: dict[int, list[BaseHandler]]`` — or,
+when a handler keeps state (a ``ConversationHandler`` remembers who is in
+which step), ``build_handlers()`` returning that table, so that every
+Application (tests, the demo, replicas) gets its own instances — and
 may export ``async def on_startup(app)`` (e.g. to publish its commands).
 """
 
@@ -38,7 +41,9 @@ def _modules() -> list[ModuleType]:
 def register_all(app: Any) -> None:
     """Add every feature's handlers (and the error handler) to ``app``."""
     for module in _modules():
-        for group, group_handlers in getattr(module, "HANDLERS", {}).items():
+        build = getattr(module, "build_handlers", None)
+        table = build() if build is not None else getattr(module, "HANDLERS", {})
+        for group, group_handlers in table.items():
             app.add_handlers(group_handlers, group=group)
         error_handler = getattr(module, "ERROR_HANDLER", None)
         if error_handler is not None:

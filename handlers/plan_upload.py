@@ -517,11 +517,13 @@ def _conversation() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS = {
-    0: [
-        _conversation(),
-        CallbackQueryHandler(map_callback, pattern=rf"^{cb.IMPORT_MAP}:"),
-        CallbackQueryHandler(confirm_callback, pattern=rf"^{cb.IMPORT_CONFIRM}:"),
-        CallbackQueryHandler(cancel_callback, pattern=rf"^{cb.IMPORT_CANCEL}:"),
-    ]
-}
+def build_handlers() -> dict[int, list[Any]]:
+    """A fresh conversation per Application: its state must not leak between bots."""
+    return {
+        0: [
+            _conversation(),
+            CallbackQueryHandler(map_callback, pattern=rf"^{cb.IMPORT_MAP}:"),
+            CallbackQueryHandler(confirm_callback, pattern=rf"^{cb.IMPORT_CONFIRM}:"),
+            CallbackQueryHandler(cancel_callback, pattern=rf"^{cb.IMPORT_CANCEL}:"),
+        ]
+    }

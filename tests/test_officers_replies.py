@@ -181,6 +181,7 @@ async def test_admin_can_reply_for_any_task(harness: BotHarness, commune: Commun
     lan = user(harness, ADMIN_TG)
     card = await _card(harness, lan, commune.task_ids[1])
     echo = await say(harness, lan, "60 phần trăm", reply_to=card)
+    assert echo.button_data(), f"no confirm buttons on {echo.text!r}"
     await press(harness, lan, echo, echo.button_data()[0])
     (row,) = await updates_of(harness, commune.task_ids[1])
     assert row.percent == 60
