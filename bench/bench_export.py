@@ -1,6 +1,6 @@
 """Time the progress-table exports and the completion chart.
 
-Run: /work/venv/bin/python -m bench.bench_export
+Run: python -m bench.bench_export
 Prints median wall times; no assertions (timings are never tested).
 """
 

@@ -1,6 +1,6 @@
 """How long does the pure reminder planner take for a commune-sized plan?
 
-Prints figures; asserts nothing.  Run: /work/venv/bin/python -m bench.bench_reminder_policy
+Prints figures; asserts nothing.  Run: python -m bench.bench_reminder_policy
 """
 
 from __future__ import annotations

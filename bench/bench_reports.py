@@ -1,6 +1,6 @@
 """Time /baocao's work for the seeded commune and for the 28-task fixture plan.
 
-Run: /work/venv/bin/python -m bench.bench_reports
+Run: python -m bench.bench_reports
 Prints median wall times of the database query that builds the status table,
 the .docx and .xlsx renders, the overview and the district roll-up; no
 assertions (timings are never tested).
