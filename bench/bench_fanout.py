@@ -6,7 +6,7 @@ the real planner and dispatcher, a SQLite file, and the fake server enforcing
 Prints achieved messages/s as a fraction of 30/s, whether any message was
 lost or duplicated, and the peak RSS.  Asserts nothing.
 
-Run: /work/venv/bin/python -m bench.bench_fanout [--digests 2000]
+Run: python -m bench.bench_fanout [--digests 2000]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Time the plan importer on the fixtures and on a generated 2,000-row workbook.
 
-Run: /work/venv/bin/python -m bench.bench_import [runs]
+Run: python -m bench.bench_import [runs]
 Prints median wall times and peak RSS; ``run()`` returns the same figures as
 a dict for an aggregating ``python -m bench``. No assertions (timings are
 never tested).

@@ -11,7 +11,7 @@ edited to "✅" after both files (.docx and .xlsx) were uploaded.  This
 includes long polling, PTB's dispatch, the database, rendering and the HTTP
 calls back.  Prints median and p95.  Asserts nothing.
 
-Run: /work/venv/bin/python -m bench.bench_latency [--scale 1 --scale 10] [--runs 20] [--postgres]
+Run: python -m bench.bench_latency [--scale 1 --scale 10] [--runs 20] [--postgres]
 """
 
 from __future__ import annotations

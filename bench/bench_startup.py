@@ -7,7 +7,7 @@ upgrade`` of a new database) and on an already migrated one.  "Ready" is the
 first ``getUpdates`` the fake server receives: from then on the bot answers
 users.  Then SIGTERM, and the time to a clean exit.  Asserts nothing.
 
-Run: /work/venv/bin/python -m bench.bench_startup [--runs 3]
+Run: python -m bench.bench_startup [--runs 3]
 """
 
 from __future__ import annotations

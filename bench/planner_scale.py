@@ -12,7 +12,7 @@ the 6-month report deadline of 10/06):
   07:30 tick's output grows with the province, so it cannot be sub-linear;
   what should not grow is the cost per digest.
 
-Run: /work/venv/bin/python -m bench.planner_scale [--scale 1 --scale 10] [--postgres]
+Run: python -m bench.planner_scale [--scale 1 --scale 10] [--postgres]
 """
 
 from __future__ import annotations
