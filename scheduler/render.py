@@ -18,6 +18,7 @@ from typing import Any
 from locales import t
 from plans.calendar import PeriodKind, ReportingPeriod, period
 from plans.completion import summarize
+from plans.status_table import format_percent_value, format_ratio
 from scheduler.context import OrgContext
 from scheduler.planner import needs_update
 from storage.tasks import TaskView
@@ -177,7 +178,6 @@ def _report_block(
 def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines) -> None:
     snaps = [v.snapshot(ctx.tz) for v in ctx.tasks]
     s = summarize(snaps, day, settings=ctx.calendar)
-    ratio = round(100 * s.done_ratio)
     soon = sum(
         1
         for v in ctx.tasks
@@ -194,8 +194,8 @@ def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines)
             lang,
             done=s.done,
             total=s.total,
-            ratio=ratio,
-            mean=s.mean_percent,
+            ratio=format_ratio(s.done, s.total, lang),
+            mean=format_percent_value(s.mean_percent, lang),
         )
     )
     out.add(t("reminders.weekly.overdue", lang, count=s.overdue))
