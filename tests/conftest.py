@@ -19,6 +19,7 @@ from bot.harness import BotHarness, sqlite_url
 from bot.settings import get_settings
 from storage.db import Database
 from storage.migrate import upgrade_async
+from tests.factories import Commune, seed_commune
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -133,6 +134,12 @@ async def any_db(any_database_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def commune(harness: BotHarness) -> Commune:
+    """Xã Vĩnh Khê seeded into the harness's database (see tests/factories.py)."""
+    return await seed_commune(harness.database)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from sqlalchemy import select
 
 from bot.devserver import FakeBotApi
@@ -17,11 +16,6 @@ from tests.conftest import FIXTURES
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
 
 FIXTURE = "ke-hoach-cchc-vinh-khe-2024.docx"
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
 
 
 async def fixture_bytes() -> bytes:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.harness import BotHarness
 from plans.calendar import CalendarSettings
 from plans.reminder_policy import ReminderPolicy
 from storage.models import Organization
-from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, VIEWER_TG, Commune, seed_commune
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
+from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, VIEWER_TG, Commune
 
 
 async def say(harness: BotHarness, tg: int, text: str) -> str:

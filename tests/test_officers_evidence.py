@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.harness import BotHarness
 from handlers import callbacks as cb
 from storage.models import Attachment
-from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune, seed_commune
+from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 from tests.officers_support import counts, fresh, press, say, updates_of, user
 
 PDF = b"%PDF-1.4 bien ban\n"
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
 
 
 async def _attachments(harness: BotHarness) -> list[Attachment]:

@@ -14,11 +14,6 @@ from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune, see
 from tests.officers_support import counts, fresh, last, press, say, updates_of, user
 
 
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
-
-
 async def _card(harness: BotHarness, who, task_id: int):  # type: ignore[no-untyped-def]
     listing = await say(harness, who, "/nhiemvu")
     await press(harness, who, listing, cb.task_menu(task_id))

@@ -14,14 +14,8 @@ from tests.factories import (
     OTHER_CHAIR_TG,
     VIEWER_TG,
     Commune,
-    seed_commune,
 )
 from tests.officers_support import counts, fresh, press, say, updates_of, user
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
 
 
 async def test_tasks_lists_my_units_by_field(harness: BotHarness, commune: Commune) -> None:

@@ -17,14 +17,8 @@ from tests.factories import (
     OFFICER_TP_TG,
     VIEWER_TG,
     Commune,
-    seed_commune,
 )
 from tests.officers_support import counts, fresh, last, press, say, user
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_commune(harness.database)
 
 
 async def _person(harness: BotHarness, tg: int) -> Person | None:
