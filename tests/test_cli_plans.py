@@ -136,17 +136,62 @@ def test_bad_file_is_refused_in_one_line(
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("Quý I/2024",), {"text": "Quý I/2024", "kind": "date", "due_date": "2024-03-31"}),
+        (
+            ("Quý I/2024",),
+            {
+                "text": "Quý I/2024",
+                "kind": "date",
+                "due_date": "2024-03-31",
+                "milestones": [{"due": "2024-03-31", "opens": "2024-01-01"}],
+            },
+        ),
         (
             ("Quý IV", "--year", "2024"),
-            {"text": "Quý IV", "kind": "date", "due_date": "2024-12-31"},
+            {
+                "text": "Quý IV",
+                "kind": "date",
+                "due_date": "2024-12-31",
+                "milestones": [{"due": "2024-12-31", "opens": "2024-10-01"}],
+            },
         ),
-        (("Thường xuyên",), {"text": "Thường xuyên", "kind": "recurring", "due_date": None}),
+        (
+            ("Thường xuyên",),
+            {"text": "Thường xuyên", "kind": "recurring", "due_date": None, "milestones": []},
+        ),
         (
             ("Theo kế hoạch kiểm tra của cấp trên",),
-            {"text": "Theo kế hoạch kiểm tra của cấp trên", "kind": "event", "due_date": None},
+            {
+                "text": "Theo kế hoạch kiểm tra của cấp trên",
+                "kind": "event",
+                "due_date": None,
+                "milestones": [],
+            },
         ),
-        (("Quý IV",), {"text": "Quý IV", "kind": "unknown", "due_date": None}),
+        (
+            ("Quý IV",),
+            {"text": "Quý IV", "kind": "unknown", "due_date": None, "milestones": []},
+        ),
+        (
+            ("Tháng 6 và tháng 12", "--year", "2024"),
+            {
+                "text": "Tháng 6 và tháng 12",
+                "kind": "date",
+                "due_date": "2024-12-31",
+                "milestones": [
+                    {"due": "2024-06-30", "opens": "2024-06-01"},
+                    {"due": "2024-12-31", "opens": "2024-12-01"},
+                ],
+            },
+        ),
+        (
+            ("Quý I/2024 và thường xuyên",),
+            {
+                "text": "Quý I/2024 và thường xuyên",
+                "kind": "recurring",
+                "due_date": "2024-03-31",
+                "milestones": [{"due": "2024-03-31", "opens": "2024-01-01"}],
+            },
+        ),
     ],
 )
 def test_parse_deadline_json(
@@ -169,6 +214,14 @@ def test_parse_deadline_in_words(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--year" in out
     _, out, _ = run(capsys, "parse-deadline", "Tháng 13/2024", "--year", "2024")
     assert "chưa hiểu được thời hạn" in out and "--year" not in out
+
+
+def test_parse_deadline_lists_every_milestone(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "parse-deadline", "Tháng 6 và tháng 12", "--year", "2024")
+    assert "hạn chót ngày 31/12/2024" in out
+    assert "Các mốc thời hạn: 30/06/2024, 31/12/2024." in out
+    _, out, _ = run(capsys, "parse-deadline", "Năm 2024 và các năm tiếp theo")
+    assert "31/12/2024" in out and "thường xuyên/định kỳ" in out
 
 
 def test_help_has_examples() -> None:

@@ -276,3 +276,201 @@ def test_full_dates_round_trip(day):
     for text in (f"{day.day}/{day.month}/{day.year}", f"{day.day:02d}-{day.month:02d}-{day.year}"):
         assert parse_deadline(text).due_date == day
         assert parse_deadline(f"Trước ngày {text}").due_date == day
+
+
+# --- issue 12 §3: phrases the grammar used to miss, and several milestones ---------------
+
+
+# (text, plan year, kind, due date, every milestone's due date)
+MILESTONE_CASES = [
+    # a year, then every year
+    ("Năm 2024 và các năm tiếp theo", 2024, R, date(2024, 12, 31), [date(2024, 12, 31)]),
+    ("Nam 2025 va cac nam tiep theo", None, R, date(2025, 12, 31), [date(2025, 12, 31)]),
+    ("Từ năm 2024 trở đi", None, R, date(2024, 12, 31), [date(2024, 12, 31)]),
+    ("Năm 2023 và những năm sau", None, R, date(2023, 12, 31), [date(2023, 12, 31)]),
+    # the whole year
+    ("Cả năm", 2024, D, date(2024, 12, 31), [date(2024, 12, 31)]),
+    ("Ca nam", 2023, D, date(2023, 12, 31), [date(2023, 12, 31)]),
+    ("Cả năm 2025", None, D, date(2025, 12, 31), [date(2025, 12, 31)]),
+    ("Suốt năm", 2024, D, date(2024, 12, 31), [date(2024, 12, 31)]),
+    ("Trong năm", 2024, D, date(2024, 12, 31), [date(2024, 12, 31)]),
+    ("Cả năm", None, U, None, []),
+    # the start / middle of a quarter
+    ("Đầu quý III", 2024, D, date(2024, 7, 31), [date(2024, 7, 31)]),
+    ("Dau quy 3", 2024, D, date(2024, 7, 31), [date(2024, 7, 31)]),
+    ("Đầu quý I/2025", 2024, D, date(2025, 1, 31), [date(2025, 1, 31)]),
+    ("Đầu Quý IV năm 2023", None, D, date(2023, 10, 31), [date(2023, 10, 31)]),
+    ("Giữa quý II", 2024, D, date(2024, 5, 31), [date(2024, 5, 31)]),
+    ("Trước đầu quý III", 2024, D, date(2024, 6, 30), [date(2024, 6, 30)]),
+    ("Đầu quý V", 2024, U, None, []),
+    # the 10th of each quarter's last month: every quarter, four milestones
+    (
+        "Trước ngày 10 tháng cuối quý",
+        2024,
+        R,
+        date(2024, 12, 10),
+        [date(2024, 3, 10), date(2024, 6, 10), date(2024, 9, 10), date(2024, 12, 10)],
+    ),
+    (
+        "truoc ngay 10 thang cuoi quy",
+        2023,
+        R,
+        date(2023, 12, 10),
+        [date(2023, 3, 10), date(2023, 6, 10), date(2023, 9, 10), date(2023, 12, 10)],
+    ),
+    (
+        "Chậm nhất ngày 15 của tháng cuối mỗi quý",
+        2024,
+        R,
+        date(2024, 12, 15),
+        [date(2024, 3, 15), date(2024, 6, 15), date(2024, 9, 15), date(2024, 12, 15)],
+    ),
+    (
+        "Trước ngày 5 tháng đầu quý sau",
+        2024,
+        R,
+        date(2025, 1, 5),
+        [date(2024, 4, 5), date(2024, 7, 5), date(2024, 10, 5), date(2025, 1, 5)],
+    ),
+    (
+        "Ngày 31 tháng giữa quý",
+        2024,
+        R,
+        date(2024, 11, 30),
+        [date(2024, 2, 29), date(2024, 5, 31), date(2024, 8, 31), date(2024, 11, 30)],
+    ),
+    ("Trước ngày 10 tháng cuối quý", None, R, None, []),
+    ("Trước ngày 40 tháng cuối quý", 2024, U, None, []),
+    # weeks of a month
+    ("Tuần đầu tháng 4/2024", None, D, date(2024, 4, 7), [date(2024, 4, 7)]),
+    ("Tuan dau thang 4/2024", None, D, date(2024, 4, 7), [date(2024, 4, 7)]),
+    ("Tuần đầu tiên của tháng 10", 2024, D, date(2024, 10, 7), [date(2024, 10, 7)]),
+    ("Tuần thứ 2 tháng 3/2025", None, D, date(2025, 3, 14), [date(2025, 3, 14)]),
+    ("Tuần thứ hai tháng 3/2025", None, D, date(2025, 3, 14), [date(2025, 3, 14)]),
+    ("Tuần cuối tháng 2/2024", None, D, date(2024, 2, 29), [date(2024, 2, 29)]),
+    ("Tuần 5 tháng 2/2023", None, U, None, []),
+    ("Tuần đầu tháng 4", None, U, None, []),
+    ("Giữa tháng 6/2024", None, D, date(2024, 6, 15), [date(2024, 6, 15)]),
+    # a date in brackets is the deadline (read as "Trước ngày X" is: that day)
+    ("Tháng 12/2024 (trước ngày 15/12)", None, D, date(2024, 12, 15), [date(2024, 12, 15)]),
+    ("Thang 12/2024 (truoc ngay 15/12)", 2023, D, date(2024, 12, 15), [date(2024, 12, 15)]),
+    ("Quý II (chậm nhất 20/6)", 2024, D, date(2024, 6, 20), [date(2024, 6, 20)]),
+    ("Tháng 6 (trước ngày 25/6/2025)", 2024, D, date(2025, 6, 25), [date(2025, 6, 25)]),
+    ("Tháng 3/2024 (hoàn thành dự thảo)", None, D, date(2024, 3, 31), [date(2024, 3, 31)]),
+    ("Tháng 12/2024 (trước ngày 31/2)", None, D, date(2024, 12, 31), [date(2024, 12, 31)]),
+    # a milestone, then recurring
+    ("Quý I/2024 và thường xuyên", None, R, date(2024, 3, 31), [date(2024, 3, 31)]),
+    ("quy 1/2024 va thuong xuyen", None, R, date(2024, 3, 31), [date(2024, 3, 31)]),
+    ("Tháng 6/2024, sau đó định kỳ hằng quý", None, R, date(2024, 6, 30), [date(2024, 6, 30)]),
+    ("Quý II và thường xuyên", 2025, R, date(2025, 6, 30), [date(2025, 6, 30)]),
+    ("Ngày 15 tháng 12 hằng năm", 2024, R, date(2024, 12, 15), [date(2024, 12, 15)]),
+    # several milestones
+    ("Tháng 6 và tháng 12", 2024, D, date(2024, 12, 31), [date(2024, 6, 30), date(2024, 12, 31)]),
+    ("Thang 6 va thang 12", 2023, D, date(2023, 12, 31), [date(2023, 6, 30), date(2023, 12, 31)]),
+    (
+        "Tháng 6 và tháng 12/2025",
+        2024,
+        D,
+        date(2025, 12, 31),
+        [date(2025, 6, 30), date(2025, 12, 31)],
+    ),
+    ("Tháng 6 và tháng 12", None, U, None, []),
+    ("Quý I, II", 2024, D, date(2024, 6, 30), [date(2024, 3, 31), date(2024, 6, 30)]),
+    (
+        "Quý I,II,III,IV",
+        2024,
+        D,
+        date(2024, 12, 31),
+        [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)],
+    ),
+    ("Tháng 3-4/2024", None, D, date(2024, 4, 30), [date(2024, 4, 30)]),
+    ("Từ tháng 1 đến tháng 6/2024", None, D, date(2024, 6, 30), [date(2024, 6, 30)]),
+    (
+        "Quý I/2024; Quý III/2024",
+        None,
+        D,
+        date(2024, 9, 30),
+        [date(2024, 3, 31), date(2024, 9, 30)],
+    ),
+    ("Quý I/2024\nQuý II/2024", None, D, date(2024, 6, 30), [date(2024, 3, 31), date(2024, 6, 30)]),
+    (
+        "Trước 15/1/2024 và 15/7/2024",
+        None,
+        D,
+        date(2024, 7, 15),
+        [date(2024, 1, 15), date(2024, 7, 15)],
+    ),
+    ("Từ 01/01/2024 đến 31/3/2024", None, D, date(2024, 3, 31), [date(2024, 3, 31)]),
+    (
+        "Thường xuyên; báo cáo trước 10/6 và 10/12",
+        2024,
+        R,
+        date(2024, 12, 10),
+        [date(2024, 6, 10), date(2024, 12, 10)],
+    ),
+    # unchanged: recurring without a date has no milestone
+    ("Định kỳ 6 tháng/lần", 2024, R, None, []),
+    ("Ngày 15 hằng tháng", 2024, R, None, []),
+    ("Đầu tháng 3/2024", None, U, None, []),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "kind", "due", "milestones"), MILESTONE_CASES)
+def test_milestone_phrases(text, year, kind, due, milestones):
+    result = parse_deadline(text, year)
+    assert (result.kind, result.due_date) == (kind, due)
+    assert [m.due for m in result.milestones] == milestones
+    if result.milestones:
+        assert result.milestones[-1].due == result.due_date
+
+
+def test_milestones_open_with_their_period():
+    two = parse_deadline("Tháng 6 và tháng 12", 2024).milestones
+    assert [(m.opens, m.due) for m in two] == [
+        (date(2024, 6, 1), date(2024, 6, 30)),
+        (date(2024, 12, 1), date(2024, 12, 31)),
+    ]
+    quarterly = parse_deadline("Trước ngày 10 tháng cuối quý", 2024).milestones
+    assert [m.opens for m in quarterly] == [
+        date(2024, 1, 1),
+        date(2024, 4, 1),
+        date(2024, 7, 1),
+        date(2024, 10, 1),
+    ]
+    # a single day opens with its month
+    (point,) = parse_deadline("Tháng 12/2024 (trước ngày 15/12)").milestones
+    assert point.opens == date(2024, 12, 1)
+
+
+def test_single_deadline_has_one_milestone():
+    result = parse_deadline("Quý I/2024")
+    assert [m.due for m in result.milestones] == [date(2024, 3, 31)]
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(2000, 2040), st.booleans())
+def test_two_months_are_two_milestones(first, second, year, accents):
+    if first == second:
+        return
+    text = f"Tháng {first} và tháng {second}" if accents else f"thang {first} va thang {second}"
+    result = parse_deadline(text, year)
+    ends = sorted(parse_deadline(f"Tháng {m}/{year}").due_date for m in (first, second))
+    assert [m.due for m in result.milestones] == ends
+    assert result.due_date == ends[-1]
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.sampled_from(["I", "II", "III", "IV", "1", "2", "3", "4"]), st.integers(2000, 2040))
+def test_start_of_any_quarter_is_its_first_month(quarter, year):
+    number = {"I": 1, "II": 2, "III": 3, "IV": 4}.get(quarter) or int(quarter)
+    first_month = parse_deadline(f"Tháng {number * 3 - 2}/{year}").due_date
+    assert parse_deadline(f"Đầu quý {quarter}", year).due_date == first_month
+    assert parse_deadline(f"Đầu quý {quarter}/{year}").due_date == first_month
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.integers(1, 28), st.integers(2000, 2040))
+def test_any_day_of_quarter_end_month_is_quarterly(day, year):
+    result = parse_deadline(f"Trước ngày {day} tháng cuối quý", year)
+    assert result.kind is DeadlineKind.RECURRING
+    assert [m.due for m in result.milestones] == [date(year, m, day) for m in (3, 6, 9, 12)]

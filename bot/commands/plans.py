@@ -117,6 +117,7 @@ def _parse_deadline(args: argparse.Namespace) -> int:
                     "text": deadline.text,
                     "kind": str(deadline.kind),
                     "due_date": due.isoformat() if due else None,
+                    "milestones": [m.as_json() for m in deadline.milestones],
                 },
                 ensure_ascii=False,
             )
@@ -137,4 +138,9 @@ def _parse_deadline(args: argparse.Namespace) -> int:
             else "plan_import.deadline.unknown"
         )
         print(t(key, lang, text=deadline.text or args.text))
+    if len(deadline.milestones) > 1:
+        dates = ", ".join(m.due.strftime("%d/%m/%Y") for m in deadline.milestones)
+        print(t("deadlines.milestones", lang, dates=dates))
+    if deadline.kind is DeadlineKind.RECURRING and deadline.milestones:
+        print(t("deadlines.recurring_after", lang))
     return 0
