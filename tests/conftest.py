@@ -18,7 +18,7 @@ import pytest
 from bot.harness import BotHarness, sqlite_url
 from bot.settings import get_settings
 from storage.db import Database
-from storage.migrate import upgrade_async
+from tests.db_template import fast_upgrade_async
 from tests.factories import Commune, seed_commune
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -47,6 +47,14 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _migrate_from_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Harnesses copy a once-migrated SQLite file instead of migrating (tests/db_template.py)."""
+    import bot.harness
+
+    monkeypatch.setattr(bot.harness, "upgrade_async", fast_upgrade_async)
 
 
 @pytest.fixture
@@ -117,7 +125,7 @@ async def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> As
 @pytest.fixture
 async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
     """A migrated SQLite database."""
-    await upgrade_async(sqlite_database_url)
+    await fast_upgrade_async(sqlite_database_url)
     database = Database(sqlite_database_url)
     try:
         yield database
@@ -128,7 +136,7 @@ async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 async def any_db(any_database_url: str) -> AsyncIterator[Database]:
     """A migrated database, once on SQLite and once on PostgreSQL."""
-    await upgrade_async(any_database_url)
+    await fast_upgrade_async(any_database_url)
     database = Database(any_database_url)
     try:
         yield database
