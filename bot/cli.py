@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "bot.commands.backup",
     "bot.commands.demo",
     "bot.commands.export",
+    "bot.commands.par_index",
 )
 
 

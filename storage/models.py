@@ -509,3 +509,127 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+# --------------------------------------------------------------------------- PAR INDEX
+# Points are stored as integer thousandths ("81,863" → 81863): exact, portable
+# between SQLite and PostgreSQL, and the documents never go finer than that.
+
+
+class ParCriteriaSet(Base):
+    """The PAR INDEX criteria of one organization for one year (bộ tiêu chí)."""
+
+    __tablename__ = "par_criteria_sets"
+    __table_args__ = (UniqueConstraint("organization_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class ParCriterion(Base):
+    """A field (lĩnh vực), criterion (tiêu chí) or sub-criterion (tiêu chí thành phần)."""
+
+    __tablename__ = "par_criteria"
+    __table_args__ = (
+        Index("ix_par_criteria_set_code", "set_id", "code"),
+        CheckConstraint("level IN ('field', 'criterion', 'sub')", name="level_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("par_criteria_sets.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("par_criteria.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    survey: Mapped[bool] = mapped_column(Boolean, default=False)  # Nhóm II (SIPAS)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    max_milli: Mapped[int | None] = mapped_column(Integer)
+
+
+class ParScorecard(Base):
+    """One year's result: total, rating (xếp loại), rank (vị thứ), from one document."""
+
+    __tablename__ = "par_scorecards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("par_criteria_sets.id", ondelete="CASCADE"), unique=True
+    )
+    total_milli: Mapped[int | None] = mapped_column(Integer)
+    max_total_milli: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[str | None] = mapped_column(String(64))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    rank_of: Mapped[int | None] = mapped_column(Integer)
+    form: Mapped[str] = mapped_column(String(16), default="prose")
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    imported_at: Mapped[datetime] = mapped_column(default=_now)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class ParScore(Base):
+    """A criterion's points in a scorecard: self-assessed, appraised, lost and why."""
+
+    __tablename__ = "par_scores"
+    __table_args__ = (UniqueConstraint("scorecard_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("par_scorecards.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("par_criteria.id", ondelete="CASCADE"), index=True
+    )
+    self_milli: Mapped[int | None] = mapped_column(Integer)
+    appraised_milli: Mapped[int | None] = mapped_column(Integer)
+    lost_milli: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+
+
+class ParTaskCriterion(Base):
+    """A task serves a criterion (many to many), by code: codes outlive a year's set.
+
+    ``source`` says where the link came from: "text" ("(TCTP 3.2)" in the
+    task), "code" (the plan's code column is a criterion code, as in an
+    appendix whose rows are criteria) or "manual".
+    """
+
+    __tablename__ = "par_task_criteria"
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+
+
+class ParEvidence(Base):
+    """A tài liệu kiểm chứng for a criterion in a self-assessment year.
+
+    Either a file sent in chat (kept by Telegram ``file_id``, no copy of the
+    bytes) or a document reference typed by the officer ("Kế hoạch số
+    15/KH-UBND ngày 14/02/2024"). Files attached to a task's progress
+    update (the "Đính kèm" button) stay in ``attachments``; the evidence
+    index reads both.
+    """
+
+    __tablename__ = "par_evidence"
+    __table_args__ = (Index("ix_par_evidence_org_year_code", "organization_id", "year", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # "document" | "photo" | "reference"
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=_now)

@@ -1,0 +1,206 @@
+"""``cchc-bot import-scores`` and ``cchc-bot export-evidence``: the PAR INDEX desk offline.
+
+``import-scores`` reads a scorecard (a scoring-software table or the prose of
+a "nâng cao Chỉ số CCHC" plan) with the same reader as the chat's
+``/nhapdiem`` and writes it with the same service, in one transaction;
+``--dry-run --json`` prints what was read in the public JSON shape
+(:meth:`plans.par_index.model.Scorecard.to_json`). ``export-evidence`` writes
+the evidence index for the self-assessment dossier and, with ``--files``,
+downloads the files themselves from Telegram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.commands import SubParsers
+from bot.settings import get_settings
+from locales import t
+from plans.errors import UserError
+from plans.importing import PlanImportError
+from plans.par_index.evidence_index import render_evidence_xlsx
+from plans.par_index.reader import load_scores
+from plans.par_index.render import import_summary
+from storage.db import Database
+from storage.directory import require_organization
+from storage.migrate import upgrade_async
+from storage.models import Organization
+from storage.par_index import evidence_index, save_scorecard
+from storage.reports import calendar_settings
+
+
+def register(subparsers: SubParsers) -> None:
+    p = subparsers.add_parser(
+        "import-scores",
+        help=t("par_index.cli.import.help"),
+        description=t("par_index.cli.import.help"),
+        epilog=t("par_index.cli.import.example"),
+    )
+    p.add_argument("file", help=t("par_index.cli.import.file"))
+    p.add_argument("--org", required=True, help=t("cli.option.org"))
+    p.add_argument("--year", type=int, help=t("par_index.cli.import.year"))
+    p.add_argument("--dry-run", action="store_true", help=t("par_index.cli.import.dry_run"))
+    p.add_argument("--json", action="store_true", help=t("par_index.cli.import.json"))
+    p.set_defaults(handler=_import_scores)
+
+    p = subparsers.add_parser(
+        "export-evidence",
+        help=t("par_index.cli.evidence.help"),
+        description=t("par_index.cli.evidence.help"),
+        epilog=t("par_index.cli.evidence.example"),
+    )
+    p.add_argument("--org", required=True, help=t("cli.option.org"))
+    p.add_argument("--year", type=int, help=t("par_index.cli.evidence.year"))
+    p.add_argument("--out", required=True, help=t("par_index.cli.evidence.out"))
+    p.add_argument("--files", help=t("par_index.cli.evidence.files"))
+    p.add_argument("--max-mb", type=float, default=20.0, help=t("par_index.cli.evidence.max_mb"))
+    p.set_defaults(handler=_export_evidence)
+
+
+def _read_file(path_text: str) -> tuple[bytes, str]:
+    path = Path(path_text)
+    try:
+        return path.read_bytes(), path.name
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise UserError("par_index.error.file_not_found", path=path_text) from exc
+
+
+async def _import_scores(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    lang = settings.default_language
+    data, name = _read_file(args.file)
+    try:
+        card = load_scores(data, name, year=args.year)
+    except PlanImportError as exc:
+        print(t(exc.key, lang, **exc.params), file=sys.stderr)
+        return 1
+    year = args.year or card.year
+    if year is None:
+        raise UserError("par_index.error.no_year", filename=name)
+    card.year = year
+    await upgrade_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        if args.dry_run:
+            async with db.read() as session:
+                org = await require_organization(session, args.org)
+        else:
+            async with db.write() as session:
+                org = await require_organization(session, args.org)
+                await save_scorecard(
+                    session,
+                    org.id,
+                    card,
+                    year=year,
+                    person_id=None,
+                    actor="cli",
+                    at=datetime.now(UTC),
+                )
+    finally:
+        await db.dispose()
+    text = import_summary(card, org.name, year, lang, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
+        print(text, file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+async def _export_evidence(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    lang = settings.default_language
+    await upgrade_async(settings.database_url)
+    db = Database(settings.database_url)
+    now = datetime.now(UTC)
+    try:
+        async with db.read() as session:
+            org = await require_organization(session, args.org)
+            found = await evidence_index(session, org.id, now=now, year=args.year)
+            org_row = await session.get(Organization, org.id)
+    finally:
+        await db.dispose()
+    if found is None or org_row is None:
+        raise UserError("par_index.error.no_scorecard", org=args.org)
+    year, rows = found
+    tz = calendar_settings(org_row).tzinfo
+    data = render_evidence_xlsx(rows, org_name=org.name, year=year, tz=tz, lang=lang)
+    out = _write(Path(args.out), data)
+    with_files = sum(1 for r in rows if r.document)
+    print(t("par_index.cli.evidence.written", lang, path=str(out), rows=with_files, year=year))
+    if args.files:
+        await _download(settings, rows, Path(args.files), args.max_mb, lang)
+    return 0
+
+
+async def _download(settings, rows, folder: Path, max_mb: float, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Fetch each file from Telegram into ``folder``, one progress line per file."""
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    wanted = [r for r in rows if r.file_id]
+    _write(folder, None)
+    limit = int(max_mb * 1024 * 1024)
+    bot = Bot(settings.token(), base_url=settings.bot_api_base_url, base_file_url=settings.file_url)
+    saved = 0
+    async with bot:
+        for index, row in enumerate(wanted, start=1):
+            name = safe_name(row.code, index, row.document or row.file_id or "")
+            if row.file_size is not None and row.file_size > limit:
+                print(
+                    t(
+                        "par_index.cli.evidence.too_big",
+                        lang,
+                        n=index,
+                        total=len(wanted),
+                        name=name,
+                        size_mb=round(row.file_size / 1048576, 1),
+                    ),
+                    file=sys.stderr,
+                )
+                continue
+            try:
+                remote = await bot.get_file(row.file_id)
+                if remote.file_size is not None and remote.file_size > limit:
+                    raise ValueError("too big")
+                await remote.download_to_drive(folder / name)
+            except (TelegramError, ValueError, OSError) as exc:
+                print(
+                    t(
+                        "par_index.cli.evidence.failed",
+                        lang,
+                        n=index,
+                        total=len(wanted),
+                        name=name,
+                        error=type(exc).__name__,
+                    ),
+                    file=sys.stderr,
+                )
+                continue
+            saved += 1
+            print(
+                t("par_index.cli.evidence.progress", lang, n=index, total=len(wanted), name=name),
+                file=sys.stderr,
+            )
+    print(t("par_index.cli.evidence.downloaded", lang, count=saved, folder=str(folder)))
+
+
+def _write(path: Path, data: bytes | None) -> Path:
+    """Write ``data`` to ``path`` (or create the folder ``path`` when ``data`` is None)."""
+    if data is None:
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def safe_name(code: str, index: int, name: str) -> str:
+    """ "3.2_001_Ke hoach so 15.pdf": the code first so the folder sorts by criterion."""
+    base = Path(name).name if name else "tep"
+    base = "".join(ch if ch.isalnum() or ch in " ._-()" else "_" for ch in base).strip() or "tep"
+    return f"{code}_{index:03d}_{base}"[:150]
