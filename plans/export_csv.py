@@ -6,8 +6,12 @@ shape as the Word table, so a clerk who opens it in Excel sees the appendix
 without the formatting. Title and summary are left out: a CSV is read by
 programs too, and they want one table.
 
-UTF-8 with a BOM, because Excel without it reads the file as the Windows
-code page and turns "Văn phòng" into mojibake. Cells that Excel would run as
+Semicolon-separated UTF-8 with a BOM: Vietnamese Windows uses the comma
+as decimal mark, so Excel's list separator there is ";" — a comma-separated
+file opens with every line in column A. Without the BOM Excel reads the file
+as the Windows code page and turns "Văn phòng" into mojibake. (The .xlsx is
+the file to open for reading and printing; this one is for programs and
+quick copies.) Cells that Excel would run as
 a formula (leading ``=``, ``+``, ``-``, ``@``) get a leading apostrophe, the
 OWASP remedy for CSV injection: task texts come from chat input.
 """
@@ -24,6 +28,7 @@ from plans.status_table import StatusTable, clean_text, column_labels, row_cells
 logger = logging.getLogger(__name__)
 
 BOM = "\ufeff"
+DELIMITER = ";"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,11 +38,11 @@ def neutralize(text: str) -> str:
 
 
 def render_csv(table: StatusTable, lang: str = "vi") -> bytes:
-    """Return the CSV bytes (UTF-8 with BOM, CRLF line ends) of ``table``."""
+    """Return the CSV bytes (";"-separated, UTF-8 with BOM, CRLF line ends) of ``table``."""
     lang = normalize_language(lang)
     labels = column_labels(lang)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect="excel")  # comma, CRLF, minimal quoting
+    writer = csv.writer(buffer, dialect="excel", delimiter=DELIMITER)  # CRLF, minimal quoting
     writer.writerow(labels)
     blanks = [""] * (len(labels) - 2)
     for section in table.sections:

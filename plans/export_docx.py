@@ -3,10 +3,14 @@
 The layout copies seed 002's appendix, because the clerk pastes or attaches
 it to a report that the district's Phòng Nội vụ reads next to dozens of
 others: A4 landscape, Times New Roman 13 (the administrative-document font),
-a bold centred title, an italic "(Ban hành kèm theo Báo cáo số …)" line, the
-eight-column table with the Roman-numbered field rows merged across, and the
-summary sentence under it. The header row repeats on every page because the
-table always runs over several pages.
+"PHỤ LỤC" and a bold centred title naming the period, an italic "(Kèm theo
+Báo cáo số …)" line, the eight-column table with the Roman-numbered field
+rows merged across, and the summary sentence under it. The header row
+repeats on every page because the table always runs over several pages.
+
+Nghị định 30/2020/NĐ-CP (the decree on administrative documents) sets the
+rest: margins top/bottom 20-25 mm, left 30-35 mm, right 15-20 mm, and the
+page number in Arabic figures at the top centre from the second page on.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from docx.table import Table, _Cell
 from locales import normalize_language
 from plans.status_table import (
     StatusTable,
+    appendix_label_text,
     clean_text,
     column_labels,
     issuer_text,
@@ -34,6 +39,7 @@ from plans.status_table import (
     subtitle_text,
     title_text,
 )
+from plans.text_metrics import line_count
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +47,13 @@ FONT_NAME = "Times New Roman"
 FONT_SIZE_PT = 13
 PAGE_WIDTH_CM = 29.7  # A4 landscape
 PAGE_HEIGHT_CM = 21.0
-MARGIN_CM = 2.0
+MARGINS_CM = {"top_margin": 2.0, "bottom_margin": 2.0, "left_margin": 3.0, "right_margin": 1.5}
+HEADER_DISTANCE_CM = 1.0  # the page number sits in the top margin
 # TT | Nội dung | ĐV thực hiện | ĐV phối hợp | Thời gian | Đã thực hiện | Sản phẩm | Tỷ lệ
-# Sums to the 25.7 cm between the margins; the task text gets the most room.
-COLUMN_WIDTHS_CM: tuple[float, ...] = (1.3, 6.6, 3.3, 3.0, 2.8, 3.0, 3.5, 2.2)
+# Sums to the 25.2 cm between the margins; the task text gets the most room.
+COLUMN_WIDTHS_CM: tuple[float, ...] = (1.2, 6.4, 3.3, 3.1, 2.9, 2.9, 3.3, 2.1)
+# Cell padding ("a little air"), in twentieths of a point (dxa).
+CELL_MARGIN_DXA = {"top": 40, "bottom": 40, "left": 85, "right": 85}
 # Columns whose short values read better centred (TT, deadline, percent).
 _CENTERED_COLUMNS = frozenset({0, 4, 7})
 _LANG_TAGS = {"vi": "vi-VN", "en": "en-US"}
@@ -58,6 +67,8 @@ def render_docx(table: StatusTable, lang: str = "vi") -> bytes:
     _setup_fonts(document, lang)
     _set_properties(document, table, lang)
 
+    _add_page_numbers(document)
+    _add_centered(document, appendix_label_text(lang), bold=True)
     _add_centered(document, title_text(table, lang), bold=True)
     _add_centered(document, subtitle_text(table, lang), italic=True, space_after=Pt(12))
 
@@ -79,8 +90,41 @@ def _setup_page(document) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width = Cm(PAGE_WIDTH_CM)
     section.page_height = Cm(PAGE_HEIGHT_CM)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(MARGIN_CM))
+    for side, cm in MARGINS_CM.items():
+        setattr(section, side, Cm(cm))
+    section.header_distance = Cm(HEADER_DISTANCE_CM)
+    section.footer_distance = Cm(HEADER_DISTANCE_CM)
+
+
+def _add_page_numbers(document) -> None:
+    """A PAGE field at the top centre of every page but the first."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run._r.append(_text_element(text))
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def _text_element(text: str):
+    element = OxmlElement("w:t")
+    element.text = text
+    return element
 
 
 def _force_fonts(rpr) -> None:
@@ -171,6 +215,7 @@ def _add_status_table(document, table: StatusTable, lang: str) -> Table:
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
+    _set_cell_margins(grid)
     # Word reads each cell's own width (tcW), LibreOffice the grid: set both.
     for index, width in enumerate(widths):
         grid.columns[index].width = width
@@ -190,10 +235,39 @@ def _add_status_table(document, table: StatusTable, lang: str) -> Table:
         paragraph.paragraph_format.keep_with_next = True
         for status_row in section.rows:
             row = grid.add_row()
-            _set_row_flag(row, "w:cantSplit")
-            for index, text in enumerate(row_cells(status_row, lang)):
+            texts = row_cells(status_row, lang)
+            if _fits_on_a_page(texts):
+                _set_row_flag(row, "w:cantSplit")
+            for index, text in enumerate(texts):
                 _fill_cell(row.cells[index], text, widths[index], center=index in _CENTERED_COLUMNS)
     return grid
+
+
+def _fits_on_a_page(texts: list[str]) -> bool:
+    """Whether a row is short enough to keep whole (cantSplit) on one page.
+
+    A row taller than the page must be allowed to break, or Word and
+    LibreOffice cut off what does not fit.
+    """
+    pad_pt = (CELL_MARGIN_DXA["left"] + CELL_MARGIN_DXA["right"]) / 20
+    lines = max(
+        line_count(text, width_cm / 2.54 * 72 - pad_pt, FONT_SIZE_PT)
+        for text, width_cm in zip(texts, COLUMN_WIDTHS_CM, strict=False)
+    )
+    printable_pt = (PAGE_HEIGHT_CM - MARGINS_CM["top_margin"] - MARGINS_CM["bottom_margin"]) / 2.54
+    return lines * FONT_SIZE_PT * 1.2 < printable_pt * 72 * 0.6
+
+
+def _set_cell_margins(grid: Table) -> None:
+    """Default cell padding of the table (w:tblCellMar)."""
+    tbl_pr = grid._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, dxa in CELL_MARGIN_DXA.items():
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(dxa))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
 
 
 def _set_row_flag(row, tag: str) -> None:

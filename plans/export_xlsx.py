@@ -3,15 +3,20 @@
 Same content as the Word appendix, but where Word is for signing, the sheet
 is for working: percents are real numbers (0..1 with a "0%" format) so the
 clerk can average or filter them, the header stays frozen while scrolling,
-and the print setup (A4 landscape, fit to one page wide, header repeated)
-gives a paper copy that matches the Word one.
+field rows are plain rows (a merge across the table blocks sorting and
+filtering), and the print setup (A4 landscape, decree margins, fit to one
+page wide, header repeated, page number top centre from page 2) gives a
+paper copy that matches the Word one.
+
+Every row height is set from the lines its cells wrap into
+(``plans.text_metrics``): without it LibreOffice opens the sheet with
+one-line rows, the texts overlap and the whole table squeezes onto one page.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import math
 from datetime import datetime, time
 
 from openpyxl import Workbook
@@ -22,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from locales import normalize_language, t
 from plans.status_table import (
     StatusTable,
+    appendix_label_text,
     clean_text,
     column_labels,
     issuer_text,
@@ -29,21 +35,32 @@ from plans.status_table import (
     subtitle_text,
     title_text,
 )
+from plans.text_metrics import excel_column_pt, line_count
 
 logger = logging.getLogger(__name__)
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 13
 PERCENT_FORMAT = "0%"
-# Widths in Excel character units, matching the proportions of the Word table.
-COLUMN_WIDTHS: tuple[float, ...] = (7, 45, 20, 18, 16, 18, 22, 12)
+# Widths in Excel character units, matching the proportions of the Word
+# table; together about the 25.2 cm between the decree margins, so fitting
+# the sheet to one page wide shrinks the print by only a few percent.
+COLUMN_WIDTHS: tuple[float, ...] = (6, 38, 17, 16, 13, 15, 18, 11)
 _CENTERED_COLUMNS = frozenset({1, 5, 8})  # 1-based: TT, deadline, percent
 PERCENT_COLUMN = 8
-TITLE_ROW = 1
-SUBTITLE_ROW = 2
-HEADER_ROW = 4
+APPENDIX_ROW = 1
+TITLE_ROW = 2
+SUBTITLE_ROW = 3
+HEADER_ROW = 5
 FIRST_DATA_ROW = HEADER_ROW + 1
-_LINE_HEIGHT_PT = 18  # one line of 13 pt text with Excel's leading
+LINE_HEIGHT_PT = 17.0  # one line of 13 pt Times with Excel's and LibreOffice's leading
+ROW_PADDING_PT = 6.0  # a little air above and below the text of a cell
+MAX_ROW_HEIGHT_PT = 409.0  # Excel's limit; below the 17 cm printable height of the page
+CELL_PADDING_PT = 7.0  # Excel's 5 px of column padding plus the borders, in points
+# Nghị định 30/2020/NĐ-CP, Phụ lục I: top and bottom 20-25 mm, left 30-35 mm,
+# right 15-20 mm; the page number sits in the top margin.
+MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}
+HEADER_MARGIN_CM = 1.0
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -66,6 +83,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
+    _merged_line(sheet, APPENDIX_ROW, appendix_label_text(lang), last_col, _BOLD, center=True)
     _merged_line(sheet, TITLE_ROW, title_text(table, lang), last_col, _BOLD, center=True)
     _merged_line(sheet, SUBTITLE_ROW, subtitle_text(table, lang), last_col, _ITALIC, center=True)
 
@@ -74,19 +92,23 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
         cell.font = _BOLD
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
+    _fit_row_height(sheet, HEADER_ROW, labels, bold=True)
 
     row_index = FIRST_DATA_ROW
     for section in table.sections:
-        _put(sheet, row_index, 1, clean_text(section.heading))
-        sheet.merge_cells(
-            start_row=row_index, start_column=1, end_row=row_index, end_column=last_col
-        )
-        _fit_merged_height(sheet, row_index, section.heading, last_col)
+        # "I" under TT, the field's title under Nội dung: a plain row, so the
+        # clerk can still sort and filter the table.
+        key = clean_text(section.key).strip().rstrip(".")
+        heading = clean_text(section.title).strip() if key else clean_text(section.heading)
+        field_texts = [key, heading] + [""] * (last_col - 2)
         for col in range(1, last_col + 1):
-            cell = sheet.cell(row=row_index, column=col)
+            cell = _put(sheet, row_index, col, field_texts[col - 1])
             cell.font = _BOLD
             cell.border = _BORDER
-            cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            cell.alignment = Alignment(
+                horizontal="center" if col == 1 else "left", vertical="center", wrap_text=True
+            )
+        _fit_row_height(sheet, row_index, field_texts, bold=True)
         row_index += 1
         for status_row in section.rows:
             texts = row_cells(status_row, lang)
@@ -107,6 +129,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
                     vertical="center",
                     wrap_text=True,
                 )
+            _fit_row_height(sheet, row_index, texts, bold=False)
             row_index += 1
     last_table_row = row_index - 1
 
@@ -145,13 +168,32 @@ def _merged_line(sheet: Worksheet, row: int, text: str, last_col: int, font: Fon
     return cell
 
 
-def _fit_merged_height(sheet: Worksheet, row: int, text: str, last_col: int) -> None:
-    """Size a merged row by estimate: Excel auto-fits wrapped cells on load, merged ones never."""
-    chars_per_line = max(1.0, sum(COLUMN_WIDTHS[:last_col]) * 0.9)
-    lines = sum(
-        max(1, math.ceil(len(part) / chars_per_line)) for part in clean_text(text).split("\n")
+def row_lines(texts: list[str], *, bold: bool = False, widths=COLUMN_WIDTHS) -> int:
+    """The most lines any cell of a row wraps into at its column's width."""
+    return max(
+        (
+            line_count(text, excel_column_pt(width) - CELL_PADDING_PT, FONT_SIZE, bold)
+            for text, width in zip(texts, widths, strict=False)
+            if text
+        ),
+        default=1,
     )
-    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT_PT + 4
+
+
+def _height(lines: int) -> float:
+    return min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT + ROW_PADDING_PT)
+
+
+def _fit_row_height(sheet: Worksheet, row: int, texts: list[str], *, bold: bool) -> None:
+    """Set the row tall enough for its most-wrapped cell (see the module docstring)."""
+    sheet.row_dimensions[row].height = _height(row_lines(texts, bold=bold))
+
+
+def _fit_merged_height(sheet: Worksheet, row: int, text: str, last_col: int) -> None:
+    """Size a merged line (title, summary) from its text across the merged width."""
+    merged_chars = sum(COLUMN_WIDTHS[:last_col])
+    lines = row_lines([clean_text(text)], bold=True, widths=(merged_chars,))
+    sheet.row_dimensions[row].height = _height(lines)
 
 
 def _setup_print(sheet: Worksheet, last_col: int, last_table_row: int) -> None:
@@ -160,12 +202,16 @@ def _setup_print(sheet: Worksheet, last_col: int, last_table_row: int) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages tall as needed
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    margin_in = 2.0 / 2.54
-    sheet.page_margins.left = margin_in
-    sheet.page_margins.right = margin_in
-    sheet.page_margins.top = margin_in
-    sheet.page_margins.bottom = margin_in
+    for side, cm in MARGINS_CM.items():
+        setattr(sheet.page_margins, side, cm / 2.54)
+    sheet.page_margins.header = HEADER_MARGIN_CM / 2.54
+    sheet.page_margins.footer = HEADER_MARGIN_CM / 2.54
     sheet.print_options.horizontalCentered = True
+    # Page number top centre, none on the first page (Nghị định 30/2020).
+    sheet.HeaderFooter.differentFirst = True
+    sheet.oddHeader.center.text = "&P"
+    sheet.oddHeader.center.font = f"{FONT_NAME},Regular"
+    sheet.oddHeader.center.size = FONT_SIZE
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{get_column_letter(last_col)}{max(last_table_row, HEADER_ROW) + 2}"
 

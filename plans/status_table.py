@@ -104,6 +104,10 @@ class StatusTable:
     sections: list[StatusSection]
     generated_on: date
     plan_ref: str | None = None  # "Kế hoạch số 10/KH-UBND ngày 15/01/2024"
+    # From the sent-report record (storage.report_records): once the plan
+    # keeper marks the report sent, every re-export carries its number/date.
+    report_number: str | None = None  # "45/BC-UBND"
+    report_date: date | None = None
 
     def rows(self) -> list[StatusRow]:
         return [row for section in self.sections for row in section.rows]
@@ -190,8 +194,27 @@ def row_cells(row: StatusRow, lang: str = "vi") -> list[str]:
     ]
 
 
+def appendix_label_text(lang: str = "vi") -> str:
+    """'PHỤ LỤC' — the line above the title: the table is an appendix of a report."""
+    return t("export.appendix", lang)
+
+
 def title_text(table: StatusTable, lang: str = "vi") -> str:
-    return t("export.title", lang, year=table.year)
+    """'TIẾN ĐỘ THỰC HIỆN … 6 THÁNG ĐẦU NĂM 2024': the period, not only the year."""
+    period = " ".join(clean_text(table.period_label).split())
+    if not period:
+        return t("export.title", lang, year=table.year)
+    return t("export.title.period", lang, period=period.upper())
+
+
+def decree_date_text(day: date, lang: str = "vi") -> str:
+    """'ngày 03 tháng 6 năm 2024' as Nghị định 30/2020 writes a date.
+
+    Days below 10 and the months 1 and 2 take a leading zero ("ngày 08 tháng
+    02"); other months do not ("tháng 6"), as in the decree's own examples.
+    """
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return t("export.date", lang, day=f"{day.day:02d}", month=month, year=day.year)
 
 
 def _kind_and_name(table: StatusTable) -> tuple[str, str]:
@@ -217,19 +240,30 @@ def plan_default(table: StatusTable, lang: str = "vi") -> str:
 
 
 def report_ref_text(table: StatusTable, lang: str = "vi") -> str:
-    """The report reference, or the seed's dotted blank for the number.
+    """The report reference: the sent-report record's number and date, else blanks.
 
-    The clerk numbers the report only when it is signed, so the appendix
-    leaves the number to fill by hand and dates itself on generation.
+    The clerk numbers the report only when it is signed, so until the plan
+    keeper records it as sent the appendix leaves the number dotted, to fill
+    by hand, and dates itself on generation.
     """
+    number = " ".join(clean_text(table.report_number).split())
+    if number or table.report_date is not None:
+        return t(
+            "export.report_ref.sent",
+            lang,
+            number=number or "......",
+            date=decree_date_text(table.report_date or table.generated_on, lang),
+        )
     if table.report_ref and table.report_ref.strip():
         return clean_text(table.report_ref.strip())
-    d = table.generated_on
-    return t("export.report_ref.blank", lang, day=d.day, month=d.month, year=d.year)
+    return t("export.report_ref.blank", lang, date=decree_date_text(table.generated_on, lang))
 
 
 def subtitle_text(table: StatusTable, lang: str = "vi") -> str:
-    """'(Ban hành kèm theo Báo cáo số ....../BC-UBND ngày … của UBND xã …)'."""
+    """'(Kèm theo Báo cáo số ....../BC-UBND ngày … của UBND xã …)'.
+
+    A report is sent, not "ban hành" (issued) like a decision: "Kèm theo".
+    """
     return t(
         "export.subtitle",
         lang,

@@ -623,7 +623,8 @@ async def build_status_table(
                 done_text=_done_text(v, is_done(v.percent, v.status_text), has_figure, lang)
                 if has_figure
                 else "",
-                output=(v.output or "") if has_figure else "",
+                # The plan's "Sản phẩm" stands in until an officer states an output.
+                output=((v.output if has_figure else None) or v.product or ""),
                 percent=period_percent(s, data.today, period=period, settings=data.settings)
                 if has_figure
                 else None,

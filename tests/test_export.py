@@ -166,11 +166,49 @@ def test_default_plan_and_issuer_texts():
 def test_subtitle_blank_reference_and_given_reference():
     blank = subtitle_text(sample_table(), "vi")
     assert blank == (
-        "(Ban hành kèm theo Báo cáo số ....../BC-UBND ngày 12 tháng 6 năm 2023 "
-        "của UBND xã Kim Thạch)"
+        "(Kèm theo Báo cáo số ....../BC-UBND ngày 12 tháng 6 năm 2023 của UBND xã Kim Thạch)"
     )
     given = subtitle_text(sample_table(report_ref="Báo cáo số 40/BC-UBND ngày 09/6/2023"), "vi")
-    assert given == "(Ban hành kèm theo Báo cáo số 40/BC-UBND ngày 09/6/2023 của UBND xã Kim Thạch)"
+    assert given == "(Kèm theo Báo cáo số 40/BC-UBND ngày 09/6/2023 của UBND xã Kim Thạch)"
+
+
+def test_subtitle_carries_the_sent_report_record():
+    sent = sample_table(report_number="45/BC-UBND", report_date=date(2024, 6, 8))
+    assert subtitle_text(sent, "vi") == (
+        "(Kèm theo Báo cáo số 45/BC-UBND ngày 08 tháng 6 năm 2024 của UBND xã Kim Thạch)"
+    )
+    assert subtitle_text(sent, "en") == (
+        "(Attached to Report No. 45/BC-UBND dated 08/6/2024 of "
+        "the People's Committee of Kim Thạch Commune)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2024, 6, 3), "ngày 03 tháng 6 năm 2024"),
+        (date(2024, 2, 8), "ngày 08 tháng 02 năm 2024"),
+        (date(2024, 1, 15), "ngày 15 tháng 01 năm 2024"),
+        (date(2024, 12, 31), "ngày 31 tháng 12 năm 2024"),
+        (date(2024, 10, 9), "ngày 09 tháng 10 năm 2024"),
+    ],
+)
+def test_dates_follow_the_decree_leading_zeros(day, text):
+    from plans.status_table import decree_date_text
+
+    assert decree_date_text(day, "vi") == text
+
+
+def test_heading_names_the_period_and_the_appendix():
+    from plans.status_table import appendix_label_text
+
+    table = sample_table()
+    assert appendix_label_text("vi") == "PHỤ LỤC"
+    assert title_text(table, "vi") == (
+        "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2023"
+    )
+    q1 = sample_table(period_label="Quý I năm 2024", year=2024)
+    assert title_text(q1, "vi").endswith("QUÝ I NĂM 2024")
 
 
 def test_suggested_filename_is_ascii():
@@ -191,13 +229,34 @@ def _tc_count(row) -> list:
     return row._tr.findall(qn("w:tc"))
 
 
-def test_docx_page_is_a4_landscape_with_2cm_margins():
+def test_docx_page_is_a4_landscape_with_decree_margins():
     section = _open_docx(sample_table()).sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert section.page_width.cm == pytest.approx(29.7, abs=0.01)
     assert section.page_height.cm == pytest.approx(21.0, abs=0.01)
-    for margin in (section.left_margin, section.right_margin, section.top_margin):
-        assert margin.cm == pytest.approx(2.0, abs=0.01)
+    # Nghị định 30/2020: top/bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+    assert 2.0 <= round(section.top_margin.cm, 2) <= 2.5
+    assert 2.0 <= round(section.bottom_margin.cm, 2) <= 2.5
+    assert 3.0 <= round(section.left_margin.cm, 2) <= 3.5
+    assert 1.5 <= round(section.right_margin.cm, 2) <= 2.0
+
+
+def test_docx_page_number_top_centre_from_page_two():
+    section = _open_docx(sample_table()).sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.is_linked_to_previous is False
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    paragraph = section.header.paragraphs[0]
+    assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    instr = "".join(el.text for el in paragraph._p.iter(qn("w:instrText")))
+    assert instr.strip() == "PAGE"
+
+
+def test_docx_table_has_cell_padding():
+    grid = _open_docx(sample_table()).tables[0]
+    margins = grid._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert margins is not None
+    assert all(int(margins.find(qn(f"w:{s}")).get(qn("w:w"))) > 0 for s in ("top", "left"))
 
 
 def test_docx_font_is_times_new_roman_13_for_every_script():
@@ -233,8 +292,10 @@ def test_docx_font_is_times_new_roman_13_for_every_script():
 def test_docx_title_subtitle_and_summary():
     table = sample_table()
     document = _open_docx(table)
-    title, subtitle = document.paragraphs[0], document.paragraphs[1]
-    assert title.text == "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH TRIỂN KHAI NĂM 2023"
+    appendix, title, subtitle = document.paragraphs[:3]
+    assert appendix.text == "PHỤ LỤC" and all(r.bold for r in appendix.runs)
+    assert title.text == title_text(table, "vi")
+    assert title.text.endswith("6 THÁNG ĐẦU NĂM 2023")
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert all(r.bold for r in title.runs)
     assert subtitle.text == subtitle_text(table, "vi")
@@ -288,7 +349,7 @@ def test_docx_table_cell_by_cell():
 def test_docx_column_widths_fill_the_page():
     grid = _open_docx(sample_table()).tables[0]
     widths = [c.width.cm for c in grid.rows[1 + 1].cells]
-    assert sum(widths) == pytest.approx(29.7 - 2 * 2.0, abs=0.05)
+    assert sum(widths) == pytest.approx(29.7 - 3.0 - 1.5, abs=0.05)
     assert widths[1] == max(widths)  # the task text gets the most room
 
 
@@ -303,9 +364,12 @@ def test_docx_english_headers():
         "Deadline",
         "Work done",
         "Output",
-        "Completion rate",
+        "% done",
     ]
-    assert document.paragraphs[0].text == "PROGRESS OF THE ADMINISTRATIVE REFORM TASKS FOR 2023"
+    assert document.paragraphs[0].text == "APPENDIX"
+    assert document.paragraphs[1].text == (
+        "PROGRESS OF THE ADMINISTRATIVE REFORM TASKS, 6 THÁNG ĐẦU NĂM 2023"
+    )
     assert document.paragraphs[-1].text.endswith("(50%).")
     normal = document.styles["Normal"].element.rPr
     assert normal.find(qn("w:lang")).get(qn("w:val")) == "en-US"
@@ -327,12 +391,12 @@ def test_xlsx_titles_and_header():
     table = sample_table()
     sheet = _open_xlsx(table)
     assert sheet.title == "Tiến độ CCHC 2023"
-    assert sheet["A1"].value == title_text(table, "vi")
-    assert sheet["A1"].font.b
-    assert sheet["A2"].value == subtitle_text(table, "vi")
-    assert sheet["A2"].font.i
-    assert {"A1:H1", "A2:H2"} <= _merged(sheet)
-    header = [sheet.cell(row=4, column=c) for c in range(1, 9)]
+    assert sheet["A1"].value == "PHỤ LỤC"
+    assert sheet["A2"].value == title_text(table, "vi")
+    assert sheet["A2"].font.b
+    assert sheet["A3"].value == subtitle_text(table, "vi")
+    assert sheet["A3"].font.i
+    header = [sheet.cell(row=5, column=c) for c in range(1, 9)]
     assert [c.value for c in header] == column_labels("vi")
     for cell in header:
         assert cell.font.b and cell.alignment.wrap_text
@@ -343,11 +407,13 @@ def test_xlsx_rows_cell_by_cell():
     table = sample_table()
     sheet = _open_xlsx(table)
     merged = _merged(sheet)
-    r = 5
+    r = 6
     for section in table.sections:
-        assert sheet.cell(row=r, column=1).value == f"{section.key}. {section.title}"
-        assert f"A{r}:H{r}" in merged
-        assert sheet.cell(row=r, column=1).font.b
+        # A plain row (no merge: sorting and filtering keep working).
+        assert sheet.cell(row=r, column=1).value == section.key
+        assert sheet.cell(row=r, column=2).value == section.title
+        assert not [m for m in merged if m.startswith(f"A{r}:")]
+        assert sheet.cell(row=r, column=1).font.b and sheet.cell(row=r, column=2).font.b
         r += 1
         for status_row in section.rows:
             texts = row_cells(status_row, "vi")
@@ -367,11 +433,11 @@ def test_xlsx_rows_cell_by_cell():
             assert percent.number_format == "0%"
             assert not cells[1].font.b
             r += 1
-    assert sheet.cell(row=5 + 1, column=1).value == 1  # "1" stored as a number
-    formula_like = sheet.cell(row=10, column=2)
+    assert sheet.cell(row=6 + 1, column=1).value == 1  # "1" stored as a number
+    formula_like = sheet.cell(row=11, column=2)
     assert formula_like.value.startswith("=HYPERLINK") and formula_like.data_type == "s"
     assert (
-        sheet.cell(row=7, column=2).value == "Ban hành kế hoạch tuyên truyền <b>CCHC</b> *năm 2023*"
+        sheet.cell(row=8, column=2).value == "Ban hành kế hoạch tuyên truyền <b>CCHC</b> *năm 2023*"
     )
     summary = sheet.cell(row=r + 1, column=1)
     assert summary.value == table.summary_sentence("vi")
@@ -384,24 +450,31 @@ def test_xlsx_fonts_layout_and_print_setup():
         for cell in row:
             if cell.value is not None:
                 assert cell.font.name == TNR and cell.font.sz == 13, cell.coordinate
-    assert sheet.freeze_panes == "A5"
+    assert sheet.freeze_panes == "A6"
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) == 9
     assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.print_title_rows == "$4:$4"
-    # Merged rows (title, fields, summary) are sized here; task rows are left for
-    # Excel to auto-fit on load, which it does for wrapped cells but not merged ones.
-    assert sheet.row_dimensions[1].height and sheet.row_dimensions[5].height
-    assert sheet.row_dimensions[6].height is None
+    assert sheet.print_title_rows == "$5:$5"
+    # Every row is sized here: LibreOffice does not auto-fit wrapped rows on load.
+    for r in range(1, sheet.max_row + 1):
+        if any(c.value for c in sheet[r]):
+            assert sheet.row_dimensions[r].height, r
+    # Decree margins and the page number top centre from page 2.
+    m = sheet.page_margins
+    assert (m.top * 2.54, m.bottom * 2.54) == (pytest.approx(2.0), pytest.approx(2.0))
+    assert (m.left * 2.54, m.right * 2.54) == (pytest.approx(3.0), pytest.approx(1.5))
+    assert sheet.HeaderFooter.differentFirst
+    assert sheet.oddHeader.center.text == "&P"
+    assert not sheet.firstHeader.center.text
     widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
-    assert widths[1] == max(widths) and all(w >= 7 for w in widths)
+    assert widths[1] == max(widths) and all(w >= 6 for w in widths)
 
 
 def test_xlsx_english_headers():
     sheet = _open_xlsx(sample_table(), "en")
-    assert sheet.cell(row=4, column=1).value == "No."
-    assert sheet.cell(row=4, column=8).value == "Completion rate"
+    assert sheet.cell(row=5, column=1).value == "No."
+    assert sheet.cell(row=5, column=8).value == "% done"
     assert sheet.title == "CCHC progress 2023"
 
 
@@ -413,7 +486,8 @@ def test_csv_round_trip():
     table = sample_table()
     data = render_csv(table)
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert b";" in data.splitlines()[0] and b"," not in data.splitlines()[0]
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == column_labels("vi")
     expected: list[list[str]] = []
     for section in table.sections:
@@ -429,7 +503,8 @@ def test_csv_round_trip():
 
 
 def test_csv_english_headers():
-    rows = list(csv.reader(io.StringIO(render_csv(sample_table(), "en").decode("utf-8-sig"))))
+    text = render_csv(sample_table(), "en").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "No." and rows[0][1] == "Task"
 
 

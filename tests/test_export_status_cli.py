@@ -47,7 +47,7 @@ def expected(views, figures):  # type: ignore[no-untyped-def]
                 v.coordinating_units_text or "",
                 v.deadline_text,
                 done_text,
-                output,
+                output or v.product or "",
                 percent,
             ]
         )
@@ -85,7 +85,7 @@ async def test_docx_and_xlsx_match_the_database(
     )
     assert H1_SUMMARY in stdout
     document = Document(io.BytesIO(out.read_bytes()))
-    assert document.paragraphs[0].text == TITLE
+    assert document.paragraphs[1].text == TITLE
     rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
     assert rows[0] == HEADER
     for got, w in zip(rows[1:], want, strict=True):
@@ -98,11 +98,11 @@ async def test_docx_and_xlsx_match_the_database(
     code, _, stderr = await _run_async(capsys, *cli("--period", "6thang", "--out", str(xlsx)))
     assert code == 0, stderr
     sheet = openpyxl.load_workbook(xlsx).active
-    assert [sheet.cell(4, c).value for c in range(1, 9)] == HEADER
+    assert [sheet.cell(5, c).value for c in range(1, 9)] == HEADER
     for offset, w in enumerate(want):
-        r = 5 + offset
+        r = 6 + offset
         if len(w) == 1:
-            assert sheet.cell(r, 1).value == w[0]
+            assert f"{sheet.cell(r, 1).value}. {sheet.cell(r, 2).value}" == w[0]
         else:
             got = [sheet.cell(r, c).value for c in range(1, 9)]
             assert got == [
@@ -123,11 +123,11 @@ async def test_csv_and_past_period(
     assert "(0/8 nhiệm vụ hoàn thành)" in stdout
     text = out.read_bytes().decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == ",".join(HEADER)
+    assert lines[0] == ";".join(HEADER)  # Vietnamese Excel's list separator
     want = expected(seeded, Q1_FIGURES)
     assert len(lines) == 1 + len(want)
-    assert lines[2].startswith("1,Xây dựng và ban hành Kế hoạch CCHC năm 2024,")
-    assert lines[2].endswith(",Đang thực hiện,,80%")
+    assert lines[2].startswith("1;Xây dựng và ban hành Kế hoạch CCHC năm 2024;")
+    assert lines[2].endswith(f";Đang thực hiện;{want[1][6]};80%")
 
 
 async def test_bad_input_is_explained(

@@ -14,7 +14,7 @@ from storage.tasks import load_task_views
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, Commune
 
-TITLE = "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH TRIỂN KHAI NĂM 2024"
+TITLE = "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2024"
 HEADER = [
     "TT",
     "Nội dung",
@@ -70,7 +70,7 @@ async def expected_rows(
                 v.coordinating_units_text or "",
                 v.deadline_text,
                 done_text,
-                output,
+                output or v.product or "",  # the plan's "Sản phẩm" until an officer states one
                 percent,
             ]
         )
@@ -110,8 +110,8 @@ async def test_report_docx_and_xlsx_match_the_database(
 
     document, rows = docx_rows(docs[0].content)
     paragraphs = [p.text for p in document.paragraphs if p.text]
-    assert paragraphs[0] == TITLE
-    assert paragraphs[1].startswith("(Ban hành kèm theo Báo cáo số ....../BC-UBND ngày 3 tháng 6")
+    assert paragraphs[:2] == ["PHỤ LỤC", TITLE]
+    assert paragraphs[2].startswith("(Kèm theo Báo cáo số ....../BC-UBND ngày 03 tháng 6 năm 2024")
     assert paragraphs[-1] == H1_SUMMARY
     assert rows[0] == HEADER
     assert len(rows) - 1 == len(expected) == 12  # 4 field rows + 8 tasks
@@ -127,13 +127,13 @@ async def test_report_docx_and_xlsx_match_the_database(
     assert document.styles["Normal"].font.size.pt == 13
 
     sheet = openpyxl.load_workbook(io.BytesIO(docs[1].content)).active
-    assert sheet.cell(1, 1).value == TITLE
-    assert [sheet.cell(4, c).value for c in range(1, 9)] == HEADER
-    row = 5
+    assert sheet.cell(2, 1).value == TITLE
+    assert [sheet.cell(5, c).value for c in range(1, 9)] == HEADER
+    row = 6
     for want in expected:
-        if len(want) == 1:
-            assert sheet.cell(row, 1).value == want[0]
-            assert f"A{row}:H{row}" in {str(r) for r in sheet.merged_cells.ranges}
+        if len(want) == 1:  # a plain field row: key under TT, title under Nội dung
+            key, title = want[0].split(". ", 1)
+            assert [sheet.cell(row, 1).value, sheet.cell(row, 2).value] == [key, title]
         else:
             got = [sheet.cell(row, c).value for c in range(1, 9)]
             ordinal = int(want[0]) if str(want[0]).isdigit() else want[0]
@@ -215,3 +215,27 @@ async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commun
     ]
     assert sorted(bars[0]) == [0.0, 20.0, 65.0, 80.0]
     assert sorted(bars[1]) == sorted(m for _, m, _, _ in data.by_unit)
+
+
+async def test_plan_product_fills_the_output_until_an_officer_states_one(
+    harness: BotHarness, commune: Commune
+) -> None:
+    """Task 4 has no update: its plan "Sản phẩm" shows; task 5's officer output wins."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from storage import reports
+    from storage.models import Task
+
+    async with harness.database.write() as session:
+        for number in (4, 5):
+            task = await session.get(Task, commune.task_ids[number])
+            task.product = f"Sản phẩm kế hoạch {number}"
+    now = datetime(2024, 6, 3, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    async with harness.database.read() as session:
+        org = await reports.organization(session, commune.org_id)
+        per = reports.resolve_period(org, None, now)
+        table = await reports.build_status_table(session, commune.org_id, per, now=now)
+    outputs = {row.task_id: row.output for row in table.rows()}
+    assert outputs[commune.task_ids[4]] == "Sản phẩm kế hoạch 4"
+    assert outputs[commune.task_ids[5]] == "Niêm yết công khai TTHC"
