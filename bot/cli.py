@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "bot.commands.demo",
     "bot.commands.export",
     "bot.commands.par_index",
+    "bot.commands.understanding",
 )
 
 

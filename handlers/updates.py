@@ -389,6 +389,9 @@ async def text_message(update: Update, context: BotContext) -> None:
         await reply_html(update, t("auth.forbidden", actor.lang))
         return
     reading = parse_progress_text(message.text or "", today_of(context))
+    if reading.invalid is not None:
+        await reply_html(update, t("progress.percent_invalid", actor.lang, value=reading.invalid))
+        return
     if not reading.understood:
         await reply_html(update, t("officer.reply.not_understood", actor.lang))
         return

@@ -20,35 +20,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from plans.dates import parse_user_date
-
-STATUS_IN_PROGRESS = "Đang thực hiện"
-STATUS_ISSUED = "Đã ban hành"
-STATUS_DONE = "Đã thực hiện"
-STATUS_NOT_STARTED = "Chưa thực hiện"
-STATUS_COMPLETED = "Hoàn thành"
-
-# (folded pattern, status text); the first match wins, so negations come first.
-_STATUSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bchua (thuc hien|trien khai|lam)\b"), STATUS_NOT_STARTED),
-    (re.compile(r"\bdang (thuc hien|trien khai|lam|soan|xay dung)\b"), STATUS_IN_PROGRESS),
-    (re.compile(r"\bda ban hanh\b"), STATUS_ISSUED),
-    (re.compile(r"\bda (thuc hien|trien khai|to chuc)\b"), STATUS_DONE),
+from plans.understanding.figures import (
+    TEXT_COMPLETED,
+    TEXT_DONE,
+    TEXT_IN_PROGRESS,
+    TEXT_ISSUED,
+    TEXT_NOT_STARTED,
+    read_figure,
 )
-_DONE_STATUSES = frozenset({STATUS_ISSUED, STATUS_DONE})
+from plans.understanding.fold import fold
+from plans.understanding.outputs import find_outputs
 
-_PERCENT_RE = re.compile(r"(-?\d{1,4})\s*(?:%|phan tram\b|percent\b)")
-# "được 60", "đạt 80", "tiến độ 50": a bare number after these words is a percent
-# (but not a date or document number such as "được 15/3" or "đạt 2/5 chỉ tiêu").
-_BARE_PERCENT_RE = re.compile(r"\b(?:duoc|dat|tien do|khoang)\s+(-?\d{1,4})\b(?![/.,]\d)")
-_DONE_WORD_RE = re.compile(r"\b(xong|hoan thanh|hoan tat|done|finished|completed)\b")
-_NOT_DONE_BEFORE_RE = re.compile(r"\b(chua|sap|du kien|se|gan|khong|chua the|muon)\s*$")
+STATUS_IN_PROGRESS = TEXT_IN_PROGRESS
+STATUS_ISSUED = TEXT_ISSUED
+STATUS_DONE = TEXT_DONE
+STATUS_NOT_STARTED = TEXT_NOT_STARTED
+STATUS_COMPLETED = TEXT_COMPLETED
+
 _EXPECTED_RE = re.compile(
     r"\b(?:du kien|uoc|chac|khoang|se)\s*(?:se\s*)?(?:xong|hoan thanh|hoan tat)?\s*"
     r"(?:vao|trong|truoc|luc)?\s*(?:ngay\s)?"
-)
-_DOC_RE = re.compile(
-    r"\b(ke hoach|quyet dinh|bao cao|cong van|thong bao|to trinh|nghi quyet|chi thi|"
-    r"huong dan|van ban)\s+so\s+\d[\w/.\-]*(?:\s+ngay\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?)?"
 )
 _CLAUSE_END_RE = re.compile(r"[,;.!?\n]")
 
@@ -62,51 +53,25 @@ class ProgressReading:
     output: str | None = None
     expected_date: date | None = None
     note: str | None = None
+    conflict: bool = False  # "đã xong 80%": a done word against a number below 100
+    asks_figure: bool = False  # "gần xong": ask for the figure
+    invalid: str | None = None  # "10000%": refused as typed
 
     @property
     def understood(self) -> bool:
-        return any(
-            v is not None for v in (self.percent, self.status_text, self.output, self.expected_date)
+        return (
+            self.invalid is not None
+            or self.asks_figure
+            or any(
+                v is not None
+                for v in (self.percent, self.status_text, self.output, self.expected_date)
+            )
         )
 
 
 def fold_same_length(text: str) -> str:
     """Lower-case ASCII copy of ``text`` with one character per original character."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0].lower()[:1] or ch
-        out.append(base)
-    return "".join(out)
-
-
-def _percent(folded: str) -> int | None:
-    match = _PERCENT_RE.search(folded) or _BARE_PERCENT_RE.search(folded)
-    return int(match.group(1)) if match else None
-
-
-def _says_done(folded: str) -> bool:
-    for match in _DONE_WORD_RE.finditer(folded):
-        if not _NOT_DONE_BEFORE_RE.search(folded[: match.start()]):
-            return True
-    return False
-
-
-def _status(folded: str) -> str | None:
-    for pattern, status in _STATUSES:
-        if pattern.search(folded):
-            return status
-    return None
-
-
-def _output(text: str, folded: str) -> str | None:
-    match = _DOC_RE.search(folded)
-    if match is None:
-        return None
-    found = text[match.start() : match.end()].strip().rstrip(".,;")
-    return found[:1].upper() + found[1:]
+    return fold(text)
 
 
 def _expected(text: str, folded: str, today: date) -> date | None:
@@ -123,27 +88,28 @@ def _expected(text: str, folded: str, today: date) -> date | None:
 
 
 def parse_progress_text(text: str, today: date) -> ProgressReading:
-    """Read percent, status, output document and expected date from ``text``."""
+    """Read percent, status, output document and expected date from ``text``.
+
+    The figure and the output come from :mod:`plans.understanding` (one reading
+    for the chat, ``/capnhat`` notes and ``parse-update``); a refused percent
+    ("10000%") is kept in ``invalid`` and never replaced by another number.
+    """
     text = " ".join(unicodedata.normalize("NFC", text or "").split())
     if not text:
         return ProgressReading()
-    folded = fold_same_length(text)
-    percent = _percent(folded)
-    status = _status(folded)
-    expected = _expected(text, folded, today)
-    done = _says_done(folded)
-    if percent is None and done:
+    folded = fold(text)
+    figure = read_figure(folded)
+    output = find_outputs(text, folded)
+    percent, status = figure.percent, figure.status_text
+    if output is not None and percent is None and status is None:
         percent = 100
-    if percent is None and status in _DONE_STATUSES:
-        percent = 100
-    if percent is None and status == STATUS_NOT_STARTED:
-        percent = 0
-    if status is None and percent == 100 and done:
-        status = STATUS_COMPLETED
     return ProgressReading(
         percent=percent,
         status_text=status,
-        output=_output(text, folded),
-        expected_date=expected,
+        output=output,
+        expected_date=_expected(text, folded, today),
         note=text,
+        conflict=figure.conflict,
+        asks_figure=figure.asks_figure,
+        invalid=figure.invalid,
     )

@@ -34,10 +34,11 @@ CASES = [
     ),
     ("đang thực hiện 50%", 50, "Đang thực hiện", None, None),
     ("chưa thực hiện", 0, "Chưa thực hiện", None, None),
-    ("chưa xong", None, None, None, None),
-    ("sắp xong, dự kiến xong 20/6", None, None, None, date(2024, 6, 20)),
-    ("đã gửi Báo cáo số 12/BC-UBND", None, None, "Báo cáo số 12/BC-UBND", None),
-    ("150%", 150, None, None, None),
+    ("chưa xong", None, "Đang thực hiện", None, None),
+    ("sắp xong, dự kiến xong 20/6", None, "Đang thực hiện", None, date(2024, 6, 20)),
+    ("đã gửi Báo cáo số 12/BC-UBND", 100, None, "Báo cáo số 12/BC-UBND", None),
+    ("99,5%", 99, None, None, None),
+    ("đã xong 80%, đã ban hành kế hoạch", 80, "Đã ban hành", "Kế hoạch", None),
     ("được 70 rồi anh", 70, None, None, None),
     ("tiến độ đạt 85", 85, None, None, None),
     ("đạt 2/5 chỉ tiêu", None, None, None, None),
@@ -67,3 +68,14 @@ def test_fold_keeps_length(text: str) -> None:
 
 def test_note_keeps_what_was_typed() -> None:
     assert parse_progress_text("  được   60%  ", TODAY).note == "được 60%"
+
+
+@pytest.mark.parametrize("text", ["150%", "10000%", "được 250 phần trăm"])
+def test_a_percent_out_of_range_is_refused_not_reread(text: str) -> None:
+    reading = parse_progress_text(text, TODAY)
+    assert reading.percent is None and reading.invalid is not None and reading.understood
+
+
+def test_a_done_word_never_raises_a_typed_percent() -> None:
+    reading = parse_progress_text("đã xong 80%, đã ban hành kế hoạch", TODAY)
+    assert (reading.percent, reading.conflict) == (80, True)
