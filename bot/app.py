@@ -72,11 +72,17 @@ async def _post_init(app: BotApplication) -> None:
     await handlers.run_startup_hooks(app)
     if services.extras.get("scheduler"):
         _install_scheduler(app)
+    from webapp.server import start_for
+
+    await start_for(services, app.bot.token)
     log.info("bot @%s ready", me.username)
 
 
 async def _post_shutdown(app: BotApplication) -> None:
     services = services_of(app)
+    from webapp.server import stop_for
+
+    await stop_for(services)
     if services.db is not None and services.extras.get("own_database"):
         await services.db.dispose()
 

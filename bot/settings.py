@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # Telegram's ~30 messages/s is per bot: with N replicas give each 29/N.
     dispatch_max_per_second: float = Field(default=29.0, gt=0, le=1000)
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
+    # The Mini App dashboard (webapp/): served when WEBAPP_URL (its public HTTPS address) is set.
+    webapp_url: str | None = None
+    webapp_listen: str = "0.0.0.0"
+    webapp_port: int = Field(default=8081, ge=0, le=65535)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -80,7 +84,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
-    @field_validator("bot_api_base_url", "bot_api_file_url", "webhook_url")
+    @field_validator("bot_api_base_url", "bot_api_file_url", "webhook_url", "webapp_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://", value):

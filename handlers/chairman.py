@@ -89,6 +89,21 @@ async def _can_see(context: BotContext, actor: Actor, org_id: int) -> bool:
     return False
 
 
+def _with_dashboard(
+    context: BotContext, actor: Actor, markup: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup | None:
+    """The /tongquan keyboard with the Mini App button on top (handlers.webapp decides)."""
+    from handlers.webapp import with_dashboard_row
+
+    return with_dashboard_row(
+        markup,
+        webapp_url=context.services.settings.webapp_url,
+        lang=actor.lang,
+        role=actor.person.role if actor.person else None,
+        chat_type=actor.chat_type,
+    )
+
+
 def _issuer(org_name: str, kind: OrgKind, lang: str) -> str:
     return t("chairman.issuer", lang, kind=t(f"org.kind.{kind.value}", lang), name=org_name)
 
@@ -194,7 +209,11 @@ async def overview_command(update: Update, context: BotContext, actor: Actor) ->
     if error or ov is None:
         await reply_html(update, error or "")
         return
-    await reply_html(update, render_overview(ov, actor.lang), reply_markup=overview_keyboard(ov))
+    await reply_html(
+        update,
+        render_overview(ov, actor.lang),
+        reply_markup=_with_dashboard(context, actor, overview_keyboard(ov)),
+    )
 
 
 async def _district_overview(
@@ -241,6 +260,7 @@ async def _district_overview(
     lines.append("")
     lines.append(t("chairman.district.rule", lang))
     markup = InlineKeyboardMarkup(_rows(buttons, 2)) if buttons else None
+    markup = _with_dashboard(context, actor, markup)
     await reply_html(update, "\n".join(lines), reply_markup=markup)
 
 

@@ -87,13 +87,18 @@ def command_lines(role: Role | None, lang: str) -> list[str]:
     return [f"/{menu_name(s, lang)} — {esc(_short(s, lang))}" for s in commands_for(role)]
 
 
-async def set_person_menu(bot: Any, telegram_user_id: int, role: Role, lang: str | None) -> None:
+async def set_person_menu(
+    bot: Any, telegram_user_id: int, role: Role, lang: str | None, *, webapp_url: str | None = None
+) -> None:
     try:
         await bot.set_my_commands(
             bot_commands(role, lang or "vi"), scope=BotCommandScopeChat(telegram_user_id)
         )
     except TelegramError as error:
         log.warning("could not set the menu of %s: %s", telegram_user_id, error)
+    from handlers.webapp import set_menu_button
+
+    await set_menu_button(bot, webapp_url, telegram_user_id, role, lang)
 
 
 async def on_startup(app: Any) -> None:
@@ -111,7 +116,9 @@ async def on_startup(app: Any) -> None:
     async with services.db.read() as session:
         people = await active_people_with_telegram(session)
     for telegram_id, role, lang in people:
-        await set_person_menu(bot, telegram_id, Role(role), lang)
+        await set_person_menu(
+            bot, telegram_id, Role(role), lang, webapp_url=services.settings.webapp_url
+        )
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -179,7 +186,13 @@ async def language_button(update: Update, context: BotContext, actor) -> None:
     from handlers.officers import edit_or_reply
 
     await edit_or_reply(update, t("menu.language.done", lang))
-    await set_person_menu(context.bot, actor.telegram_user_id or 0, actor.person.role, lang)
+    await set_person_menu(
+        context.bot,
+        actor.telegram_user_id or 0,
+        actor.person.role,
+        lang,
+        webapp_url=context.services.settings.webapp_url,
+    )
 
 
 HANDLERS = {

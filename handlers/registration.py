@@ -72,7 +72,13 @@ async def _refresh_menu(context: BotContext, person: PersonInfo | None, lang: st
         return
     from handlers.menu import set_person_menu
 
-    await set_person_menu(context.bot, person.telegram_user_id, person.role, lang)
+    await set_person_menu(
+        context.bot,
+        person.telegram_user_id,
+        person.role,
+        lang,
+        webapp_url=context.services.settings.webapp_url,
+    )
 
 
 def greeting(actor: Actor) -> str:

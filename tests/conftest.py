@@ -41,6 +41,9 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
             "LOG_LEVEL",
             "WEBHOOK_URL",
             "WEBHOOK_SECRET",
+            "WEBAPP_URL",
+            "WEBAPP_LISTEN",
+            "WEBAPP_PORT",
         }:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
