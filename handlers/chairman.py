@@ -15,7 +15,7 @@ import logging
 import time as _time
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -24,14 +24,14 @@ from handlers import callbacks as cb
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
 from plans.calendar import parse_period_arg
-from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, png_size
+from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line, png_size
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import format_percent_value, format_ratio, suggested_filename
 from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
 from scheduler.outbox import Draft, insert_drafts
-from storage import reports
+from storage import report_charts, reports
 from storage.directory import audit
 from storage.models import OrgKind, Role, Unit
 
@@ -664,7 +664,7 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
 
 @require(*MANAGERS)
 async def chart_command(update: Update, context: BotContext, actor: Actor) -> None:
-    """A PNG of completion by field and by unit, readable on a phone."""
+    """A PNG of completion by field and by unit, readable on a phone, sent as a photo."""
     assert actor.org is not None
     message = update.effective_message
     assert message is not None
@@ -673,28 +673,42 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     async with context.db.read() as session:
         org = await reports.organization(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
-        data = (
-            None if error else await reports.chart_data(session, actor.org.id, now=now, period=per)
+        view = (
+            None
+            if error
+            else await report_charts.chart_view(
+                session, actor.org.id, now=now, period=per, lang=lang
+            )
         )
-    if error or data is None:
+    if error or view is None:
         await reply_html(update, error or "")
         return
-    if not data.by_field:
+    if not view.by_field:
         await reply_html(update, t("chairman.overview.no_plan", lang))
         return
     title = t(
         "chairman.chart.title",
         lang,
+        period=view.period.label(lang),
         issuer=_issuer(org.name, org.kind, lang),
         date=_d(now.astimezone(reports.calendar_settings(org).tzinfo).date()),
     )
+    caption = title
+    if view.overall is not None:
+        caption += "\n" + overall_line(view.overall, lang)
     await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(completion_chart, data.by_field, data.by_unit, title, lang)
+    png = await asyncio.to_thread(
+        completion_chart, view.by_field, view.by_unit, title, lang, view.overall
+    )
+    filename = f"bieu-do-cchc-{view.period.code.lower()}.png"
     width, height = png_size(png)
     if width + height > TELEGRAM_PHOTO_MAX_SUM:
-        await message.reply_document(document=png, filename="bieu-do-cchc.png", caption=title)
+        await message.reply_document(
+            document=InputFile(png, filename=filename), caption=caption[:1024]
+        )
     else:
-        await message.reply_photo(photo=png, caption=title[:1024])
+        # A named file: sent as raw bytes it arrives as "application.octet-stream".
+        await message.reply_photo(photo=InputFile(png, filename=filename), caption=caption[:1024])
 
 
 # --------------------------------------------------------------------------- wiring

@@ -1,6 +1,9 @@
 """The completion picture as one PNG a chairman can read on a phone.
 
-Two panels — by field (lĩnh vực) and by unit (bộ phận) — of horizontal bars.
+A headline — the overall mean percent in large type with what it is in
+words ("tỷ lệ hoàn thành bình quân của 28 nhiệm vụ") and the line "Đã hoàn
+thành 10 · Đúng tiến độ 12 · Chậm tiến độ 6" — then two panels, by field
+(lĩnh vực) and by unit (bộ phận), of horizontal bars.
 Each label sits on its own line above its bar, across the full width, so long
 Vietnamese names ("Xây dựng và phát triển chính quyền điện tử, chính quyền
 số") wrap into readable lines instead of squeezing the bars; the mean percent
@@ -20,6 +23,7 @@ import logging
 import struct
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -32,6 +36,18 @@ logger = logging.getLogger(__name__)
 # (label, mean_percent 0..100, done, total)
 ChartItem = tuple[str, float, int, int]
 
+
+@dataclass(frozen=True, slots=True)
+class ChartOverall:
+    """The headline figures, as ``plans.completion`` counted them (never recounted here)."""
+
+    total: int
+    done: int
+    on_track: int
+    behind: int  # neither done nor on track: behind, overdue or not started
+    mean_percent: float
+
+
 FONT_FAMILY = "DejaVu Sans"
 DPI = 100  # 1 pt = 100/72 px; 1080 px wide is a phone screen's full width
 WIDTH_PX = 1080
@@ -41,6 +57,9 @@ LABEL_PT = 22
 VALUE_PT = 22
 LABEL_WRAP = 36  # characters per label line, leaving room for "27/32 nhiệm vụ"
 TITLE_WRAP = 38
+HEADLINE_WRAP = 44
+HEADLINE_GID = "headline"  # matplotlib gid of the big percentage (tests find it by it)
+HEADLINE_WORDS_GID = "headline_words"
 X_MAX = 114.0  # 100% ends at ~88% of the width; the rest holds "84,4%"
 
 # Vertical layout, in pixels.
@@ -52,6 +71,10 @@ _BAR_PX = 34
 _ROW_GAP_PX = 26
 _PANEL_GAP_PX = 30
 _EMPTY_PX = 50
+_HEADLINE_NUMBER_PX = 84
+_HEADLINE_LINE_PX = 36
+HEADLINE_PT = 52
+HEADLINE_WORDS_PT = 21
 
 TELEGRAM_PHOTO_MAX_SUM = 10_000  # sendPhoto: width + height at most 10000 px
 
@@ -71,9 +94,10 @@ def completion_chart(
     by_unit: Sequence[ChartItem],
     title: str,
     lang: str = "vi",
+    overall: ChartOverall | None = None,
 ) -> bytes:
     """Return the PNG bytes of the two-panel completion chart."""
-    figure = build_completion_figure(by_field, by_unit, title, lang)
+    figure = build_completion_figure(by_field, by_unit, title, lang, overall)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -91,11 +115,36 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+def overall_line(overall: ChartOverall, lang: str = "vi") -> str:
+    """'Đã hoàn thành 10 · Đúng tiến độ 12 · Chậm tiến độ 6' (also the photo's caption)."""
+    return t(
+        "export.chart.overall",
+        lang,
+        done=overall.done,
+        on_track=overall.on_track,
+        behind=overall.behind,
+    )
+
+
+def headline_words(overall: ChartOverall, lang: str = "vi") -> str:
+    """What the big percentage is: 'tỷ lệ hoàn thành bình quân của 28 nhiệm vụ'."""
+    return t("export.chart.mean_words", lang, total=overall.total)
+
+
+def _headline_lines(overall: ChartOverall | None, lang: str) -> list[str]:
+    if overall is None:
+        return []
+    return _wrap(headline_words(overall, lang), HEADLINE_WRAP) + _wrap(
+        overall_line(overall, lang), HEADLINE_WRAP + 12
+    )
+
+
 def build_completion_figure(
     by_field: Sequence[ChartItem],
     by_unit: Sequence[ChartItem],
     title: str,
     lang: str = "vi",
+    overall: ChartOverall | None = None,
 ) -> Figure:
     """Lay out the chart; exposed so tests can inspect the bars before rendering."""
     lang = normalize_language(lang)
@@ -105,6 +154,10 @@ def build_completion_figure(
         (t("export.chart.by_unit", lang), list(by_unit)),
     ]
     title_px = _PAD_PX + (len(title_lines) * _TITLE_LINE_PX + _PAD_PX if title_lines else 0)
+    head_lines = _headline_lines(overall, lang)
+    headline_top = title_px
+    if overall is not None:
+        title_px += _HEADLINE_NUMBER_PX + len(head_lines) * _HEADLINE_LINE_PX + _PAD_PX
     heights = [_panel_height(items) for _, items in panels]
     total_px = title_px + sum(heights) + _PANEL_GAP_PX * (len(panels) - 1) + _PAD_PX
 
@@ -124,6 +177,9 @@ def build_completion_figure(
             linespacing=1.15,
         )
 
+    if overall is not None:
+        _draw_headline(figure, overall, head_lines, headline_top, total_px, lang)
+
     top_px = title_px
     for (panel_title, items), height in zip(panels, heights, strict=True):
         bottom = 1 - (top_px + height) / total_px
@@ -131,6 +187,34 @@ def build_completion_figure(
         _draw_panel(axes, panel_title, items, height, lang)
         top_px += height + _PANEL_GAP_PX
     return figure
+
+
+def _draw_headline(figure, overall, lines, top_px, total_px, lang) -> None:  # type: ignore[no-untyped-def]
+    """The big overall percentage, then in words what it is and the standing counts."""
+    figure.text(
+        0.5,
+        1 - top_px / total_px,
+        format_percent_value(overall.mean_percent, lang, decimals=1),
+        ha="center",
+        va="top",
+        fontsize=HEADLINE_PT,
+        fontweight="bold",
+        fontfamily=FONT_FAMILY,
+        color=_bar_color(overall.mean_percent),
+        gid=HEADLINE_GID,
+    )
+    figure.text(
+        0.5,
+        1 - (top_px + _HEADLINE_NUMBER_PX) / total_px,
+        "\n".join(lines),
+        ha="center",
+        va="top",
+        fontsize=HEADLINE_WORDS_PT,
+        fontfamily=FONT_FAMILY,
+        color=_COLOR_TEXT,
+        linespacing=1.25,
+        gid=HEADLINE_WORDS_GID,
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:

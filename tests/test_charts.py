@@ -75,7 +75,7 @@ def test_figure_has_one_bar_per_item_with_the_given_widths():
 def test_labels_percents_and_counts_are_drawn():
     texts = _texts(build_completion_figure(BY_FIELD, BY_UNIT, TITLE, "vi"))
     joined = "\n".join(texts)
-    assert "Theo lĩnh vực" in texts and "Theo đơn vị" in texts
+    assert "Theo lĩnh vực" in texts and "Theo bộ phận" in texts
     assert "84,4%" in texts and "100%" in texts and "33,3%" in texts
     assert "2/3 nhiệm vụ" in texts and "8/12 nhiệm vụ" in texts
     # Long labels are wrapped, never cut.
@@ -145,3 +145,78 @@ def test_missing_glyph_would_fail_the_suite():
     """Guard the guard: a letter DejaVu Sans lacks must raise under -W error."""
     with pytest.raises(UserWarning, match="missing from font"):
         completion_chart([("\u6f22", 10.0, 0, 1)], [], "", "vi")
+
+
+# --------------------------------------------------------------------------
+# Headline, rounding, order (issue 14)
+
+OVERALL = charts.ChartOverall(total=28, done=10, on_track=12, behind=6, mean_percent=46.25)
+
+
+def test_headline_says_in_words_what_the_big_percentage_is():
+    figure = build_completion_figure(BY_FIELD, BY_UNIT, TITLE, "vi", OVERALL)
+    by_gid = {t.get_gid(): t.get_text() for t in figure.texts if t.get_gid()}
+    # Rounded half up as people count: 46,25 → 46,3 (Babel alone would say 46,2).
+    assert by_gid[charts.HEADLINE_GID] == "46,3%"
+    words = " ".join(by_gid[charts.HEADLINE_WORDS_GID].split())
+    assert "tỷ lệ hoàn thành bình quân của 28 nhiệm vụ" in words
+    assert "Đã hoàn thành 10 · Đúng tiến độ 12 · Chậm tiến độ 6" in words
+    english = build_completion_figure(BY_FIELD, BY_UNIT, TITLE, "en", OVERALL)
+    texts = {t.get_gid(): t.get_text() for t in english.texts if t.get_gid()}
+    assert texts[charts.HEADLINE_GID] == "46.3%"
+    assert "Done 10 · On track 12 · Behind 6" in " ".join(texts[charts.HEADLINE_WORDS_GID].split())
+
+
+def test_headline_makes_room_and_the_png_grows():
+    plain = build_completion_figure(BY_FIELD, BY_UNIT, TITLE, "vi")
+    headed = build_completion_figure(BY_FIELD, BY_UNIT, TITLE, "vi", OVERALL)
+    assert headed.get_figheight() > plain.get_figheight()
+    top_of_panels = max(ax.get_position().y1 for ax in headed.axes)
+    words = next(t for t in headed.texts if t.get_gid() == charts.HEADLINE_WORDS_GID)
+    assert words.get_position()[1] > top_of_panels  # the headline sits above the bars
+
+
+def test_bar_values_round_half_up():
+    texts = _texts(build_completion_figure([("A", 46.25, 1, 2)], [("B", 0.05, 0, 1)], "t", "vi"))
+    assert "46,3%" in texts and "0,1%" in texts
+
+
+def test_vietnamese_alphabetical_order():
+    from plans.collation import sort_vietnamese
+
+    names = [
+        "Văn phòng - Thống kê",
+        "Địa chính - Xây dựng",
+        "Dân số",
+        "Tư pháp - Hộ tịch",
+        "Ủy ban MTTQ",
+        "Ưu tiên",
+        "Xã đội",
+        "Công an",
+        "Ấp",
+        "An ninh",
+    ]
+    assert sort_vietnamese(names) == [
+        "An ninh",
+        "Ấp",
+        "Công an",
+        "Dân số",
+        "Địa chính - Xây dựng",
+        "Tư pháp - Hộ tịch",
+        "Ủy ban MTTQ",
+        "Ưu tiên",
+        "Văn phòng - Thống kê",
+        "Xã đội",
+    ]
+    # Tones break ties in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+    assert sort_vietnamese(["cạ", "cá", "cã", "cả", "cà", "ca"]) == [
+        "ca",
+        "cà",
+        "cả",
+        "cã",
+        "cá",
+        "cạ",
+    ]
+    # NFD input sorts like NFC.
+    nfd = unicodedata.normalize("NFD", "Địa chính")
+    assert sort_vietnamese(["Dân", nfd, "Văn"]) == ["Dân", nfd, "Văn"]

@@ -191,7 +191,11 @@ async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commun
     png = msg.photo.content
     width, height = png_size(png)
     assert width == 1080 and width + height <= 10_000
-    assert msg.caption.startswith("Tiến độ CCHC UBND xã Vĩnh Khê — 03/06/2024")
+    assert msg.caption.startswith(
+        "Tiến độ CCHC 6 tháng đầu năm 2024 — UBND xã Vĩnh Khê, ngày 03/06/2024"
+    )
+    # A named PNG, not "application.octet-stream".
+    assert msg.photo.file_name == "bieu-do-cchc-2024-h1.png"
     # The same data as the chart's figure: bars per field and per unit.
     from storage import reports
 
@@ -239,3 +243,34 @@ async def test_plan_product_fills_the_output_until_an_officer_states_one(
     outputs = {row.task_id: row.output for row in table.rows()}
     assert outputs[commune.task_ids[4]] == "Sản phẩm kế hoạch 4"
     assert outputs[commune.task_ids[5]] == "Niêm yết công khai TTHC"
+
+
+async def test_chart_counts_every_task_and_orders_units_the_vietnamese_way(
+    harness: BotHarness, commune: Commune
+) -> None:
+    """A placeholder-led task (no unit id) gets the last bar; units sort Đ after D."""
+    from storage import report_charts
+    from storage.models import TaskUnit, Unit
+
+    async with harness.database.write() as session:
+        await session.execute(
+            TaskUnit.__table__.delete().where(TaskUnit.task_id == commune.task_ids[8])
+        )
+        renamed = ["Địa chính - Xây dựng", "Văn hóa - Xã hội", "Dân số - Gia đình"]
+        for unit_id, name in zip(commune.unit_ids.values(), renamed, strict=False):
+            unit = await session.get(Unit, unit_id)
+            unit.name = name
+    async with harness.database.read() as session:
+        view = await report_charts.chart_view(session, commune.org_id, now=harness.clock.now())
+    labels = [label for label, _, _, _ in view.by_unit]
+    assert labels[-1] == "Chưa giao bộ phận cụ thể"
+    named = labels[:-1]
+    from plans.collation import vietnamese_key
+
+    assert named == sorted(named, key=vietnamese_key)
+    assert named.index("Dân số - Gia đình") < named.index("Địa chính - Xây dựng")
+    assert named.index("Địa chính - Xây dựng") < named.index("Văn hóa - Xã hội")
+    # Every task is in the by-field panel, and in the by-unit panel at least once.
+    assert sum(total for _, _, _, total in view.by_field) == 8
+    assert view.by_unit[-1][3] >= 1
+    assert view.period.code == "2024-H1"
