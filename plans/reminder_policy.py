@@ -23,7 +23,10 @@ Rules (times in the organization's zone; a due date is the END of its day):
     ``due + escalate_after_days`` (at least the day after the due date);
     ``escalate_after_days=None`` turns it off.
 * Recurring tasks get no task occasions: they are reminded through the
-  reporting period (REPORT_DUE), since they need a fresh update per period.
+  reporting period (REPORT_DUE), since they need a fresh update per period --
+  except while one of their dated milestones is open ("Quý I/2024 và thường
+  xuyên"): storage then gives them a due date (``plans.milestones``) and that
+  milestone is reminded like a dated task's deadline.
   Done tasks, and tasks without a date, are silent.
 * Reports: REPORT_DUE ``n`` days before the submission deadline for each
   ``n`` in ``report_lead_days`` (previous working day rule, collapsing as
@@ -52,7 +55,6 @@ from zoneinfo import ZoneInfo
 
 from plans import workdays
 from plans.calendar import ReportingPeriod
-from plans.deadlines import DeadlineKind
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +270,8 @@ def escalation_day(
 
 
 def _dated(task: PlannedTask) -> bool:
-    return task.deadline_kind != DeadlineKind.RECURRING and task.due_date is not None
+    # a recurring task has a due date only while one of its milestones is open
+    return task.due_date is not None
 
 
 def task_occasions(

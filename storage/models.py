@@ -316,6 +316,9 @@ class Task(Base):
     ``number`` is the short per-plan number officers type ("/capnhat 12 80").
     ``due_date`` is the deadline as parsed from the plan; an approved
     extension sets ``extended_due_date`` and the original stays on record.
+    ``milestones`` keeps every dated step when the deadline has several (or a
+    recurring duty has dated ones), as ``plans.milestones`` writes them;
+    NULL means ``due_date`` is the task's only milestone.
     """
 
     __tablename__ = "tasks"
@@ -345,6 +348,7 @@ class Task(Base):
     deadline_kind: Mapped[str] = mapped_column(String(16), default="unknown")
     due_date: Mapped[date | None] = mapped_column(Date)
     extended_due_date: Mapped[date | None] = mapped_column(Date)
+    milestones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)

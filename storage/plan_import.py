@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import t
 from plans.errors import UserError
 from plans.importing.model import ImportedPlan, ImportedTask, ImportWarning, SkippedRow
+from plans.milestones import milestones_to_store
 from plans.text import ascii_key, match_key
 from plans.units import UnitDirectory, UnitRef, is_placeholder
 from storage.directory import add_alias, add_unit, audit, find_unit, list_units
@@ -451,6 +452,7 @@ def _task_values(item: ImportedTask, field_id: int, key: str) -> dict[str, objec
         "deadline_text": deadline.text or None,
         "deadline_kind": str(deadline.kind),
         "due_date": deadline.due_date,
+        "milestones": milestones_to_store(deadline),
     }
 
 

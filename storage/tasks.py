@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.completion import TaskSnapshot, is_done
+from plans.deadlines import Milestone
+from plans.milestones import effective_due, milestones_from_json
 from storage.models import (
     Field,
+    Organization,
     Plan,
     ProgressUpdate,
     Task,
@@ -27,6 +30,7 @@ from storage.models import (
 )
 
 MAX_TASK_NUMBER = 2**31 - 1  # PostgreSQL INTEGER
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +64,20 @@ class TaskView:
     last_update_by: int | None
     done_at: datetime | None
     update_times: tuple[datetime, ...] = field(default=())
+    milestones: tuple[Milestone, ...] = ()  # empty: due_date is the only milestone
+    last_update_day: date | None = None  # local day of the latest update
 
     @property
     def effective_due_date(self) -> date | None:
-        return self.extended_due_date or self.due_date
+        """The next open milestone, extension applied (``plans.milestones.effective_due``)."""
+        return effective_due(
+            self.due_date,
+            self.extended_due_date,
+            self.milestones,
+            last_update_on=self.last_update_day,
+            done=self.done,
+            recurring=self.deadline_kind == "recurring",
+        )
 
     @property
     def unit_ids(self) -> tuple[int, ...]:
@@ -181,6 +195,8 @@ async def load_task_views(
             Task.deadline_kind,
             Task.due_date,
             Task.extended_due_date,
+            Task.milestones,
+            Organization.timezone,
             Field.key.label("field_key"),
             Field.ordinal.label("field_ordinal"),
             Field.title.label("field_title"),
@@ -191,15 +207,22 @@ async def load_task_views(
         .select_from(Task)
         .join(Field, Field.id == Task.field_id)
         .join(Plan, Plan.id == Task.plan_id)
+        .join(Organization, Organization.id == Plan.organization_id)
         .where(Plan.organization_id.in_(org_ids), Plan.active.is_(True), Task.removed_at.is_(None))
         .order_by(Plan.organization_id, Plan.year, Field.ordinal, Task.number)
     )
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
     if dated_due_by is not None:
+        # a task with milestones may have an earlier one open: always a candidate
         query = query.where(
-            Task.deadline_kind != "recurring",
-            func.coalesce(Task.extended_due_date, Task.due_date) <= dated_due_by,
+            or_(
+                and_(
+                    Task.deadline_kind != "recurring",
+                    func.coalesce(Task.extended_due_date, Task.due_date) <= dated_due_by,
+                ),
+                Task.milestones.is_not(None),
+            )
         )
     if task_ids is not None:
         query = query.where(Task.id.in_(list(task_ids)))
@@ -240,8 +263,15 @@ async def load_task_views(
             update_times.setdefault(task_id, []).append(created)
 
     views = []
+    zones: dict[str, ZoneInfo] = {}
     for row in rows:
         last = latest.get(row.id)
+        last_day = None
+        if last is not None and last.created_at is not None:
+            tz = zones.get(row.timezone)
+            if tz is None:
+                tz = zones[row.timezone] = _zone(row.timezone)
+            last_day = last.created_at.astimezone(tz).date()
         views.append(
             TaskView(
                 id=row.id,
@@ -271,9 +301,18 @@ async def load_task_views(
                 last_update_by=last.person_id if last else None,
                 done_at=done_since.get(row.id),
                 update_times=tuple(sorted(update_times.get(row.id, ()))),
+                milestones=milestones_from_json(row.milestones),
+                last_update_day=last_day,
             )
         )
     return views
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ValueError, KeyError):  # an invalid name on record: the country's zone
+        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 async def find_task_by_number(

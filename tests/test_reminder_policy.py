@@ -167,10 +167,16 @@ def test_done_recurring_and_undated_tasks_are_silent():
     start, end = date(2024, 3, 1), date(2024, 4, 30)
     assert timeline(task(date(2024, 3, 21), done=True), start, end) == []
     assert timeline(task(None, kind="recurring"), start, end) == []
-    assert timeline(task(date(2024, 3, 21), kind="recurring"), start, end) == []
     assert timeline(task(None, kind="event"), start, end) == []
     assert timeline(task(None, kind="unknown"), start, end) == []
     assert timeline(task(date(2024, 3, 21), kind="event"), start, end)  # event with a date
+
+
+def test_recurring_task_with_an_open_milestone_is_reminded_like_a_dated_one():
+    # storage gives a recurring task a due date only while a milestone is open
+    start, end = date(2024, 3, 1), date(2024, 4, 30)
+    dated = timeline(task(date(2024, 3, 21)), start, end)
+    assert timeline(task(date(2024, 3, 21), kind="recurring"), start, end) == dated
 
 
 def test_report_occasions_q1_2024_deadline_on_sunday():
