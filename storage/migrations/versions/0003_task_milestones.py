@@ -1,7 +1,7 @@
 """Tasks keep every milestone of their deadline ("Tháng 6 và tháng 12").
 
-Revision ID: 0002_task_milestones
-Revises: 0001
+Revision ID: 0003_task_milestones
+Revises: 0002
 Create Date: 2026-11-27 12:10:00
 
 Recurring tasks that already carry a dated milestone (``due_date`` set, e.g.
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_task_milestones"
-down_revision: str | None = "0001"
+revision: str = "0003_task_milestones"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
