@@ -125,7 +125,10 @@ _QUARTER_VALUE = r"(i{1,3}|iv|[1-4])"
 _DASHES_RE = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _PUNCT_EDGE = " .,;:!?*_\"'`()[]{}-–"
 _PARENS_RE = re.compile(r"\([^()]*\)")
-_YEAR_MONTH_WORD_RE = re.compile(r"\bthang (cuoi|dau) nam\b")  # "tháng cuối năm" = tháng 12
+# "ngày 10 tháng cuối năm" = ngày 10 tháng 12 (but "6 tháng đầu năm" is a half-year)
+_YEAR_MONTH_WORD_RE = re.compile(
+    r"\b(ngay\s+\d{1,2}\s+(?:cua\s+)?)thang (cuoi|dau) nam\b(?=(\s*\d{4})?)"
+)
 
 _RECURRING_RE = re.compile(
     r"\b(?:thuong xuyen|dinh ky|lien tuc|"
@@ -215,7 +218,14 @@ def _fold_key(text: str) -> str:
     key = strip_diacritics(normalize_tone_marks(nfc(text))).lower()
     key = _DASHES_RE.sub("-", key).replace("*", " ")
     key = fold_spaces(key)
-    key = _YEAR_MONTH_WORD_RE.sub(lambda m: "thang 12" if m.group(1) == "cuoi" else "thang 1", key)
+    key = _YEAR_MONTH_WORD_RE.sub(
+        lambda m: (
+            m.group(1)
+            + ("thang 12" if m.group(2) == "cuoi" else "thang 1")
+            + (" nam" if m.group(3) else "")
+        ),
+        key,
+    )
     return key.strip(_PUNCT_EDGE)
 
 

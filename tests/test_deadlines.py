@@ -351,6 +351,8 @@ MILESTONE_CASES = [
     ("Tuần 5 tháng 2/2023", None, U, None, []),
     ("Tuần đầu tháng 4", None, U, None, []),
     ("Giữa tháng 6/2024", None, D, date(2024, 6, 15), [date(2024, 6, 15)]),
+    ("Trước ngày 10 tháng cuối năm", 2024, D, date(2024, 12, 10), [date(2024, 12, 10)]),
+    ("Ngày 15 tháng đầu năm 2025", None, D, date(2025, 1, 15), [date(2025, 1, 15)]),
     # a date in brackets is the deadline (read as "Trước ngày X" is: that day)
     ("Tháng 12/2024 (trước ngày 15/12)", None, D, date(2024, 12, 15), [date(2024, 12, 15)]),
     ("Thang 12/2024 (truoc ngay 15/12)", 2023, D, date(2024, 12, 15), [date(2024, 12, 15)]),
