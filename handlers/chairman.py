@@ -25,6 +25,7 @@ from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_htm
 from locales import t
 from plans.calendar import parse_period_arg
 from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line, png_size
+from plans.completion import TaskState
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import format_percent_value, format_ratio, suggested_filename
@@ -152,6 +153,9 @@ def render_overview(ov: reports.Overview, lang: str) -> str:
             total=ov.total,
             ratio=format_ratio(ov.done, ov.total, lang),
             mean=_pct(ov.mean_percent, lang),
+            on_track=ov.summary.on_track,
+            lagging=ov.summary.lagging,
+            with_figure=ov.summary.with_figure,
         )
     )
     lines.append(t("chairman.overview.alerts", lang, overdue=ov.overdue, due_soon=ov.due_soon))
@@ -174,7 +178,7 @@ def _group_line(g: reports.GroupLine, lang: str) -> str:
         label=esc(g.label),
         done=g.done,
         total=g.total,
-        mean=_pct(g.mean_percent, lang),
+        mean=_pct(g.mean_percent, lang) if g.with_figure else "—",  # blank stays blank
         overdue=g.overdue,
     )
 
@@ -251,6 +255,7 @@ async def _district_overview(
                 total=c.total,
                 mean=_pct(c.mean_percent, lang),
                 overdue=c.overdue,
+                on_track=c.summary.on_track,
                 report=esc(report),
             )
         )
@@ -267,6 +272,14 @@ async def _district_overview(
 # --------------------------------------------------------------------------- drill-downs
 
 
+def _state_text(line: reports.TaskLine, lang: str) -> str:
+    """The task's standing (the class the report counts), with "due soon" when it is."""
+    text = line.standing.label(lang)
+    if line.state is TaskState.DUE_SOON:
+        text += " · " + line.state.label(lang)
+    return text
+
+
 def _task_line_text(line: reports.TaskLine, lang: str, *, with_unit: bool = True) -> str:
     percent = "—" if line.percent is None else f"{line.percent}%"
     updated = _d(line.last_update_on)
@@ -278,7 +291,7 @@ def _task_line_text(line: reports.TaskLine, lang: str, *, with_unit: bool = True
         role=role,
         content=esc(line.content),
         unit=esc(line.lead_units) if with_unit else "",
-        state=esc(line.state.label(lang)),
+        state=esc(_state_text(line, lang)),
         percent=percent,
         deadline=esc(line.deadline_text or "—"),
         updated=updated,
@@ -295,7 +308,9 @@ def render_unit(record: reports.UnitRecord, lang: str) -> str:
             date=_d(record.today),
             total=record.total,
             done=record.done,
-            in_progress=record.in_progress,
+            on_track=record.summary.on_track,
+            behind=record.summary.behind,
+            not_started=record.summary.not_started,
             overdue=record.overdue,
         ),
     ]
@@ -314,6 +329,8 @@ def render_field(record: reports.FieldRecord, lang: str) -> str:
             done=record.done,
             total=record.total,
             mean=_pct(record.mean_percent, lang),
+            on_track=record.summary.on_track,
+            with_figure=record.summary.with_figure,
         ),
     ]
     lines.extend(_task_line_text(line, lang) for line in record.tasks)

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans import workdays
 from plans.calendar import ReportingPeriod, reports_for_year
-from plans.completion import updated_in
+from plans.completion import owes_figure
 from plans.reminder_policy import (
     OccasionKind,
     PlannedTask,
@@ -97,14 +97,12 @@ def planned_task(view: TaskView) -> PlannedTask:
 
 
 def needs_update(view: TaskView, period: ReportingPeriod, ctx: OrgContext) -> bool:
-    """Whether the task still owes an update for the period's report.
+    """Whether the task still owes a figure for the period's report.
 
-    Done dated tasks owe nothing; recurring ("thường xuyên") tasks are never done
-    for good and owe a fresh update inside every period's data window.
+    The one rule, :func:`plans.completion.owes_figure` (also /kybaocao's and
+    the district's), over that year's plan only.
     """
-    if view.deadline_kind != "recurring" and view.done:
-        return False
-    return not updated_in(view.snapshot(ctx.tz), period)
+    return view.plan_year == period.year and owes_figure(view.snapshot(ctx.tz), period)
 
 
 def periods_near(day: date, ctx: OrgContext) -> list[ReportingPeriod]:

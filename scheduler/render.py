@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from locales import t
@@ -178,14 +178,6 @@ def _report_block(
 def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines) -> None:
     snaps = [v.snapshot(ctx.tz) for v in ctx.tasks]
     s = summarize(snaps, day, settings=ctx.calendar)
-    soon = sum(
-        1
-        for v in ctx.tasks
-        if not v.done
-        and v.deadline_kind != "recurring"
-        and v.effective_due_date is not None
-        and day <= v.effective_due_date <= day + timedelta(days=7)
-    )
     out.add("")
     out.add(t("reminders.weekly.title", lang, week=html.escape(week.removeprefix("week:"))))
     out.add(
@@ -199,7 +191,7 @@ def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines)
         )
     )
     out.add(t("reminders.weekly.overdue", lang, count=s.overdue))
-    out.add(t("reminders.weekly.due_soon", lang, count=soon))
+    out.add(t("reminders.weekly.due_soon", lang, count=s.due_soon))
 
 
 def render_digest(

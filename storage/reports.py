@@ -13,11 +13,12 @@ are counted on that day. A period still running is taken as of now.
 District roll-up, "report on time": the bot does not see the report the
 commune mails to the district, only the figures behind it. So a commune's
 report for the last period whose submission deadline has passed counts as
-**on time** when, by the end of the deadline day, every task that owed a
-figure for that period had one: recurring tasks, and dated tasks due by the
-period's end that were not already done before its data window opened, each
-need an update between the window's start and the deadline. A commune with
-no such task is on time; a commune without a plan has no verdict (None).
+**on time** when, by the end of the deadline day, no task of that year's
+plan still owed a figure (:func:`plans.completion.owes_figure`, the same
+rule as /kybaocao and the planner's report reminders: recurring tasks, and
+dated tasks not done, each need an update between the window's start and
+the deadline). A commune with no such task is on time; a commune without a
+plan has no verdict (None).
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ from plans.calendar import (
 )
 from plans.completion import (
     CompletionSummary,
+    Standing,
     TaskSnapshot,
     TaskState,
     classify,
     counts_as_done,
     days_late,
     is_done,
+    owes_figure,
     period_percent,
+    standing,
     summarize,
     summarize_by_field,
     summarize_by_unit,
@@ -85,6 +89,10 @@ class GroupLine:
     mean_percent: float
     overdue: int
     due_soon: int
+    on_track: int = 0
+    behind: int = 0
+    not_started: int = 0
+    with_figure: int = 0  # tasks the mean is taken over
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,28 @@ class Overview:
     due_soon: int
     by_field: tuple[GroupLine, ...]
     by_unit: tuple[GroupLine, ...]
+    summary: CompletionSummary = field(default_factory=CompletionSummary)
+
+    @property
+    def on_track(self) -> int:
+        return self.summary.on_track
+
+    @property
+    def behind(self) -> int:
+        return self.summary.behind
+
+    @property
+    def not_started(self) -> int:
+        return self.summary.not_started
+
+    @property
+    def with_figure(self) -> int:
+        return self.summary.with_figure
+
+    @property
+    def lagging(self) -> int:
+        """Neither done nor on track ("chậm tiến độ" in a report's sentence)."""
+        return self.summary.lagging
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +151,7 @@ class TaskLine:
     last_update_at: datetime | None
     lead: bool = True
     last_update_on: date | None = None  # local date of the last update
+    standing: Standing = Standing.NOT_STARTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +165,7 @@ class UnitRecord:
     in_progress: int
     overdue: int
     tasks: tuple[TaskLine, ...]
+    summary: CompletionSummary = field(default_factory=CompletionSummary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +178,7 @@ class FieldRecord:
     done: int
     mean_percent: float
     tasks: tuple[TaskLine, ...]
+    summary: CompletionSummary = field(default_factory=CompletionSummary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +223,7 @@ class CommuneLine:
     last_period: ReportingPeriod | None
     report_on_time: bool | None
     missing: int = 0  # tasks that owed a figure and had none by the deadline
+    summary: CompletionSummary = field(default_factory=CompletionSummary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +316,20 @@ async def _load(
 
 
 def _line(key: str | int | None, ref_id: int | None, label: str, s: CompletionSummary) -> GroupLine:
-    return GroupLine(key, ref_id, label, s.total, s.done, s.mean_percent, s.overdue, s.due_soon)
+    return GroupLine(
+        key,
+        ref_id,
+        label,
+        s.total,
+        s.done,
+        s.mean_percent,
+        s.overdue,
+        s.due_soon,
+        on_track=s.on_track,
+        behind=s.behind,
+        not_started=s.not_started,
+        with_figure=s.with_figure,
+    )
 
 
 def _lead_text(view: TaskView, names: dict[int, str]) -> str:
@@ -316,6 +363,7 @@ def _task_line(
         last_update_on=view.last_update_at.astimezone(settings.tzinfo).date()
         if view.last_update_at
         else None,
+        standing=standing(snap, today, period=period, settings=settings),
     )
 
 
@@ -371,6 +419,7 @@ async def overview(
         due_soon=total.due_soon,
         by_field=by_field,
         by_unit=tuple(unit_lines),
+        summary=total,
     )
 
 
@@ -438,6 +487,7 @@ async def unit_record(
         in_progress=in_progress,
         overdue=summary.overdue,
         tasks=tuple(lines),
+        summary=summary,
     )
 
 
@@ -475,6 +525,7 @@ async def field_record(
         tasks=tuple(
             _task_line(v, s, data.today, data.unit_names, None, data.settings) for v, s in pairs
         ),
+        summary=summary,
     )
 
 
@@ -484,9 +535,9 @@ async def field_record(
 async def period_status(session: AsyncSession, org_id: int, *, now: datetime) -> PeriodStatus:
     """The next report: deadline, window, tasks still owing a figure, officers silent since.
 
-    A task is listed when it owes the period a figure (:func:`owes_figure`,
-    the same rule as the district's "on time") and has had no update since
-    the data window opened. An officer is silent
+    A task is listed when it owes the period a figure
+    (:func:`plans.completion.owes_figure`, the same rule as the planner's
+    report reminders and the district's "on time"). An officer is silent
     when they serve a unit with a task in the plan and have recorded no
     update since the window opened.
     """
@@ -500,8 +551,7 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
     needing = [
         _task_line(v, s, today, data.unit_names, per, settings)
         for v, s in zip(data.views, data.snaps, strict=True)
-        if owes_figure(v, per, window_open)
-        and not (v.last_update_at is not None and v.last_update_at >= window_open)
+        if v.plan_year == per.year and owes_figure(s, per)
     ]
     task_units = {u for v in data.views for u in v.unit_ids}
     rows = await session.execute(
@@ -701,20 +751,6 @@ async def nudge_targets(
 # --------------------------------------------------------------------------- district
 
 
-def owes_figure(view: TaskView, per: ReportingPeriod, window_open: datetime) -> bool:
-    """Whether the period's report needs a fresh figure for this task.
-
-    Recurring tasks always do; a dated task does when it falls due by the
-    period's end and was not already done before the data window opened.
-    Tasks due later, and on-event tasks without a date, may stay blank.
-    """
-    if view.deadline_kind == DeadlineKind.RECURRING:
-        return True
-    due = view.effective_due_date
-    done_before = view.done_at is not None and view.done_at < window_open
-    return due is not None and due <= per.nominal_end and not done_before
-
-
 def last_passed_period(today: date, settings: CalendarSettings) -> ReportingPeriod | None:
     """The reported period whose submission deadline is the latest one before ``today``."""
     passed = [
@@ -733,17 +769,13 @@ async def report_timeliness(
     settings = calendar_settings(org)
     tz = settings.tzinfo
     deadline_end = end_of_day(per.submission_deadline, tz)
-    window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
-    views = await load_task_views(session, org.id, as_of=deadline_end, with_update_times=True)
+    views = await load_task_views(session, org.id, as_of=deadline_end)
     views = [v for v in views if v.plan_year == per.year]
     if not views:
         return None, 0
-    missing = sum(
-        1
-        for v in views
-        if owes_figure(v, per, window_open)
-        and not any(window_open <= at <= deadline_end for at in v.update_times)
-    )
+    # As of the end of the deadline day, the latest update is inside the window
+    # exactly when some update was made between the window's start and then.
+    missing = sum(1 for v in views if owes_figure(v.snapshot(tz), per))
     return missing == 0, missing
 
 
@@ -781,6 +813,7 @@ async def district_rollup(
                 last_period=last,
                 report_on_time=on_time if summary.total else None,
                 missing=missing,
+                summary=summary,
             )
         )
     return DistrictRollup(

@@ -103,6 +103,7 @@ class TaskView:
             last_update_on=self.last_update_at.astimezone(tz).date()
             if self.last_update_at
             else None,
+            start_on=date(self.plan_year, 1, 1),
         )
 
 

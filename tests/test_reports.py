@@ -35,15 +35,24 @@ async def test_report_on_time_needs_every_owed_figure_by_the_deadline(any_db: Da
     async with any_db.read() as session:
         roll = await reports.district_rollup(session, commune.district_id, now=NOW)
     line = roll.communes[0]
-    assert (line.name, line.report_on_time, line.missing) == ("Vĩnh Khê", False, 2)
+    # Owed (plans.completion.owes_figure): recurring 2 and 5, and the open dated tasks
+    # 3, 4, 6, 7 with no update in the Q1 window by 10/03; task 1 has its 05/02 figure,
+    # task 8 (on event, no date) owes nothing.
+    assert (line.name, line.report_on_time, line.missing) == ("Vĩnh Khê", False, 6)
     assert line.last_period is not None and line.last_period.code == "2024-Q1"
     # Recurring tasks 2 and 5 get a Q1 figure: task 5 on time, task 2 a day late.
     await add(any_db, commune, 5, "2024-03-10T16:00", 30)
     await add(any_db, commune, 2, "2024-03-11T08:00", 30)
     async with any_db.read() as session:
         line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
-    assert (line.report_on_time, line.missing) == (False, 1)
+    assert (line.report_on_time, line.missing) == (False, 5)
     await add(any_db, commune, 2, "2024-03-01T08:00", 20)
+    for number in (3, 4, 6):
+        await add(any_db, commune, number, "2024-02-20T08:00", 10)
+    async with any_db.read() as session:
+        line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
+    assert (line.report_on_time, line.missing) == (False, 1)
+    await add(any_db, commune, 7, "2024-03-10T23:00", 5)  # the deadline day still counts
     async with any_db.read() as session:
         line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
     assert (line.report_on_time, line.missing) == (True, 0)
@@ -69,7 +78,8 @@ async def test_overview_at_a_period_cutoff(db: Database) -> None:
             session, commune.org_id, now=NOW, period=period(PeriodKind.H1, 2024)
         )
     assert q1.today == date(2024, 3, 14) and q1.as_of < NOW
-    assert (q1.done, q1.mean_percent, q1.overdue) == (0, 10.0, 1)
+    # only task 1 has a figure (80 %) by 14/3: the blanks are left out of the mean
+    assert (q1.done, q1.mean_percent, q1.overdue) == (0, 80.0, 1)
     assert h1.today == date(2024, 6, 3) and h1.as_of == NOW  # period still running
     assert (h1.done, h1.total, h1.overdue, h1.due_soon) == (1, 8, 2, 1)
 
@@ -107,5 +117,6 @@ async def test_period_status_counts_silence_from_the_window_start(db: Database) 
     async with db.read() as session:
         ps = await reports.period_status(session, commune.org_id, now=NOW)
     assert ps.period.code == "2024-H1" and ps.days_to_deadline == 7
-    assert [t.number for t in ps.needing_figure] == [4]
+    # one rule with the planner (issue 11 defect 5): task 7, due in Quý III, owes a figure too
+    assert [t.number for t in ps.needing_figure] == [4, 7]
     assert [p.name for p in ps.not_updated] == ["Trần Thị Bình"]
