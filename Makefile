@@ -25,6 +25,7 @@ run: setup
 # 2-core machine; a test that fails once is rerun (and reported as "rerun").
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q --reruns 2 $(ARGS)
 
 test-slow: setup
