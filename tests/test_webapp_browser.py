@@ -13,13 +13,11 @@ skip with the reason — except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -29,6 +27,7 @@ from storage.db import Database
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import CHAIRMAN_TG, VIEWER_TG, Commune
 from tests.webapp_support import NOW, TOKEN, init_data
+from webapp import links
 from webapp.server import Dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,15 +104,7 @@ async def site(db: Database) -> AsyncIterator[tuple[str, Commune]]:
 
 def launch_url(base: str, telegram_id: int, theme: dict[str, str]) -> str:
     """The address Telegram opens: the page with its launch parameters in the fragment."""
-    fragment = "&".join(
-        [
-            "tgWebAppData=" + quote(init_data(telegram_id), safe=""),
-            "tgWebAppVersion=8.0",
-            "tgWebAppPlatform=android",
-            "tgWebAppThemeParams=" + quote(json.dumps(theme), safe=""),
-        ]
-    )
-    return f"{base}/#{fragment}"
+    return links.launch_url(base + "/", init_data(telegram_id), theme=theme, platform="android")
 
 
 async def open_page(browser: Any, url: str) -> tuple[Any, Any, list[str]]:
@@ -256,3 +247,76 @@ async def test_opened_outside_telegram_says_how_to_open_it(
         assert "📊 Bảng điều khiển" in await page.inner_text(".error")
     finally:
         await context.close()
+
+
+async def test_demo_chairman_taps_the_button_then_the_district_sorts(
+    browser: Any, sqlite_database_url: str
+) -> None:
+    """The demo's own pieces: its cast and plan, its terminal, the link the 📊 button gives."""
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.demo.run import _seed, _web_links, free_port
+    from bot.demo.terminal import Terminal
+    from bot.harness import BotHarness
+    from storage.migrate import upgrade_async
+
+    clock = ManualClock(datetime.fromisoformat("2024-06-03T07:30:00+07:00"))
+    await upgrade_async(sqlite_database_url)
+    await _seed(sqlite_database_url, clock, "vi")  # type: ignore[arg-type]
+    port = free_port()
+    overrides = {
+        "webapp_url": f"http://127.0.0.1:{port}/",
+        "webapp_listen": "127.0.0.1",
+        "webapp_port": port,
+    }
+    harness = BotHarness(sqlite_database_url, clock=clock, settings_overrides=overrides)
+    out = io.StringIO()
+    terminal = Terminal(
+        harness.api,
+        clock=clock,
+        tz=ZoneInfo("Asia/Ho_Chi_Minh"),
+        lang="vi",
+        out=out,
+        tick=None,
+        speed=1,
+    )
+    await harness.start()
+    try:
+        terminal.web_link = _web_links(harness, "vi")
+        for line in (":as chairman", "/tongquan"):
+            await terminal.handle(line)
+            await harness.idle()
+            terminal.flush_bot_output()
+        await terminal.handle("#1")  # the 📊 Bảng điều khiển button
+        link = out.getvalue().rsplit("\n   ", 1)[1].split()[0]
+        assert link.startswith(f"http://127.0.0.1:{port}/#tgWebAppData=")
+        context, page, requests = await open_page(browser, link)
+        try:
+            await page.wait_for_selector("#totals")
+            assert "Vĩnh Khê" in await page.inner_text("#org")
+            units = await page.locator("svg.chart g[data-kind=unit]").count()
+            assert units >= 3
+            await page.tap("li[data-kind=unit] >> nth=0")
+            await page.wait_for_selector("#tasks .task")
+            assert await no_horizontal_overflow(page)
+            await shot(page, "demo-unit-tasks")
+        finally:
+            await context.close()
+
+        await terminal.handle(":web district")
+        link = out.getvalue().rsplit("\n   ", 1)[1].split()[0]
+        context, page, requests = await open_page(browser, link)
+        try:
+            await page.wait_for_selector("#district tbody tr")
+            await page.tap("th[data-col=done] button")
+            assert await page.get_attribute("th[data-col=done]", "aria-sort") == "descending"
+            assert "Vĩnh Khê" in await page.inner_text("#district tbody")
+            await shot(page, "demo-district")
+            assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in requests)
+        finally:
+            await context.close()
+    finally:
+        terminal.detach()
+        await harness.stop()

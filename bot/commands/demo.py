@@ -22,6 +22,7 @@ def register(subparsers: SubParsers) -> None:
     p.add_argument("--keep", action="store_true", help=t("demo.cli.keep"))
     p.add_argument("--script", type=Path, default=None, metavar="FILE", help=t("demo.cli.script"))
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help=t("demo.cli.lang"))
+    p.add_argument("--web-port", type=int, default=0, metavar="PORT", help=t("demo.cli.web_port"))
     p.set_defaults(handler=_demo)
 
 
@@ -35,5 +36,6 @@ async def _demo(args: argparse.Namespace) -> int:
         keep=args.keep,
         script=args.script,
         lang=args.lang,
+        web_port=args.web_port,
     )
     return await run_demo(options)

@@ -23,6 +23,7 @@ import importlib.util
 import logging
 import os
 import queue
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.demo import seed
+from bot.demo.seed import person_by_key
 from bot.demo.terminal import Terminal, format_instant, parse_instant
 from bot.harness import BotHarness
 from locales import t
@@ -55,6 +57,7 @@ class DemoOptions:
     keep: bool = False
     script: Path | None = None
     lang: str = "vi"
+    web_port: int = 0  # the dashboard's local port; 0: any free one
 
 
 class DemoError(UserError):
@@ -75,6 +78,13 @@ def demo_tick_seconds(speed: float) -> float:
     scheduler querying the database many times a second at high speeds.
     """
     return min(10.0, max(1.0, 300.0 / speed))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now (the dashboard's, so its link can be printed up front)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 def database_url(path: Path) -> str:
@@ -136,6 +146,7 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
         await upgrade_async(url)
         org_line = await _seed(url, clock, lang)
         has_scheduler = scheduler_available()
+        web_port = options.web_port or free_port()
         harness = BotHarness(
             url,
             clock=clock,
@@ -144,6 +155,9 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
                 "timezone": TIMEZONE,
                 "default_language": lang,
                 "tick_seconds": demo_tick_seconds(options.speed),
+                "webapp_url": f"http://127.0.0.1:{web_port}/",
+                "webapp_listen": "127.0.0.1",
+                "webapp_port": web_port,
             },
         )
         # The people exist on the fake Telegram and the terminal listens before
@@ -160,6 +174,7 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
         )
         try:
             await harness.start()
+            terminal.web_link = _web_links(harness, lang)
             _banner(terminal, org_line, clock, options, db_path, log_path, has_scheduler)
             if scripted and has_scheduler:
                 await harness.tick()
@@ -244,6 +259,26 @@ def _banner(
         terminal.say("demo.scheduler_missing")
     terminal.say("demo.banner.hint")
     terminal.show_people()
+    terminal.show_web_link(person_by_key("chairman"))
+
+
+def _web_links(harness: BotHarness, lang: str):  # type: ignore[no-untyped-def]
+    """person → a link opening the local dashboard signed in as them (fresh for an hour)."""
+    from webapp.links import signed_link
+
+    assert harness.settings is not None and harness.settings.webapp_url
+    base, token = harness.settings.webapp_url, harness.api.token
+
+    def link(person: seed.DemoPerson) -> str:
+        user = {
+            "id": person.telegram_user_id,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "language_code": lang,
+        }
+        return signed_link(base, token, user)
+
+    return link
 
 
 async def _settle(harness: BotHarness, terminal: Terminal, timeout: float = 15.0) -> None:  # noqa: ASYNC109

@@ -320,6 +320,7 @@ class Terminal:
             current_chat=self.person.telegram_user_id,
         )
         api.listeners.append(self.output)
+        self.web_link: Callable[[DemoPerson], str] | None = None  # set once the bot runs
 
     def detach(self) -> None:
         if self.output in self.api.listeners:
@@ -404,6 +405,12 @@ class Terminal:
             self._upload(rest)
         elif name in ("show", "xem"):
             self._show(rest)
+        elif name in ("web", "bang"):
+            person = person_by_key(rest) if rest else self.person
+            if person is None:
+                self.say("demo.error.person", text=rest)
+            else:
+                self.show_web_link(person)
         elif name in ("mine", "all"):
             self.output.only_current = name == "mine"
             self.say(f"demo.filter.{name}")
@@ -426,6 +433,19 @@ class Terminal:
                     description=describe(person, self.lang),
                 )
             )
+
+    def show_web_link(self, person: DemoPerson | None) -> None:
+        """Print a link that opens the local dashboard signed in as ``person`` (``:web``)."""
+        if person is None:
+            return
+        if self.web_link is None:
+            self.say("demo.web.off")
+            return
+        from webapp.access import DASHBOARD_ROLES
+
+        self.say("demo.web.link", name=person.full_name, url=self.web_link(person))
+        if person.role not in DASHBOARD_ROLES:
+            self.say("demo.web.not_for_role", name=person.full_name)
 
     def _switch(self, text: str) -> None:
         person = person_by_key(text)
@@ -457,6 +477,8 @@ class Terminal:
             self.api.user_presses_button(self.user, message, button["callback_data"])
         elif "url" in button:
             self.say("demo.link", url=button["url"])
+        elif "web_app" in button:
+            self.show_web_link(self.person)
         else:
             self.say("demo.error.button_kind", text=button.get("text", ""))
 
