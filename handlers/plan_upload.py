@@ -49,7 +49,7 @@ KEEPERS = frozenset({Role.ADMIN})
 WAITING_FILE = 1
 UPLOADS_KEY = "chairman:plan_upload:pending"  # draft id -> Parsed (a cache, not the truth)
 MAX_UNIT_BUTTONS = 24
-ACCEPTED = (".docx", ".xlsx", ".csv")
+ACCEPTED = (".docx", ".xlsx", ".csv", ".pdf", ".doc")
 
 COMMANDS = (CommandSpec("nhapkehoach", "plan_upload.cmd", KEEPERS, ("importplan",)),)
 

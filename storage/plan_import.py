@@ -728,11 +728,29 @@ def _warning_lines(
         for w in warnings
         if w.key != "importing.warning.unknown_deadline"
     ]
-    items.extend(
-        t("importing.report.skipped_row", lang, row=row.source_row, reason=t(row.reason, lang))
-        for row in skipped
-        if row.reason != "importing.skip.empty"
-    )
+    for row in skipped:
+        if row.reason == "importing.skip.empty":
+            continue
+        if row.reason.startswith("importing.skip.prose") and row.text:
+            text = row.text if len(row.text) <= 80 else row.text[:79] + "…"
+            items.append(
+                t(
+                    "importing.report.skipped_section",
+                    lang,
+                    text=text,
+                    row=row.source_row,
+                    reason=t(row.reason, lang),
+                )
+            )
+        else:
+            items.append(
+                t(
+                    "importing.report.skipped_row",
+                    lang,
+                    row=row.source_row,
+                    reason=t(row.reason, lang),
+                )
+            )
     if not items:
         return []
     lines = [t("importing.report.warnings_header", lang, count=len(items))]

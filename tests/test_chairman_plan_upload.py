@@ -121,9 +121,9 @@ async def test_bad_file_is_refused_and_waits_again(harness: BotHarness, commune:
     harness.api.user_sends_text(u, None, "/nhapkehoach")
     await harness.api.wait_for_bot_message(u.id)
     await harness.idle()
-    harness.api.user_uploads_document(u, None, "anh.pdf", b"%PDF-1.4 nothing")
+    harness.api.user_uploads_document(u, None, "anh.jpg", b"\xff\xd8\xff\xe0 not a plan")
     msg = await harness.api.wait_for_bot_message(u.id)
-    assert "không phải .docx, .xlsx hoặc .csv" in msg.text
+    assert "không phải .docx, .pdf, .xlsx hoặc .csv" in msg.text
     await harness.idle()
     harness.api.user_uploads_document(u, None, "hong.docx", b"not a zip at all")
     msg = await harness.api.wait_for_bot_message(u.id, lambda m: "Không đọc được" in (m.text or ""))

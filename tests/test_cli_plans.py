@@ -27,6 +27,11 @@ TASK_KEYS = {
     "percent",
     "status_text",
     "output",
+    # issue 12: hierarchy, PAR INDEX links, assumed deadlines, prose paragraphs
+    "parent_code",
+    "criterion_codes",
+    "deadline_assumed",
+    "source_text",
 }
 
 
@@ -45,7 +50,8 @@ def org(capsys: pytest.CaptureFixture[str]) -> str:
 
 def check_shape(out: str) -> dict:
     data = json.loads(out)  # exactly one JSON object on stdout
-    assert set(data) == {"plan", "fields", "tasks", "warnings"}
+    assert set(data) == {"plan", "fields", "tasks", "warnings", "groups", "layout", "skipped"}
+    assert data["layout"] == "table" and data["groups"] == []
     assert data["plan"] == {
         "number": "10/KH-UBND",
         "date": "2024-01-15",
@@ -119,7 +125,7 @@ def test_bad_file_is_refused_in_one_line(
     pdf = tmp_path / "kh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
     code, _, err = run(capsys, "import-plan", str(pdf), "--org", org, "--json")
-    assert code == 1 and "không phải là kế hoạch" in err
+    assert code == 1 and "bị hỏng" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "import-plan", str(tmp_path / "khong-co.docx"), "--org", org)
     assert code == 1 and "Không tìm thấy tệp" in err
     code, _, err = run(capsys, "import-plan", DOCX, "--org", "Không Có")

@@ -17,6 +17,7 @@ from plans.importing import (
     EncryptedFileError,
     FileTooLargeError,
     LegacyFormatError,
+    NoTaskListError,
     NoTasksError,
     NoTaskTableError,
     PlanImportError,
@@ -61,8 +62,9 @@ def test_random_bytes_named_docx_is_corrupted():
     raises(CorruptedFileError, random.Random(8).randbytes(4096), "ke-hoach.docx")
 
 
-def test_pdf_is_unsupported():
-    raises(UnsupportedFormatError, b"%PDF-1.7\n" + b"\x00\x01" * 100, "ke-hoach.pdf")
+def test_broken_pdf_is_corrupted():
+    # PDFs are read now (prose plans); a PDF that cannot be opened is a damaged file.
+    raises(CorruptedFileError, b"%PDF-1.7\n" + b"\x00\x01" * 100, "ke-hoach.pdf")
 
 
 def test_truncated_docx_is_corrupted():
@@ -121,7 +123,9 @@ def test_docx_with_prose_but_no_table():
     data = b.docx_bytes(
         ["KẾ HOẠCH", "Cải cách hành chính năm 2024", "Chỉ có văn bản, không có bảng."]
     )
-    raises(NoTaskTableError, data, "van-ban.docx")
+    # Read as prose now: no task section, so the message lists the headings it saw.
+    err = raises(NoTaskListError, data, "van-ban.docx")
+    assert "headings" in err.params
 
 
 def test_docx_with_unrelated_table():

@@ -138,7 +138,7 @@ def test_unit_names_exclude_placeholders(plan):
 def test_to_json_shape(plan):
     data = plan.to_json()
     json.dumps(data)  # serializable
-    assert set(data) == {"plan", "fields", "tasks", "warnings"}
+    assert set(data) == {"plan", "fields", "tasks", "warnings", "groups", "layout", "skipped"}
     assert data["plan"] == {
         "number": "10/KH-UBND",
         "date": "2024-01-15",
@@ -165,8 +165,13 @@ def test_to_json_shape(plan):
         "percent",
         "status_text",
         "output",
+        "parent_code",
+        "criterion_codes",
+        "deadline_assumed",
+        "source_text",
     }
     assert data["tasks"][0]["due_date"] == "2024-01-31"
+    assert data["tasks"][0]["source_text"] is None  # a table row, not a paragraph
     assert data["tasks"][3]["due_date"] is None
     assert data["tasks"][3]["deadline_kind"] == "recurring"
 

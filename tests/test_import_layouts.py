@@ -91,7 +91,7 @@ def test_par_fields_from_one_level_codes(par):
     assert [(f.key, len(f.tasks)) for f in par.fields] == [
         ("1", 2),
         ("2", 2),
-        ("3", 2),
+        ("3", 1),
         ("7", 1),
         ("8", 1),
     ]
@@ -100,7 +100,7 @@ def test_par_fields_from_one_level_codes(par):
 
 def test_par_codes_parents_and_units(par):
     tasks = {t.code: t for t in par.all_tasks()}
-    assert list(tasks) == ["1.1", "1.2", "2.1.1", "2.1.2", "3.2", "3.2.1", "7.1.2", "8.3"]
+    assert list(tasks) == ["1.1", "1.2", "2.1.1", "2.1.2", "3.2.1", "7.1.2", "8.3"]
     t11 = tasks["1.1"]
     assert t11.target == "Hoàn thành 100% nhiệm vụ CCHC đã đề ra"
     assert keys(t11.lead_units) == [ascii_key("Văn phòng - Thống kê")]
@@ -111,10 +111,13 @@ def test_par_codes_parents_and_units(par):
     assert tasks["2.1.1"].parent_code == "2.1"
     assert ascii_key(tasks["2.1.1"].monitoring_unit) == ascii_key("Tư pháp - Hộ tịch")
     assert any(s.reason == "importing.skip.heading" for s in par.skipped_rows)
-    # 3.2 has a unit of its own: it is a task and the parent of 3.2.1.
-    assert tasks["3.2"].parent_code is None
+    # 3.2 names units but has children: a group, not a task (issue 12); its
+    # title is kept and the group's units go down to 3.2.1.
+    groups = {g.code: g for g in par.groups}
+    assert groups["2.1"].title.startswith("Theo dõi thi hành pháp luật")
+    assert groups["3.2"].parent_code is None and groups["3.2"].field_key == "3"
     assert tasks["3.2.1"].parent_code == "3.2"
-    assert keys(tasks["3.2"].lead_units) == [ascii_key("Các ngành liên quan")]
+    assert any(s.reason == "importing.skip.group" for s in par.skipped_rows)
     # The field row "3." names the monitoring body for the whole field.
     assert ascii_key(tasks["3.2.1"].monitoring_unit) == ascii_key("Văn phòng - Thống kê")
 
@@ -125,10 +128,20 @@ def test_par_continuation_row_after_repeated_header(par):
     assert task.target.endswith("1253/QĐ-UBND ngày 18/4/2022 của UBND tỉnh")
 
 
-def test_par_no_deadline_column_gives_unknown_kind(par):
-    assert all(str(t.deadline.kind) == "unknown" for t in par.all_tasks())
+@pytest.mark.parametrize("year", [None, 2023])
+def test_par_no_deadline_column_takes_the_year_end_flagged(year):
+    # The CSV has no heading: the year comes from the caller (the CLI's --year).
+    if year is None:
+        par = load_plan(b.par_index_docx(), "phu-luc.docx")
+    else:
+        par = load_plan(b.csv_bytes(b.par_index_csv_rows(), ";"), "phu-luc.csv", year=year)
+    # issue 12: the plan year's end, flagged, and one warning instead of one per task.
+    assert all(t.deadline.due_date == dt.date(2023, 12, 31) for t in par.all_tasks())
+    assert all(t.deadline_assumed and not t.deadline.text for t in par.all_tasks())
     assert all(w.key != "importing.warning.unknown_deadline" for w in par.warnings)
-    assert any(w.key == "importing.warning.no_deadline" for w in par.warnings)
+    assert not any(w.key == "importing.warning.no_deadline" for w in par.warnings)
+    (summary,) = [w for w in par.warnings if w.key == "importing.warning.year_end_deadlines"]
+    assert summary.params == {"count": len(par.all_tasks()), "date": "31/12/2023"}
 
 
 def test_par_meta_from_blank_draft():
@@ -391,7 +404,6 @@ def test_two_row_header_repeated_inside_one_sheet():
         "1.2",
         "2.1.1",
         "2.1.2",
-        "3.2",
         "3.2.1",
         "7.1.2",
         "8.3",

@@ -9,7 +9,12 @@ Pipeline: ``detect`` (magic bytes, zip-bomb and encryption checks) → a reader
 by meaning) → ``assemble`` (fields, tasks, parents; row rules documented
 there) and ``heading`` (number, date, issuer, year).
 
-Not read: .doc/.xls/.odt/.pdf (a polite error asks for .docx/.xlsx), tables
+Plans written as prose (no task table) and PDF plans go through
+``paragraphs`` → ``prose`` (numbered sections, items and bullets; rules
+documented there). A .doc is converted by LibreOffice when installed
+(``legacy``); a scanned PDF gets a polite message.
+
+Not read: .xls/.odt, tables inside PDFs, tables
 inside Word text boxes, headers/footers of the Word file, formulas without a
 cached value in .xlsx (openpyxl's ``data_only`` gives None for them).
 """
@@ -27,9 +32,11 @@ from plans.importing.errors import (
     EncryptedFileError,
     FileTooLargeError,
     LegacyFormatError,
+    NoTaskListError,
     NoTasksError,
     NoTaskTableError,
     PlanImportError,
+    ScannedPdfError,
     UnsupportedFormatError,
     ZipBombError,
 )
@@ -43,10 +50,13 @@ from plans.importing.model import (
     PlanMeta,
     SkippedRow,
 )
+from plans.importing.paragraphs import Para
+from plans.importing.prose import read_prose
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_MAX_HEADINGS_SHOWN = 8
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -59,10 +69,12 @@ __all__ = [
     "ImportedPlan",
     "ImportedTask",
     "LegacyFormatError",
+    "NoTaskListError",
     "NoTaskTableError",
     "NoTasksError",
     "PlanImportError",
     "PlanMeta",
+    "ScannedPdfError",
     "SkippedRow",
     "UnsupportedFormatError",
     "ZipBombError",
@@ -115,12 +127,25 @@ def _load(
     fmt = sniff(data, filename)
     lines: list[str] = []
     trailing: list[str] = []
+    paragraphs: list[Para] = []
+    if fmt == "doc":
+        from plans.importing.legacy import convert_doc
+
+        data_read, fmt = convert_doc(data), "docx"
+    else:
+        data_read = data
     try:
         if fmt == "docx":
             from plans.importing.docx_reader import read_docx
 
-            content = read_docx(check_zip(data))
+            content = read_docx(check_zip(data_read))
             grids, lines, trailing = content.grids, list(content.lines), content.trailing
+            paragraphs = content.paragraphs
+        elif fmt == "pdf":
+            from plans.importing.pdf_reader import read_pdf
+
+            paragraphs = read_pdf(data)
+            grids, lines = [], [p.text for p in paragraphs]
         elif fmt == "xlsx":
             from plans.importing.xlsx_reader import read_xlsx
 
@@ -139,6 +164,8 @@ def _load(
 
     tables, others = select_tables(grids)
     if not tables:
+        if paragraphs:
+            return _load_prose(data, filename, fmt, paragraphs, lines, year, organization)
         raise NoTaskTableError("no task header", filename=filename)
     # Heading text in document order: paragraphs, other tables (the
     # two-column letterhead with "Số:" and the date), and rows above the
@@ -158,10 +185,11 @@ def _load(
     heading_lines.extend(trailing)
     meta = read_meta(heading_lines, year=year, organization=organization)
 
-    fields, warnings, skipped = assemble(tables, meta.year)
+    fields, warnings, skipped, groups = assemble(tables, meta.year)
     plan = ImportedPlan(
         meta=meta,
         fields=fields,
+        groups=groups,
         warnings=warnings,
         skipped_rows=skipped,
         source_name=filename,
@@ -177,5 +205,42 @@ def _load(
         len(plan.all_tasks()),
         len(warnings),
         len(skipped),
+    )
+    return plan
+
+
+def _load_prose(
+    data: bytes,
+    filename: str,
+    fmt: str,
+    paragraphs: list[Para],
+    lines: list[str],
+    year: int | None,
+    organization: str | None,
+) -> ImportedPlan:
+    """A plan without a task table: read its numbered sections (``prose``)."""
+    meta = read_meta(lines[:40], year=year, organization=organization)
+    result = read_prose(paragraphs, meta.year)
+    plan = ImportedPlan(
+        meta=meta,
+        fields=result.fields,
+        warnings=result.warnings,
+        skipped_rows=result.skipped,
+        source_name=filename,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_format=fmt,
+        layout="prose",
+    )
+    if not plan.all_tasks():
+        shown = [h for h in result.headings if h][:_MAX_HEADINGS_SHOWN]
+        more = len(result.headings) - len(shown)
+        headings = "; ".join(f"“{h[:60]}”" for h in shown) + (f" (+{more})" if more > 0 else "")
+        raise NoTaskListError("prose without a task section", headings=headings or "—")
+    log.info(
+        "imported prose %s: %d fields, %d tasks, %d skipped",
+        filename,
+        len(plan.fields),
+        len(plan.all_tasks()),
+        len(plan.skipped_rows),
     )
     return plan

@@ -11,10 +11,13 @@ Row rules, in order (each skipped row is recorded with a reason key):
 * an Arabic-numbered row is a **task** candidate; its code is kept without the
   trailing dot ("1." → "1", "2.1." → "2.1");
 * letter-numbered rows ("a)", "b)") under task "1" get codes "1.a", "1.b";
-* a numbered row whose code has children ("2.1" before "2.1.1") is the
-  children's ``parent_code``; it is itself a task only if it carries data of
-  its own (a unit, deadline, target, product, percent, status or output) —
-  a pure heading is skipped with reason ``importing.skip.heading``;
+* a numbered row whose code has children ("2.1" before "2.1.1", "3.2" before
+  "3.2.1") is a **group**, never a task, even when it names units: the
+  children's ``parent_code``, kept with its title in ``ImportedPlan.groups``
+  (reason ``importing.skip.group`` in the report); the units, deadline and
+  monitoring body it names are handed down to children that name none;
+* a task with no deadline takes the plan year's end, flagged
+  ``deadline_assumed`` (one summary warning, not one per task);
 * a row with no number that has content and a lead unit or a deadline is a
   task without a code (warning ``unnumbered_task``);
 * any other row with text but no number continues the previous row (a cell
@@ -25,6 +28,7 @@ Row rules, in order (each skipped row is recorded with a reason key):
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from plans.deadlines import parse_deadline
@@ -37,7 +41,14 @@ from plans.importing.header import (
     is_repeated_header,
     is_subheader,
 )
-from plans.importing.model import ImportedField, ImportedTask, ImportWarning, SkippedRow
+from plans.importing.model import (
+    ImportedField,
+    ImportedGroup,
+    ImportedTask,
+    ImportWarning,
+    SkippedRow,
+)
+from plans.importing.prose import year_end_deadline
 from plans.importing.values import (
     is_roman,
     is_upper_title,
@@ -50,6 +61,8 @@ from plans.importing.values import (
 from plans.units import display_name, split_unit_cell
 
 log = logging.getLogger(__name__)
+
+_CRITERION_RE = re.compile(r"^\d+(?:\.\d+)+$")
 
 DATA_COLS = (
     Col.LEAD,
@@ -162,7 +175,7 @@ def _read_row(table: TaskTable, r: int) -> _Row:
 
 def assemble(
     tables: list[TaskTable], year: int | None
-) -> tuple[list[ImportedField], list[ImportWarning], list[SkippedRow]]:
+) -> tuple[list[ImportedField], list[ImportWarning], list[SkippedRow], list[ImportedGroup]]:
     warnings: list[ImportWarning] = []
     skipped: list[SkippedRow] = []
     rows: list[_Row] = []
@@ -280,36 +293,56 @@ def _has_task_data(row: _Row) -> bool:
     )
 
 
+INHERITED = (Col.LEAD, Col.COORDINATING, Col.DEADLINE, Col.MONITORING)
+
+
 def _finish(
     drafts: list[_FieldDraft],
     year: int | None,
     warnings: list[ImportWarning],
     skipped: list[SkippedRow],
-) -> tuple[list[ImportedField], list[ImportWarning], list[SkippedRow]]:
+) -> tuple[list[ImportedField], list[ImportWarning], list[SkippedRow], list[ImportedGroup]]:
     fields: list[ImportedField] = []
+    groups: list[ImportedGroup] = []
+    assumed = 0
     for ordinal, draft in enumerate((d for d in drafts if d.items or d.title), start=1):
         codes = [item.code for item in draft.items if item.code]
         seen_codes = set(codes)
         parents = {code.rsplit(".", 1)[0] for code in codes if "." in code}
+        # Only criterion-style children ("3.2.1") make a group of their parent;
+        # letter items ("1.a") under a task with data of its own leave it a task.
+        groups_of = {code.rsplit(".", 1)[0] for code in codes if _CRITERION_RE.match(code)}
         fld = ImportedField(draft.key or to_roman(ordinal), ordinal, draft.title)
         used: set[str] = set()
-        monitors = {item.code: item.values.get(Col.MONITORING) for item in draft.items if item.code}
+        by_code = {item.code: item.values for item in draft.items if item.code}
+        group_rows = {code: values for code, values in by_code.items() if code in groups_of}
         for item in draft.items:
-            if not item.values.get(Col.MONITORING):
-                # Criterion groups name the monitoring body once, on the parent row.
-                inherited = _ancestor_value(item.code, monitors) or draft.monitoring
-                if inherited:
-                    item.values[Col.MONITORING] = inherited
-            if item.code in parents and not item.has_data():
-                skipped.append(
-                    SkippedRow(
+            # Criterion groups name units, the monitoring body or a deadline once,
+            # on the group row: children that name none inherit them.
+            for col in INHERITED:
+                if not item.values.get(col):
+                    rows = by_code if col is Col.MONITORING else group_rows
+                    inherited = _ancestor_value(item.code, rows, col)
+                    if inherited is None and col is Col.MONITORING:
+                        inherited = draft.monitoring
+                    if inherited:
+                        item.values[col] = inherited
+            if item.code in groups_of or (item.code in parents and not item.has_data()):
+                title = item.values.get(Col.CONTENT, "").strip()
+                groups.append(
+                    ImportedGroup(
+                        fld.key,
+                        item.code,
+                        title,
+                        _parent_of(item.code, seen_codes),
                         item.row.source,
-                        "importing.skip.heading",
-                        item.values.get(Col.CONTENT, "")[:200],
                     )
                 )
+                reason = "importing.skip.group" if item.has_data() else "importing.skip.heading"
+                skipped.append(SkippedRow(item.row.source, reason, title[:200]))
                 continue
             task = _make_task(fld.key, item, seen_codes, year, warnings)
+            assumed += task.deadline_assumed
             if task.code and task.code in used:
                 warnings.append(
                     ImportWarning(
@@ -322,14 +355,23 @@ def _finish(
                 used.add(task.code)
             fld.tasks.append(task)
         fields.append(fld)
-    return fields, warnings, skipped
+    if assumed and year:
+        warnings.append(
+            ImportWarning(
+                "importing.warning.year_end_deadlines", {"count": assumed, "date": f"31/12/{year}"}
+            )
+        )
+    return fields, warnings, skipped, groups
 
 
-def _ancestor_value(code: str | None, values: dict[str | None, str | None]) -> str | None:
+def _ancestor_value(
+    code: str | None, rows: dict[str | None, dict[Col, str]], col: Col
+) -> str | None:
     while code and "." in code:
         code = code.rsplit(".", 1)[0]
-        if values.get(code):
-            return values[code]
+        value = rows.get(code, {}).get(col)
+        if value:
+            return value
     return None
 
 
@@ -354,10 +396,16 @@ def _make_task(
     label = code or v.get(Col.CONTENT, "")[:40]
     deadline_text = v.get(Col.DEADLINE, "").strip()
     deadline = parse_deadline(deadline_text, year)
+    assumed = False
     if not deadline_text:
-        warnings.append(
-            ImportWarning("importing.warning.no_deadline", {"code": label, "field": field_key}, src)
-        )
+        if year:
+            deadline, assumed = year_end_deadline(year), True
+        else:
+            warnings.append(
+                ImportWarning(
+                    "importing.warning.no_deadline", {"code": label, "field": field_key}, src
+                )
+            )
     elif str(deadline.kind) == "unknown":
         warnings.append(
             ImportWarning(
@@ -408,4 +456,6 @@ def _make_task(
         note=note,
         parent_code=_parent_of(code, seen),
         source_row=src,
+        criterion_codes=[code] if code and _CRITERION_RE.match(code) else [],
+        deadline_assumed=assumed,
     )

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+WORD_STREAM = "WordDocument".encode("utf-16-le")
 ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), b"EncryptedPackage")
 
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a real plan inflates to a few MB
@@ -35,7 +36,17 @@ RATIO_MIN_SIZE = 1024 * 1024
 MAX_MEMBERS = 5000
 
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt"}
-DOC_EXTENSIONS = {".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".xltx", ".doc", ".xls"}
+DOC_EXTENSIONS = {
+    ".docx",
+    ".docm",
+    ".dotx",
+    ".xlsx",
+    ".xlsm",
+    ".xltx",
+    ".doc",
+    ".xls",
+    ".pdf",
+}
 
 
 def extension(filename: str) -> str:
@@ -66,7 +77,7 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def sniff(data: bytes, filename: str) -> str:
-    """Return "docx", "xlsx" or "csv", or raise the matching import error."""
+    """Return "docx", "xlsx", "pdf", "doc" or "csv", or raise the matching import error."""
     ext = extension(filename)
     head = data[:8]
     if head.startswith(ZIP_MAGIC) or (ext in DOC_EXTENSIONS and head.startswith(b"PK")):
@@ -82,9 +93,11 @@ def sniff(data: bytes, filename: str) -> str:
     if head == OLE_MAGIC:
         if any(marker in data for marker in ENCRYPTED_MARKERS):
             raise EncryptedFileError("OLE EncryptedPackage")
+        if WORD_STREAM in data:
+            return "doc"  # converted by LibreOffice when installed (``legacy``)
         raise LegacyFormatError("OLE compound file (.doc/.xls)")
-    if head.startswith(b"%PDF"):
-        raise UnsupportedFormatError("pdf")
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
     if looks_like_text(data):
         return "csv"  # content wins over a misleading name ("bang.xlsx" saved as CSV)
     if ext in DOC_EXTENSIONS:

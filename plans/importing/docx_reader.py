@@ -9,6 +9,7 @@ cells, and it lets us honour ``gridSpan``/``vMerge``/``gridBefore`` exactly.
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from lxml import etree
 
 from plans.importing.errors import CorruptedFileError
 from plans.importing.grid import Cell, Grid
+from plans.importing.paragraphs import Para
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class DocxContent:
     lines: list[str] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
     trailing: list[str] = field(default_factory=list)  # paragraphs after the last table
+    paragraphs: list[Para] = field(default_factory=list)  # body paragraphs, for prose plans
 
 
 def read_docx(archive: zipfile.ZipFile) -> DocxContent:
@@ -51,12 +54,16 @@ def read_docx(archive: zipfile.ZipFile) -> DocxContent:
     if body is None:
         return content
     pending: list[str] = []
+    styles = _ListStyles(archive)
     for kind, element in _walk_blocks(body):
         if kind == "p":
             text = paragraph_text(element)
             if text.strip():
                 content.lines.append(text.strip())
                 pending.append(text.strip())
+                content.paragraphs.append(
+                    styles.para(element, text, f"đoạn {len(content.paragraphs) + 1}")
+                )
         else:
             for grid in _tables(element, len(content.grids)):
                 grid.lines_before = pending
@@ -172,3 +179,119 @@ def _add_cell(
         origin = (r, c)
     for _ in range(span):
         row.append(Cell(text, origin))
+
+
+_HEADING_RE = re.compile(r"^(?:heading|tieu de|title)\s*(\d)?$", re.IGNORECASE)
+
+
+class _ListStyles:
+    """What Word's list and heading formatting says about a paragraph.
+
+    Numbers and bullets Word generates are not in the text; we read the
+    numbering definitions (``numFmt`` per list level) and the paragraph
+    styles that carry numbering ("List Bullet") or an outline level
+    ("Heading 2") so the prose reader still sees the structure.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.formats: dict[tuple[str, int], str] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.style_heading: dict[str, int] = {}
+        self.style_bold: set[str] = set()
+        try:
+            self._read_numbering(archive)
+            self._read_styles(archive)
+        except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError):
+            log.debug("docx without readable numbering/styles parts", exc_info=True)
+
+    def _read_numbering(self, archive: zipfile.ZipFile) -> None:
+        if "word/numbering.xml" not in archive.namelist():
+            return
+        root = etree.fromstring(archive.read("word/numbering.xml"), PARSER)
+        abstract: dict[str, dict[int, str]] = {}
+        for el in root.iter(Q + "abstractNum"):
+            levels: dict[int, str] = {}
+            for lvl in el.iter(Q + "lvl"):
+                fmt = lvl.find(Q + "numFmt")
+                levels[int(lvl.get(Q + "ilvl", "0") or 0)] = (
+                    fmt.get(Q + "val", "") if fmt is not None else ""
+                )
+            abstract[el.get(Q + "abstractNumId", "")] = levels
+        for num in root.iter(Q + "num"):
+            ref = num.find(Q + "abstractNumId")
+            if ref is None:
+                continue
+            for ilvl, fmt in abstract.get(ref.get(Q + "val", ""), {}).items():
+                self.formats[(num.get(Q + "numId", ""), ilvl)] = fmt
+
+    def _read_styles(self, archive: zipfile.ZipFile) -> None:
+        if "word/styles.xml" not in archive.namelist():
+            return
+        root = etree.fromstring(archive.read("word/styles.xml"), PARSER)
+        for style in root.iter(Q + "style"):
+            sid = style.get(Q + "styleId", "")
+            name_el = style.find(Q + "name")
+            name = name_el.get(Q + "val", "") if name_el is not None else sid
+            ppr = style.find(Q + "pPr")
+            if ppr is not None:
+                num = ppr.find(Q + "numPr")
+                if num is not None:
+                    num_id = num.find(Q + "numId")
+                    ilvl = num.find(Q + "ilvl")
+                    self.style_num[sid] = (
+                        num_id.get(Q + "val", "") if num_id is not None else "",
+                        _int_attr(ilvl, 0),
+                    )
+                outline = ppr.find(Q + "outlineLvl")
+                if outline is not None:
+                    self.style_heading[sid] = _int_attr(outline, 0) + 1
+            match = _HEADING_RE.match(name.strip())
+            if match:
+                self.style_heading.setdefault(sid, int(match.group(1) or 1))
+            rpr = style.find(Q + "rPr")
+            if rpr is not None and _is_on(rpr.find(Q + "b")):
+                self.style_bold.add(sid)
+            if "bullet" in name.casefold() and sid not in self.style_num:
+                self.style_num[sid] = ("bullet", 0)
+
+    def para(self, p: etree._Element, text: str, source: str) -> Para:
+        ppr = p.find(Q + "pPr")
+        style = ""
+        num_id, ilvl = "", 0
+        has_num = False
+        if ppr is not None:
+            pstyle = ppr.find(Q + "pStyle")
+            style = pstyle.get(Q + "val", "") if pstyle is not None else ""
+            num = ppr.find(Q + "numPr")
+            if num is not None:
+                nid = num.find(Q + "numId")
+                num_id = nid.get(Q + "val", "") if nid is not None else ""
+                ilvl = _int_attr(num.find(Q + "ilvl"), 0)
+                has_num = num_id not in ("", "0")
+        if not has_num and style in self.style_num:
+            num_id, ilvl = self.style_num[style]
+            has_num = num_id not in ("", "0")
+        list_kind = None
+        if has_num:
+            fmt = "bullet" if num_id == "bullet" else self.formats.get((num_id, ilvl), "")
+            list_kind = "bullet" if fmt in ("bullet", "none", "") else "number"
+        runs = [r for r in p.iter(Q + "r") if "".join(t.text or "" for t in r.iter(TAG_T)).strip()]
+        style_bold = style in self.style_bold
+        bold = bool(runs) and all(_run_bold(r, style_bold) for r in runs)
+        return Para(
+            text=text.strip(),
+            source=source,
+            list_kind=list_kind,
+            level=ilvl,
+            bold=bold,
+            heading=self.style_heading.get(style),
+        )
+
+
+def _run_bold(run: etree._Element, style_bold: bool) -> bool:
+    b = run.find(f"{Q}rPr/{Q}b")
+    return _is_on(b) or (style_bold and b is None)
+
+
+def _is_on(el: etree._Element | None) -> bool:
+    return el is not None and el.get(Q + "val", "true") not in ("0", "false", "off")

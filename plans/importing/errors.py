@@ -22,7 +22,7 @@ class PlanImportError(Exception):
 
 
 class UnsupportedFormatError(PlanImportError):
-    """Not a .docx/.xlsx/.csv at all (PDF, image, random bytes…)."""
+    """Not a .docx/.xlsx/.csv/.pdf at all (image, random bytes…)."""
 
     key = "importing.error.unsupported_format"
 
@@ -75,6 +75,18 @@ class NoTasksError(PlanImportError):
     key = "importing.error.no_tasks"
 
 
+class ScannedPdfError(PlanImportError):
+    """A PDF with no text layer (a scan): nothing to read without OCR."""
+
+    key = "importing.error.scanned_pdf"
+
+
+class NoTaskListError(PlanImportError):
+    """Prose with no section of tasks; ``params["headings"]`` lists the headings found."""
+
+    key = "importing.error.no_task_list"
+
+
 ALL_ERRORS: tuple[type[PlanImportError], ...] = (
     PlanImportError,
     UnsupportedFormatError,
@@ -86,4 +98,6 @@ ALL_ERRORS: tuple[type[PlanImportError], ...] = (
     EmptyDocumentError,
     NoTaskTableError,
     NoTasksError,
+    ScannedPdfError,
+    NoTaskListError,
 )

@@ -68,6 +68,35 @@ class ImportedTask:
     note: str | None
     parent_code: str | None
     source_row: str
+    # The paragraph(s) a prose task was read from, as written (None for table rows).
+    source_text: str | None = None
+    # PAR INDEX criteria the task cites ("(TCTP 3.2)") or, in a criteria appendix, its own code.
+    criterion_codes: list[str] = field(default_factory=list)
+    # True when the document gave no time and the plan year's end was taken ("chưa ghi thời gian").
+    deadline_assumed: bool = False
+
+
+@dataclass(frozen=True)
+class ImportedGroup:
+    """A criterion group ("2.1 Theo dõi thi hành pháp luật"): a heading over tasks, not a task.
+
+    Kept so views can print the hierarchy the document has; its units were
+    handed down to the children that named none.
+    """
+
+    field_key: str
+    code: str
+    title: str
+    parent_code: str | None
+    source_row: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field_key,
+            "code": self.code,
+            "title": self.title,
+            "parent_code": self.parent_code,
+        }
 
 
 @dataclass
@@ -95,6 +124,8 @@ class ImportedPlan:
     source_name: str = ""
     source_sha256: str = ""
     source_format: str = ""
+    groups: list[ImportedGroup] = field(default_factory=list)
+    layout: str = "table"  # "table" (a task table) or "prose" (numbered paragraphs)
 
     def all_tasks(self) -> list[ImportedTask]:
         return [task for fld in self.fields for task in fld.tasks]
@@ -145,8 +176,18 @@ class ImportedPlan:
                     "percent": t.percent,
                     "status_text": t.status_text,
                     "output": t.output,
+                    "parent_code": t.parent_code,
+                    "criterion_codes": list(t.criterion_codes),
+                    "deadline_assumed": t.deadline_assumed,
+                    "source_text": t.source_text,
                 }
                 for t in self.all_tasks()
+            ],
+            "groups": [g.to_json() for g in self.groups],
+            "layout": self.layout,
+            "skipped": [
+                {"source": s.source_row, "reason": s.reason, "text": s.text}
+                for s in self.skipped_rows
             ],
             "warnings": [w.to_json() for w in self.warnings],
         }

@@ -1,0 +1,131 @@
+"""Build prose plans (.docx and PDF) from seed texts kept as light Markdown.
+
+The seeds (tests/fixtures/seeds/*.md) are real plans as text: "#" marks a
+heading, "**…**" bold, "- " a bullet and an indented "- " a sub-bullet,
+each other line a paragraph. ``docx_from_markdown`` writes them as a clerk's
+Word file would be, either with the markers typed in the text or with Word's
+own list formatting (bullets generated, not typed); ``pdf_from_paragraphs``
+prints them to a PDF with fpdf2 and a font that has Vietnamese glyphs
+(DejaVu Sans, shipped with matplotlib), so the PDF has a real text layer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+HUONG_HOA = SEEDS / "ke-hoach-huong-hoa-2021.md"  # seed 001
+DUONG_HOA = SEEDS / "ke-hoach-duong-hoa-2023.md"  # seed 000
+
+_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+_BULLET_RE = re.compile(r"^(\s*)[-*–]\s+(.*)$")
+
+
+@dataclass
+class MdPara:
+    text: str
+    bullet: bool = False  # a "- " line (the marker is not part of text)
+    level: int = 0
+    bold: bool = False
+    heading: bool = False
+    marker: str = "- "
+
+
+def markdown_paragraphs(source: str) -> list[MdPara]:
+    paras: list[MdPara] = []
+    for raw in source.splitlines():
+        if not raw.strip():
+            continue
+        line = raw.rstrip()
+        heading = line.lstrip().startswith("#")
+        line = line.lstrip("#").strip() if heading else line
+        bullet = _BULLET_RE.match(line)
+        level = 0
+        if bullet:
+            level = 1 if len(bullet.group(1)) >= 2 else 0
+            line = bullet.group(2)
+        bold = heading or line.startswith("**")
+        text = _LINK_RE.sub(r"\1", line).replace("**", "").replace("*", "").strip()
+        if not text:
+            continue
+        # "- a) …" in Markdown is a lettered item, not a bullet, in the Word file.
+        if bullet and re.match(r"^[a-zđ]\)\s", text):
+            paras.append(MdPara(text, bold=bold, heading=heading))
+            continue
+        marker = "– " if raw.lstrip().startswith("–") else "- "
+        paras.append(MdPara(text, bool(bullet), level, bold, heading, marker))
+    return paras
+
+
+def messy(source: str) -> str:
+    """The same plan typed less tidily: "1.1" → "1.1.", bullets "–", headings not bold."""
+    out = []
+    for line in source.splitlines():
+        line = re.sub(r"^(#*\s*\**)(\d+\.\d+)\s", r"\1\2. ", line)
+        line = re.sub(r"^- ", "– ", line)
+        out.append(line.replace("**", "").lstrip("#").strip() if line.startswith("#") else line)
+    return "\n".join(out)
+
+
+def docx_from_markdown(source: str, *, word_lists: bool = False) -> bytes:
+    """A .docx; bullets typed ("- ", "+ " for sub-bullets) or as Word list paragraphs."""
+    import docx
+
+    document = docx.Document()
+    for para in markdown_paragraphs(source):
+        if para.bullet and word_lists:
+            style = "List Bullet" if para.level == 0 else "List Bullet 2"
+            p = document.add_paragraph(style=style)
+        else:
+            p = document.add_paragraph()
+        text = para.text
+        if para.bullet and not word_lists:
+            text = ("+ " if para.level else para.marker) + text
+        run = p.add_run(text)
+        run.bold = para.bold
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _font_path() -> str:
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+
+
+def pdf_from_markdown(source: str, *, repeat: int = 1, align: str = "L") -> bytes:
+    """A text PDF of the plan (A4, 13 pt, wrapped lines, page breaks where they fall)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 15, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("DejaVu", "", _font_path())
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    paras = markdown_paragraphs(source)
+    for _ in range(repeat):
+        for para in paras:
+            text = para.text
+            if para.bullet:
+                text = ("+ " if para.level else "- ") + text
+            pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align=align)
+            pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def scanned_pdf(pages: int = 2) -> bytes:
+    """A PDF whose pages are pictures only (a scan): no text layer."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.set_fill_color(200, 200, 200)
+        for y in range(20, 260, 12):
+            pdf.rect(20, y, 170, 6, style="F")
+    return bytes(pdf.output())
