@@ -24,6 +24,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "handlers.errors",
     "handlers.presence",
     "handlers.chairman",
+    "handlers.par_index",
     "handlers.plan_upload",
     "handlers.admin_settings",
     "handlers.registration",

@@ -54,6 +54,8 @@ NUDGE = "ndg"  # ndg:<task_id>                 nudge the lead unit's officers
 IMPORT_MAP = "imm"  # imm:<upload_id>:<name_index>:<unit_id>  map a new unit name (0 = create)
 IMPORT_CONFIRM = "imok"  # imok:<upload_id>    import the uploaded plan
 IMPORT_CANCEL = "imno"  # imno:<upload_id>     drop the uploaded plan
+# PAR INDEX desk (handlers/par_index.py).
+PAR_FIELD = "pif"  # pif:<par_criteria.id>      /chiso: open one field's criteria
 
 
 def task_menu(task_id: int) -> str:

@@ -636,3 +636,13 @@ async def evidence_index(
                 )
             )
     return year, rows
+
+
+async def communes_of(session: AsyncSession, district_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the communes under a district, by name."""
+    rows = await session.execute(
+        select(Organization.id, Organization.name)
+        .where(Organization.parent_id == district_id)
+        .order_by(Organization.name)
+    )
+    return [(int(i), str(n)) for i, n in rows]

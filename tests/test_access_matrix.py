@@ -295,6 +295,40 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         everyone_but(FORBIDDEN, stranger=STRANGER, admin=ok(contains=(".docx",))),
     ),
     (
+        ("chiso", "parindex"),
+        "",  # no scorecard in this world: each sees their own "none yet"
+        everyone_but(
+            ok(contains=("Vĩnh Khê",)),
+            stranger=STRANGER,
+            other_org_chairman=ok(contains=("Vĩnh Tú",), **LEAK_FREE),
+            viewer=ok(contains=("Vĩnh Khê", "Vĩnh Tú"), absent=("Gio Mỹ",)),
+        ),
+    ),
+    (
+        ("kiemchung", "evidence"),
+        "",
+        everyone_but(
+            ok(contains=("Vĩnh Khê",)),
+            stranger=STRANGER,
+            viewer=FORBIDDEN,
+            other_org_chairman=ok(contains=("Vĩnh Tú",), **LEAK_FREE),
+        ),
+    ),
+    (
+        ("kiemchung", "evidence"),
+        "3.2 Kế hoạch số 15/KH-UBND",  # no criteria set: nothing is written
+        everyone_but(
+            no("par_index.evidence.unknown_code", code="3.2"),
+            stranger=STRANGER,
+            viewer=FORBIDDEN,
+        ),
+    ),
+    (
+        ("nhapdiem", "importscores"),
+        "",
+        everyone_but(FORBIDDEN, stranger=STRANGER, admin=ok(contains=("/nhapdiem",))),
+    ),
+    (
         ("caidat", "settings"),
         "",
         everyone_but(
@@ -588,6 +622,13 @@ UPLOAD_VERBS = [
 ]
 
 
+PAR_FIELD_TABLE = {r: (STALE,) for r in ROLES} | {
+    "stranger": (STRANGER,),
+    "officer_unit": (FORBIDDEN,),
+    "officer_other_unit": (FORBIDDEN,),
+}
+
+
 def _rows(
     verbs: list[tuple[Any, ...]], targets: tuple[str, ...], table: dict[str, tuple[Any, ...]]
 ) -> list[Any]:
@@ -643,6 +684,7 @@ CALLBACK_ROWS = [
         NUDGE_TABLE,
     ),
     *_rows(UPLOAD_VERBS, UPLOAD_TARGETS, UPLOAD_TABLE),
+    *_rows([("pif:{crit}", ok())], ("missing",), PAR_FIELD_TABLE),
 ]
 
 
@@ -725,6 +767,8 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
         return {"upload": await new_upload_draft(harness, owner)}
     if verb == "lg":
         return {}
+    if verb == "pif":  # the PAR INDEX desk's own rows are in tests/test_par_index_desk.py
+        return {"crit": NOWHERE}
     raise AssertionError(f"no ids for {template}")
 
 
