@@ -104,6 +104,10 @@ def _evidence_text(outlook: Outlook, lang: str) -> str:
     return t("par_index.desk.no_evidence", lang)
 
 
+def _task_line(desk: store.Desk, outlook: Outlook, lang: str) -> str:
+    return "   " + _tasks_text(desk, outlook, lang) + " · " + _evidence_text(outlook, lang)
+
+
 def _loss_lines(desk: store.Desk, outlook: Outlook, lang: str) -> list[str]:
     item = outlook.item
     lines = [
@@ -119,7 +123,7 @@ def _loss_lines(desk: store.Desk, outlook: Outlook, lang: str) -> list[str]:
     if item.reason:
         lines.append(t("par_index.desk.reason", lang, reason=esc(clip(item.reason, 220))))
     if item.code:
-        lines.append("   " + _tasks_text(desk, outlook, lang) + " · " + _evidence_text(outlook, lang))
+        lines.append(_task_line(desk, outlook, lang))
     else:
         lines.append(t("par_index.desk.no_code", lang))
     return lines
@@ -231,7 +235,7 @@ def render_field(desk: store.Desk, field_code: str, lang: str) -> str | None:
         if item.points_lost > 0 and item.reason:
             lines.append(t("par_index.desk.reason", lang, reason=esc(clip(item.reason, 220))))
         if outlook is not None and item.code:
-            lines.append("   " + _tasks_text(desk, outlook, lang) + " · " + _evidence_text(outlook, lang))
+            lines.append(_task_line(desk, outlook, lang))
     return "\n".join(lines)
 
 
@@ -272,7 +276,7 @@ def render_officer(desk: store.Desk, unit_ids: tuple[int, ...], lang: str) -> st
         )
         if item.points_lost > 0 and item.reason:
             lines.append(t("par_index.desk.reason", lang, reason=esc(clip(item.reason, 220))))
-        lines.append("   " + _tasks_text(desk, outlook, lang) + " · " + _evidence_text(outlook, lang))
+        lines.append(_task_line(desk, outlook, lang))
     lines.append(t("par_index.officer.hint", lang))
     return "\n".join(lines)
 

@@ -171,9 +171,7 @@ async def test_access_rules(harness: BotHarness, commune: Commune) -> None:
     assert "3.4" not in msg.text and "81,863" not in msg.text
     # The district viewer: each commune's total and projection, nothing per task.
     _, msg = await ask(harness, VIEWER_TG, "/chiso")
-    assert (
-        "Vĩnh Khê — năm 2022: Tổng điểm 81,863/100 · xếp loại tốt · vị thứ 31/141" in msg.text
-    )
+    assert "Vĩnh Khê — năm 2022: Tổng điểm 81,863/100 · xếp loại tốt · vị thứ 31/141" in msg.text
     assert f"Dự kiến năm 2024: {BASE} ({BASE}–85,903); 12 tiêu chí mất điểm" in msg.text
     assert "Vĩnh Tú: chưa nạp kết quả" in msg.text
     assert "Số hóa hồ sơ" not in msg.text
