@@ -646,3 +646,15 @@ async def communes_of(session: AsyncSession, district_id: int) -> list[tuple[int
         .order_by(Organization.name)
     )
     return [(int(i), str(n)) for i, n in rows]
+
+
+async def link_task(
+    session: AsyncSession, task_id: int, code: str, *, source: str = "manual"
+) -> bool:
+    """Record that a task serves a criterion code; False when the link already exists."""
+    existing = await session.get(ParTaskCriterion, (task_id, code))
+    if existing is not None:
+        return False
+    session.add(ParTaskCriterion(task_id=task_id, criterion_code=code, source=source))
+    await session.flush()
+    return True

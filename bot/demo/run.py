@@ -39,6 +39,7 @@ from bot.harness import BotHarness
 from locales import t
 from plans.clock import ScaledClock
 from plans.errors import UserError
+from plans.par_index.render import total_line
 from storage.db import Database
 from storage.migrate import upgrade_async
 
@@ -232,7 +233,10 @@ async def _seed(url: str, clock: ScaledClock, lang: str) -> str:
         # The stored counts are the truth once the importer has run.
         summary["tasks"] = getattr(report, "tasks", summary["tasks"])
         summary["fields"] = getattr(report, "fields", summary["fields"])
-        return t("demo.seed.plan", lang, **summary)
+        async with database.write() as session:
+            card = await seed.import_demo_scorecard(session, org_id, clock.now())
+        scores = t("par_index.demo.seeded", lang, year=card.year, summary=total_line(card, lang))
+        return t("demo.seed.plan", lang, **summary) + "\n" + scores
     finally:
         await database.dispose()
 

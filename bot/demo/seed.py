@@ -1,11 +1,13 @@
-"""The demo's cast: xã Vĩnh Khê, its units and people, and its 2024 plan.
+"""The demo's cast: xã Vĩnh Khê, its units and people, its 2024 plan and 2023 PAR INDEX.
 
 A newcomer should meet a believable commune at once, so the demo creates the
 organization a real plan keeper would set up (a district above it, the units
 the plan names, a chairman, the office clerk who keeps the plan, officers of
 different units, a district viewer) and loads the real Vĩnh Khê 2024 plan that
 ships inside the package. Everything goes through the same storage services
-the CLI and the chat use, so the demo exercises the real rules.
+the CLI and the chat use, so the demo exercises the real rules. Last year's
+PAR INDEX result ships too (the assessment text of a real commune, numbers
+kept), so ``/chiso`` answers at once.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.importing import ImportedPlan, load_plan
+from plans.par_index.model import Scorecard
+from plans.par_index.reader import load_scores
 from storage.directory import add_organization, add_person, add_unit, find_organization
-from storage.models import OrgKind, Role
+from storage.models import Field, OrgKind, Plan, Role, Task
+from storage.par_index import link_task, save_scorecard
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +166,57 @@ async def import_demo_plan(
         actor="demo",
         at=at,
     )
+
+
+SCORECARD_FILENAME = "ket-qua-chi-so-cchc-2023-vinh-khe.docx"
+SCORECARD_YEAR = 2023
+# Which 2024 task serves which criterion, as the plan keeper would link them
+# (the demo plan cites no "(TCTP …)" codes): (field, task code) → criterion code.
+# Nothing serves 7.3 (public postal service), 3.2 or 7.8: /chiso shows them as
+# losses without a task.
+DEMO_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("I", "1", "1.1"),
+    ("I", "2", "1.3"),
+    ("I", "3", "1.5"),
+    ("I", "6", "1.6"),
+    ("II", "3", "2.2"),
+    ("II", "4", "2.1"),
+    ("III", "2", "3.1"),
+    ("III", "3", "3.5"),
+    ("III", "5", "3.4"),
+    ("VI", "1", "6.3"),
+    ("VI", "2", "6.2.1"),
+    ("VII", "1", "7.1"),
+    ("VII", "3", "7.2"),
+    ("VII", "4", "7.6"),
+)
+
+
+def scorecard_bytes() -> bytes:
+    """Last year's PAR INDEX result of the demo commune, shipped inside the package."""
+    return resources.files("bot.demo").joinpath("data", SCORECARD_FILENAME).read_bytes()
+
+
+async def import_demo_scorecard(
+    session: AsyncSession, organization_id: int, at: datetime
+) -> Scorecard:
+    """Store the 2023 scorecard and link the 2024 plan's tasks to criteria."""
+    card = load_scores(scorecard_bytes(), SCORECARD_FILENAME, year=SCORECARD_YEAR)
+    await save_scorecard(
+        session, organization_id, card, year=SCORECARD_YEAR, person_id=None, actor="demo", at=at
+    )
+    rows = await session.execute(
+        select(Field.key, Task.code, Task.id)
+        .join(Task, Task.field_id == Field.id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.organization_id == organization_id, Task.removed_at.is_(None))
+    )
+    tasks = {(key, code): task_id for key, code, task_id in rows}
+    for field_key, task_code, criterion in DEMO_LINKS:
+        task_id = tasks.get((field_key, task_code))
+        if task_id is not None:
+            await link_task(session, task_id, criterion)
+    return card
 
 
 def person_by_key(text: str) -> DemoPerson | None:
