@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -310,6 +311,25 @@ class Field(Base):
     plan: Mapped[Plan] = relationship(back_populates="fields")
 
 
+class TaskGroup(Base):
+    """A criterion group of the plan ("2.1 Theo dõi thi hành pháp luật"): a heading, not a task.
+
+    Tasks point at their group by ``Task.parent_code``; views print the group's
+    title above them. Rewritten whole at each import of the plan.
+    """
+
+    __tablename__ = "task_groups"
+    __table_args__ = (Index("ix_task_groups_plan", "plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+
+
 class Task(Base):
     """A nhiệm vụ of the plan, with its deadline as written and as understood.
 
@@ -349,6 +369,10 @@ class Task(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     extended_due_date: Mapped[date | None] = mapped_column(Date)
     milestones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
+    # The paragraph(s) a task of a prose plan was read from (NULL for table rows).
+    source_text: Mapped[str | None] = mapped_column(Text)
+    # The plan gave no time: ``due_date`` is the plan year's end ("chưa ghi thời gian").
+    deadline_assumed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)

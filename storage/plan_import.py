@@ -45,6 +45,7 @@ from storage.models import (
     Plan,
     ProgressUpdate,
     Task,
+    TaskGroup,
     TaskUnit,
     Unit,
     UnitRole,
@@ -371,6 +372,30 @@ async def _sync_fields(session: AsyncSession, plan_row: Plan, plan: ImportedPlan
     return rows
 
 
+async def _sync_groups(
+    session: AsyncSession, plan_row: Plan, plan: ImportedPlan, field_rows: Sequence[Field]
+) -> None:
+    """The plan's criterion groups as the document has them now (rewritten whole)."""
+    await session.execute(delete(TaskGroup).where(TaskGroup.plan_id == plan_row.id))
+    field_ids: dict[str, int] = {}
+    for imported, row in zip(plan.fields, field_rows, strict=True):
+        field_ids.setdefault(imported.key, row.id)
+    for ordinal, group in enumerate(plan.groups, start=1):
+        field_id = field_ids.get(group.field_key)
+        if field_id is None:
+            continue  # a group whose field holds no task: nothing to print it over
+        session.add(
+            TaskGroup(
+                plan_id=plan_row.id,
+                field_id=field_id,
+                ordinal=ordinal,
+                code=group.code[:32],
+                parent_code=_clip(group.parent_code, 32),
+                title=group.title,
+            )
+        )
+
+
 def _similarity(a: str, b: str) -> float:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < FUZZY_THRESHOLD * 0.5:
@@ -453,6 +478,8 @@ def _task_values(item: ImportedTask, field_id: int, key: str) -> dict[str, objec
         "deadline_kind": str(deadline.kind),
         "due_date": deadline.due_date,
         "milestones": milestones_to_store(deadline),
+        "source_text": item.source_text,
+        "deadline_assumed": item.deadline_assumed,
     }
 
 
@@ -545,6 +572,7 @@ async def import_plan(
     await session.flush()
 
     field_rows = await _sync_fields(session, plan_row, plan)
+    await _sync_groups(session, plan_row, plan, field_rows)
 
     existing = list(await session.scalars(select(Task).where(Task.plan_id == plan_row.id)))
     imported = [

@@ -129,3 +129,42 @@ def scanned_pdf(pages: int = 2) -> bytes:
         for y in range(20, 260, 12):
             pdf.rect(20, y, 170, 6, style="F")
     return bytes(pdf.output())
+
+
+TAM_QUAN_BAC = SEEDS / "ke-hoach-tam-quan-bac-2023.md"  # seed 004: the PAR INDEX appendix
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def appendix_tables(source: str) -> tuple[list[str], list[list[list[str]]]]:
+    """Seed 004 as printed: paragraphs before "PHỤ LỤC", then its tab-separated tables.
+
+    Each printed page is a table starting with the two header rows; a row
+    split by the page break continues on the next table (as in the file).
+    """
+    head, _, appendix = source.partition("\nPHỤ LỤC")
+    paragraphs = [line.strip() for line in head.splitlines() if line.strip()]
+    paragraphs += ["PHỤ LỤC"] + [
+        line.strip() for line in appendix.split("\nTT\t", 1)[0].splitlines() if line.strip()
+    ]
+    tables: list[list[list[str]]] = []
+    for line in appendix.splitlines():
+        if "\t" not in line:
+            continue
+        cells = [" ".join(_TAG_RE.sub(" ", cell).split()) for cell in line.split("\t")]
+        if cells[0] == "TT":
+            tables.append([])
+        if tables:
+            tables[-1].append((cells + [""] * 6)[:6])
+    return paragraphs, tables
+
+
+def appendix_docx(source: str) -> bytes:
+    """The appendix as Word prints it: two merged header rows on every page's table."""
+    from tests.doc_builders import TableSpec, docx_bytes
+
+    paragraphs, tables = appendix_tables(source)
+    # "Cơ quan thực hiện" spans the last two columns; the first four span both header rows.
+    merges = [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 1, 3), (0, 4, 0, 5)]
+    blocks: list = list(paragraphs)
+    blocks.extend(TableSpec(rows, merges) for rows in tables)
+    return docx_bytes(blocks)
