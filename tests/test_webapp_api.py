@@ -209,17 +209,24 @@ async def test_overview_figures_are_the_chats(db: Database, seeded: Commune) -> 
     async with dashboard_client(db) as client:
         body = await (await client.get("/api/overview", headers=auth(CHAIRMAN_TG))).json()
     totals = body["totals"]
-    assert (totals["total"], totals["done"], totals["overdue"], totals["mean_percent"]) == (
+    five = ("done", "on_track", "behind", "overdue", "not_started")
+    assert [totals[k] for k in ("total", *five)] == [
         ov.total,
         ov.done,
+        ov.on_track,
+        ov.behind,
         ov.overdue,
-        ov.mean_percent,
-    )
-    assert [(g["key"], g["done"], g["total"], g["overdue"]) for g in body["by_field"]] == [
-        (g.key, g.done, g.total, g.overdue) for g in ov.by_field
+        ov.not_started,
     ]
-    assert [(g["id"], g["label"], g["done"], g["total"]) for g in body["by_unit"]] == [
-        (g.ref_id, g.label, g.done, g.total) for g in ov.by_unit
+    assert totals["mean_percent"] == ov.mean_percent and totals["with_figure"] == ov.with_figure
+    assert sum(totals[k] for k in five) == ov.total  # every task in exactly one standing
+    assert [(g["key"], *(g[k] for k in five), g["total"]) for g in body["by_field"]] == [
+        (g.key, g.done, g.on_track, g.behind, g.overdue, g.not_started, g.total)
+        for g in ov.by_field
+    ]
+    assert [(g["id"], g["label"], *(g[k] for k in five)) for g in body["by_unit"]] == [
+        (g.ref_id, g.label, g.done, g.on_track, g.behind, g.overdue, g.not_started)
+        for g in ov.by_unit
     ]
     assert body["today"] == "2024-06-03"
     assert (
@@ -263,9 +270,10 @@ async def test_field_and_unit_tasks_match_the_drill_down(db: Database, seeded: C
         both = await client.get(f"/api/tasks?unit=1&field={field.ref_id}", headers=auth(ADMIN_TG))
         bad = await client.get("/api/tasks?unit=abc", headers=auth(ADMIN_TG))
     assert by_field["title"] == "III. Cải cách thủ tục hành chính"
-    assert [(t["number"], t["state"], t["percent"]) for t in by_field["tasks"]] == [
-        (line.number, line.state.value, line.percent) for line in record.tasks
+    assert [(t["number"], t["state"], t["standing"], t["percent"]) for t in by_field["tasks"]] == [
+        (line.number, line.state.value, line.standing.value, line.percent) for line in record.tasks
     ]
+    assert by_field["totals"]["on_track"] == record.summary.on_track
     six = next(t for t in by_field["tasks"] if t["number"] == 6)
     assert six["output"] == "Bảng tổng hợp số hóa"
     assert six["updated_by"] == "Hoàng Thị Lan"
@@ -312,8 +320,12 @@ async def test_district_rows_and_xlsx_are_the_rollup(db: Database, seeded: Commu
         body = await (await client.get("/api/district", headers=auth(VIEWER_TG))).json()
         response = await client.get("/api/district.xlsx", headers=auth(VIEWER_TG))
         data = await response.read()
-    assert [(c["id"], c["done"], c["total"], c["overdue"]) for c in body["communes"]] == [
-        (c.org_id, c.done, c.total, c.overdue) for c in roll.communes
+    assert [
+        (c["id"], c["done"], c["total"], c["on_track"], c["behind"], c["overdue"])
+        for c in body["communes"]
+    ] == [
+        (c.org_id, c.done, c.total, c.summary.on_track, c.summary.behind, c.overdue)
+        for c in roll.communes
     ]
     assert response.status == 200
     assert "tong-hop-cchc-vinh-linh-2024-06-03.xlsx" in response.headers["Content-Disposition"]

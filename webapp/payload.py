@@ -33,11 +33,26 @@ def _day_text(value: date | None) -> str:
 
 
 def counts(figures: Any) -> dict[str, Any]:
-    """The figures of a group as reports computed them (``None`` where a view has none)."""
-    out: dict[str, Any] = {"total": figures.total}
-    for name in (*STANDINGS, "due_soon", "mean_percent"):
-        out[name] = getattr(figures, name, None)
+    """The figures of a group as :mod:`storage.reports` computed them.
+
+    ``GroupLine`` carries its counts itself; the overview, a field's or unit's
+    record and a commune's line carry the ``CompletionSummary`` they were
+    counted into.
+    """
+    source = getattr(figures, "summary", figures)
+    out: dict[str, Any] = {"total": figures.total, "done": figures.done}
+    for name in STANDINGS[1:]:
+        out[name] = getattr(source, name)
+    out["due_soon"] = source.due_soon
+    out["with_figure"] = source.with_figure
+    out["mean_percent"] = source.mean_percent if source.with_figure else None
     return out
+
+
+def mean_text(figures: Any, lang: str) -> str:
+    """"41,2%", or "—" when no task of the group has a figure (blank stays blank)."""
+    c = counts(figures)
+    return "—" if c["mean_percent"] is None else format_percent_value(c["mean_percent"], lang)
 
 
 def period_json(per: ReportingPeriod | None, lang: str) -> dict[str, Any] | None:
@@ -58,11 +73,8 @@ def period_choices(year: int, settings: CalendarSettings, lang: str) -> list[dic
     return [{"code": p.code, "label": p.label(lang)} for p in periods]
 
 
-def _caption(done: int, total: int, mean: float | None, lang: str) -> str:
-    text = f"{done}/{total}"
-    if mean is not None and total:
-        text += f" · {format_percent_value(mean, lang)}"
-    return text
+def _caption(g: reports.GroupLine, lang: str) -> str:
+    return f"{g.done}/{g.total} · {mean_text(g, lang)}"
 
 
 def _bars(kind: str, lines: Iterable[reports.GroupLine], lang: str) -> list[Bar]:
@@ -76,7 +88,7 @@ def _bars(kind: str, lines: Iterable[reports.GroupLine], lang: str) -> list[Bar]
                 label=g.label,
                 total=g.total,
                 segments=[(s, c[s] or 0) for s in STANDINGS],
-                caption=_caption(g.done, g.total, g.mean_percent, lang),
+                caption=_caption(g, lang),
             )
         )
     return bars
@@ -89,7 +101,7 @@ def group_json(g: reports.GroupLine, lang: str) -> dict[str, Any]:
         "label": g.label,
         **counts(g),
         "ratio_text": format_ratio(g.done, g.total, lang),
-        "mean_text": format_percent_value(g.mean_percent, lang),
+        "mean_text": mean_text(g, lang),
     }
 
 
@@ -113,7 +125,7 @@ def overview_json(ov: reports.Overview, lang: str, periods: list[dict[str, Any]]
         "totals": {
             **counts(ov),
             "ratio_text": format_ratio(ov.done, ov.total, lang),
-            "mean_text": format_percent_value(ov.mean_percent, lang),
+            "mean_text": mean_text(ov, lang),
         },
         "by_field": [group_json(g, lang) for g in ov.by_field],
         "by_unit": [group_json(g, lang) for g in ov.by_unit],
@@ -130,7 +142,7 @@ def overview_json(ov: reports.Overview, lang: str, periods: list[dict[str, Any]]
 
 
 def task_json(line: reports.TaskLine, extra: TaskExtra | None, lang: str) -> dict[str, Any]:
-    standing = getattr(line, "standing", None)
+    standing = line.standing
     return {
         "id": line.task_id,
         "number": line.number,
@@ -144,8 +156,8 @@ def task_json(line: reports.TaskLine, extra: TaskExtra | None, lang: str) -> dic
         "percent": line.percent,
         "state": line.state.value,
         "state_label": line.state.label(lang),
-        "standing": standing.value if standing is not None else None,
-        "standing_label": standing.label(lang) if standing is not None else None,
+        "standing": standing.value,
+        "standing_label": standing.label(lang),
         "days_late": line.days_late,
         "last_update_on": _day(line.last_update_on),
         "last_update_text": _day_text(line.last_update_on),

@@ -146,7 +146,7 @@
     var rows = [
       [s("task.deadline"), (task.deadline_text || task.due_text) + (task.days_late ? "" : "")],
       [s("task.percent"), task.percent === null ? "—" : task.percent + "%"],
-      [s("task.status"), task.standing_label || task.state_label],
+      [s("task.status"), task.standing_label === task.state_label ? task.state_label : task.standing_label + " · " + task.state_label],
     ];
     if (task.lead_units) rows.push([s("task.unit"), task.lead_units + (task.lead ? "" : " " + s("task.coordinating"))]);
     if (task.output) rows.push([s("task.output"), task.output]);
@@ -154,7 +154,7 @@
     if (overdueList && task.responsible.length) rows.push([s("task.responsible"), task.responsible.join(", ")]);
     var dl = el("dl");
     rows.forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
-    return el("div", { cls: "task", "data-task": task.number }, [
+    return el("div", { cls: "task st-" + task.standing, "data-task": task.number }, [
       el("div", { cls: "t", text: task.number + ". " + task.content }),
       task.days_late && task.state === "overdue" ? el("div", { cls: "late", text: s("task.days_late", { days: task.days_late }) }) : null,
       dl,
