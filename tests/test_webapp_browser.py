@@ -320,3 +320,46 @@ async def test_demo_chairman_taps_the_button_then_the_district_sorts(
     finally:
         terminal.detach()
         await harness.stop()
+
+
+async def test_par_index_tab_shows_the_projection(
+    browser: Any, site: tuple[str, Commune], db: Database
+) -> None:
+    from datetime import UTC, datetime
+
+    from storage import par_index
+    from storage.models import ParTaskCriterion
+    from tests.test_webapp_scorecard import last_years_card
+
+    base, commune = site
+    async with db.write() as session:
+        await par_index.save_scorecard(
+            session,
+            commune.org_id,
+            last_years_card(),
+            year=2023,
+            person_id=None,
+            actor="test",
+            at=datetime(2024, 1, 20, tzinfo=UTC),
+        )
+        session.add(ParTaskCriterion(task_id=commune.task_ids[6], criterion_code="3.2"))
+    async with db.read() as session:
+        desk = await par_index.desk(session, commune.org_id, now=NOW)
+    assert desk is not None
+    context, page, requests = await open_page(browser, launch_url(base, CHAIRMAN_TG, LIGHT))
+    try:
+        await page.wait_for_selector("#totals")
+        await page.tap("nav button[data-tab=score]")
+        await page.wait_for_selector("#projection")
+        projected = f"{desk.projection.projected:f}".rstrip("0").rstrip(".").replace(".", ",")
+        assert projected in await page.inner_text("#projection")
+        codes = await page.eval_on_selector_all(
+            "#losses .crit", "cards => cards.map(c => c.dataset.code)"
+        )
+        assert codes == ["1.5", "3.2"]
+        assert "Chưa có nhiệm vụ khắc phục" in await page.inner_text('#losses [data-code="1.5"]')
+        assert await no_horizontal_overflow(page)
+        await shot(page, "par-index")
+        assert all(url.startswith(base) for url in requests), requests
+    finally:
+        await context.close()

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from locales import t
+from babel.numbers import format_decimal
+
+from locales import normalize_language, t
 from plans.calendar import CalendarSettings, PeriodKind, ReportingPeriod, reports_for_year
 from plans.status_table import format_percent_value, format_ratio
 from storage import reports
@@ -50,7 +53,7 @@ def counts(figures: Any) -> dict[str, Any]:
 
 
 def mean_text(figures: Any, lang: str) -> str:
-    """"41,2%", or "—" when no task of the group has a figure (blank stays blank)."""
+    """ "41,2%", or "—" when no task of the group has a figure (blank stays blank)."""
     c = counts(figures)
     return "—" if c["mean_percent"] is None else format_percent_value(c["mean_percent"], lang)
 
@@ -214,7 +217,6 @@ def commune_json(c: reports.CommuneLine, lang: str) -> dict[str, Any]:
         "done_ratio": c.done / c.total if c.total else None,
         "ratio_text": format_ratio(c.done, c.total, lang) if c.total else "—",
         "report": report_json(c, lang),
-        "projected_score": getattr(c, "projected_score", None),
     }
 
 
@@ -230,3 +232,107 @@ def district_json(roll: reports.DistrictRollup, lang: str) -> dict[str, Any]:
 
 def stamp(now: datetime) -> str:
     return now.isoformat()
+
+
+# --------------------------------------------------------------------------- PAR INDEX
+
+
+def points(value: Decimal | None, lang: str) -> str | None:
+    """81,863 (vi) / 81.863 (en): up to three decimals, as scorecards write points."""
+    if value is None:
+        return None
+    return format_decimal(value, format="#,##0.###", locale=normalize_language(lang))
+
+
+def _num(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _item_json(item: Any, lang: str) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "title": item.title,
+        "score": _num(item.score),
+        "max": _num(item.max),
+        "lost": _num(item.points_lost),
+        "score_text": points(item.score, lang),
+        "max_text": points(item.max, lang),
+        "lost_text": points(item.points_lost, lang),
+        "reason": item.reason,
+        "group": item.group.value,
+    }
+
+
+def scorecard_json(desk: Any, lang: str, *, losses: int = 12) -> dict[str, Any]:
+    """``GET /api/scorecard``: ``storage.par_index.desk`` — last year's card, this year's outlook.
+
+    The projection, the criteria that lost points (most first) and their linked
+    tasks' standings are the desk's own (``plans.par_index.projection``).
+    """
+    from plans.par_index.projection import losses_without_task, top_losses
+
+    card = desk.stored.card
+    proj = desk.projection
+
+    def outlook(o: Any) -> dict[str, Any]:
+        tasks = desk.tasks.get(o.item.code, []) if o.item.code else []
+        return {
+            **_item_json(o.item, lang),
+            "has_task": o.has_task,
+            "evidence": o.evidence,
+            "fixed": o.fixed_projected,
+            "tasks": [
+                {
+                    "id": task.task_id,
+                    "number": task.number,
+                    "content": task.content,
+                    "lead_units": task.lead_units,
+                    "standing": task.standing.value,
+                    "standing_label": t(f"webapp.standing.{task.standing.value}", lang),
+                }
+                for task in tasks
+            ],
+        }
+
+    return {
+        "org": {"id": desk.org_id, "name": desk.org_name},
+        "year": desk.year,
+        "last": {
+            "year": desk.stored.year,
+            "total": _num(card.total),
+            "total_text": points(card.total, lang),
+            "max_total": _num(card.max_total),
+            "max_total_text": points(card.max_total, lang),
+            "rating": card.rating,
+            "rank": card.rank,
+            "rank_of": card.rank_of,
+        },
+        "fields": [_item_json(f, lang) for f in card.fields],
+        "chart": stacked_bars(
+            [
+                Bar(
+                    kind="score",
+                    ref_id=None,
+                    label=f"{f.code}. {f.title}" if f.code else f.title,
+                    total=float(f.max or 0),
+                    segments=[("score", float(f.score or 0)), ("lost", float(f.points_lost))],
+                    caption=f"{points(f.score, lang) or '—'}/{points(f.max, lang) or '—'}",
+                )
+                for f in card.fields
+            ],
+            title=t("webapp.score.fields", lang),
+        ),
+        "losses": [outlook(o) for o in top_losses(desk.outlooks, limit=losses)],
+        "without_task": [outlook(o) for o in losses_without_task(desk.outlooks)],
+        "projection": {
+            "year": proj.year,
+            "base": _num(proj.base),
+            "projected": _num(proj.projected),
+            "worst": _num(proj.worst),
+            "best": _num(proj.best),
+            "projected_text": points(proj.projected, lang),
+            "worst_text": points(proj.worst, lang),
+            "best_text": points(proj.best, lang),
+            "rule": t("webapp.score.rule", lang),
+        },
+    }

@@ -33,7 +33,7 @@ from locales import SUPPORTED_LANGUAGES, catalog, t
 from plans.calendar import parse_period_arg
 from plans.clock import Clock
 from plans.status_table import ascii_slug
-from storage import reports
+from storage import par_index, reports
 from storage.db import Database
 from storage.models import Field, Plan, Unit
 from webapp import payload
@@ -174,6 +174,7 @@ class Dashboard:
         app.router.add_get("/api/overdue", self.overdue)
         app.router.add_get("/api/district", self.district)
         app.router.add_get("/api/district.xlsx", self.district_xlsx)
+        app.router.add_get("/api/scorecard", self.scorecard)
         return app
 
     async def start(self, host: str, port: int) -> None:
@@ -298,11 +299,38 @@ class Dashboard:
         body["org_id"] = org_id
         return web.json_response(body)
 
+    @api
+    async def scorecard(
+        self, request: web.Request, session: AsyncSession, viewer: Viewer
+    ) -> web.Response:
+        """The PAR INDEX desk (``storage.par_index.desk``); ``{"scorecard": null}`` without one."""
+        org_id = await check_org(session, viewer, _int_param(request, "org"))
+        found = await par_index.desk(session, org_id, now=self._now())
+        if found is None:
+            return web.json_response(
+                {
+                    "org_id": org_id,
+                    "scorecard": None,
+                    "message": t("webapp.score.none", viewer.lang),
+                }
+            )
+        return web.json_response(
+            {"org_id": org_id, "scorecard": payload.scorecard_json(found, viewer.lang)}
+        )
+
     async def _district(self, session: AsyncSession, viewer: Viewer) -> dict[str, Any]:
         if not viewer.is_district:
             raise Forbidden("not_district", viewer.lang)
-        roll = await reports.district_rollup(session, viewer.org.id, now=self._now())
-        return payload.district_json(roll, viewer.lang)
+        now = self._now()
+        roll = await reports.district_rollup(session, viewer.org.id, now=now)
+        body = payload.district_json(roll, viewer.lang)
+        for line in body["communes"]:  # the desk's projection, as /chiso shows it
+            found = await par_index.desk(session, line["id"], now=now)
+            line["projected_score"] = float(found.projection.projected) if found else None
+            line["projected_text"] = (
+                payload.points(found.projection.projected, viewer.lang) if found else None
+            )
+        return body
 
     @api
     async def district(

@@ -26,8 +26,8 @@ class Bar:
     kind: str  # "field" or "unit"
     ref_id: int | None
     label: str
-    total: int
-    segments: Sequence[tuple[str, int]]  # (standing, count), drawn in this order
+    total: float
+    segments: Sequence[tuple[str, float]]  # (class, amount), drawn in this order
     caption: str  # "5/8 · 62,5%"
 
 
@@ -65,7 +65,7 @@ def stacked_bars(bars: Sequence[Bar], *, title: str) -> str:
             w = WIDTH * count / bar.total
             out.append(
                 f'<rect x="{x:.1f}" y="{y + 16}" width="{w:.1f}" height="{BAR}" '
-                f'class="seg-{escape(standing)}"><title>{int(count)}</title></rect>'
+                f'class="seg-{escape(standing)}"><title>{count:g}</title></rect>'
             )
             x += w
         out.append("</g>")

@@ -83,6 +83,7 @@
     if (me.home === "district") items.push({ key: "district", label: s("tab.district"), view: district });
     items.push({ key: "overview", label: s("tab.overview"), view: function () { overview(orgId, ""); } });
     items.push({ key: "overdue", label: s("tab.overdue"), view: function () { overdue(orgId); } });
+    items.push({ key: "score", label: s("tab.score"), view: function () { scorecard(orgId); } });
     tabs(items, selected);
   }
   function orgQuery(orgId) { return orgId && me.home === "district" ? "org=" + orgId : ""; }
@@ -186,6 +187,44 @@
     }).catch(fail);
   }
 
+  /* ---- PAR INDEX ------------------------------------------------------ */
+  function criterion(c) {
+    var items = c.tasks.map(function (task) {
+      return el("li", { cls: "st-" + task.standing, text: task.number + ". " + task.content + " — " + task.standing_label });
+    });
+    return el("div", { cls: "task crit", "data-code": c.code || "" }, [
+      el("div", { cls: "t" }, [c.code ? el("span", { cls: "code", text: c.code + " " }) : null, c.title]),
+      el("div", { text: c.score_text + "/" + c.max_text + " · " + s("score.lost", { lost: c.lost_text }) }),
+      c.reason ? el("div", { cls: "hint", text: c.reason }) : null,
+      c.has_task ? el("ul", {}, items) : el("div", { cls: "late", text: s("score.no_task") }),
+      c.has_task ? el("div", { cls: "hint", text: s("score.evidence", { count: c.evidence }) }) : null,
+    ]);
+  }
+  function scorecard(orgId) {
+    var q = orgQuery(orgId);
+    getJSON("/api/scorecard" + (q ? "?" + q : "")).then(function (body) {
+      orgTabs(orgId || body.org_id, "score");
+      $("period").hidden = true;
+      var main = clear($("main"));
+      var sc = body.scorecard;
+      if (!sc) { main.appendChild(el("p", { cls: "hint", id: "score-none", text: body.message })); return; }
+      var last = sc.last;
+      main.appendChild(el("div", { cls: "card", id: "score" }, [
+        el("div", { cls: "big", text: last.total_text || "—" }),
+        el("div", { text: s("score.last", { year: last.year, total: last.total_text || "—", max: last.max_total_text || "—" }) }),
+        last.rank ? el("div", { cls: "hint", text: s("score.rating", { rating: last.rating || "—", rank: last.rank, rank_of: last.rank_of || "—" }) }) : null,
+        el("div", { id: "projection", text: s("score.projected", { year: sc.year, projected: sc.projection.projected_text, worst: sc.projection.worst_text, best: sc.projection.best_text }) }),
+        el("div", { cls: "rule", text: sc.projection.rule }),
+      ]));
+      main.appendChild(el("h2", { text: s("score.fields") }));
+      main.appendChild(svgBlock(sc.chart));
+      main.appendChild(el("h2", { text: s("score.losses") }));
+      var list = el("div", { id: "losses" });
+      sc.losses.forEach(function (c) { list.appendChild(criterion(c)); });
+      main.appendChild(list);
+    }).catch(fail);
+  }
+
   /* ---- district ------------------------------------------------------- */
   var COLUMNS = [
     { key: "name", label: "col.name", value: function (c) { return c.name; }, text: function (c) { return c.name; } },
@@ -196,6 +235,7 @@
       text: function (c) { return c.report.on_time === null ? s("report.unknown") : c.report.on_time ? s("report.on_time") : s("report.late", { missing: c.report.missing }); },
       cls: function (c) { return c.report.on_time === null ? "" : c.report.on_time ? "ok" : "bad"; } },
   ];
+  var SCORE_COLUMN = { key: "score", label: "col.score", value: function (c) { return c.projected_score === null ? -1 : c.projected_score; }, text: function (c) { return c.projected_text || "—"; } };
   var sortState = { key: "name", dir: 1 };
   function sortRows(rows) {
     var col = COLUMNS.filter(function (c) { return c.key === sortState.key; })[0];
@@ -208,6 +248,8 @@
   function district() {
     getJSON("/api/district").then(function (body) {
       tabs([], "district");
+      var scored = body.communes.some(function (c) { return c.projected_score !== null; });
+      if (scored && COLUMNS.indexOf(SCORE_COLUMN) < 0) COLUMNS.push(SCORE_COLUMN);
       $("org").textContent = s("district.title", { name: body.district.name });
       $("asof").textContent = s("as_of", { date: body.today_text });
       $("period").hidden = true;
