@@ -648,6 +648,20 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
         return
     if per is None:
         per = reports.resolve_period(org, None, now)
+    settings = reports.calendar_settings(org)
+    if reports.not_started_yet(per, now, settings):
+        current = reports.resolve_period(org, None, now)
+        await reply_html(
+            update,
+            t(
+                "figures.report.not_started",
+                lang,
+                period=esc(per.label(lang)),
+                start=_d(per.window_start),
+                current=esc(current.label(lang)),
+            ),
+        )
+        return
     progress = await message.reply_html(
         t("chairman.report.building", lang, period=esc(per.label(lang)))
     )

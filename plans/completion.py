@@ -587,7 +587,37 @@ def overdue_tasks(snapshots: Iterable[TaskSnapshot], today: date) -> list[TaskSn
 # --- words -----------------------------------------------------------------------
 
 
-def standing_sentence(summary: CompletionSummary, lang: str | None = None) -> str:
+@dataclass(frozen=True)
+class StandingCounts:
+    """The five classes counted over any rows that carry a :class:`Standing` (the appendix)."""
+
+    total: int = 0
+    done: int = 0
+    on_track: int = 0
+    behind: int = 0
+    overdue: int = 0
+    not_started: int = 0
+
+    @property
+    def lagging(self) -> int:
+        return self.behind + self.overdue + self.not_started
+
+    @classmethod
+    def of(cls, standings: Iterable[Standing]) -> StandingCounts:
+        counts = dict.fromkeys(Standing, 0)
+        for rank in standings:
+            counts[Standing(rank)] += 1
+        return cls(
+            total=sum(counts.values()),
+            done=counts[Standing.DONE],
+            on_track=counts[Standing.ON_TRACK],
+            behind=counts[Standing.BEHIND],
+            overdue=counts[Standing.OVERDUE],
+            not_started=counts[Standing.NOT_STARTED],
+        )
+
+
+def standing_sentence(summary: CompletionSummary | StandingCounts, lang: str | None = None) -> str:
     """ "đã hoàn thành 17/32 nhiệm vụ, 10 nhiệm vụ đang thực hiện đúng tiến độ, 5 … chậm tiến độ".
 
     "Chậm tiến độ" there is every task neither done nor on track, as a report

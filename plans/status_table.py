@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_percent
 
 from locales import normalize_language, t
+from plans.completion import Standing, StandingCounts, standing_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class StatusRow:
     # The completion rules live elsewhere (recurring tasks, "đã ban hành");
     # None means "done iff percent reached 100".
     done: bool | None = None
+    # Where the task stands for the period (plans.completion.standing); None for
+    # tables built without the rules (PAR INDEX, hand-made tests).
+    standing: Standing | None = None
 
     @property
     def is_done(self) -> bool:
@@ -108,6 +112,14 @@ class StatusTable:
     # keeper marks the report sent, every re-export carries its number/date.
     report_number: str | None = None  # "45/BC-UBND"
     report_date: date | None = None
+    period_code: str | None = None  # "2024-H1": names the files of different periods apart
+
+    def standing_counts(self) -> StandingCounts | None:
+        """Done / on track / behind / overdue / not started over the rows (None without rules)."""
+        rows = self.rows()
+        if not rows or any(row.standing is None for row in rows):
+            return None
+        return StandingCounts.of(row.standing for row in rows if row.standing is not None)
 
     def rows(self) -> list[StatusRow]:
         return [row for section in self.sections for row in section.rows]
@@ -123,6 +135,18 @@ class StatusTable:
         period = clean_text(self.period_label)
         if total == 0:
             return t("export.summary.empty", lang, period=period)
+        counts = self.standing_counts()
+        if counts is not None:
+            # "…, UBND xã X đã hoàn thành 17/32 nhiệm vụ, 10 nhiệm vụ đang thực hiện đúng
+            # tiến độ, 5 nhiệm vụ chậm tiến độ." -- the way the commune's report writes it.
+            return t(
+                "figures.table.summary",
+                lang,
+                period=period,
+                plan=clean_text(self.plan_ref) if self.plan_ref else plan_default(self, lang),
+                issuer=issuer_text(self, lang),
+                sentence=standing_sentence(counts, lang),
+            )
         return t(
             "export.summary",
             lang,
@@ -280,8 +304,20 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+# Period kinds in file names: tien-do-cchc-vinh-khe-6thang-2024.xlsx
+_PERIOD_SLUGS = {"Q1": "quy1", "Q2": "quy2", "Q3": "quy3", "Q4": "quy4", "H1": "6thang"}
+_PERIOD_SLUGS |= {"M9": "9thang", "Y": "nam"}
+
+
 def suggested_filename(table: StatusTable, extension: str) -> str:
-    """'tien-do-cchc-2024-kim-thach-2024-06-12.docx' — ASCII, sortable."""
+    """'tien-do-cchc-vinh-khe-6thang-2024.xlsx' — ASCII; the period tells two files apart.
+
+    Without a period code: 'tien-do-cchc-2024-kim-thach-2024-06-12.docx'.
+    """
     slug = ascii_slug(_kind_and_name(table)[1]) or "ubnd"
+    if table.period_code:
+        year, _, kind = table.period_code.partition("-")
+        period = _PERIOD_SLUGS.get(kind, ascii_slug(kind))
+        return f"tien-do-cchc-{slug}-{period}-{year}.{extension.lstrip('.')}"
     stamp = table.generated_on.isoformat()
     return f"tien-do-cchc-{table.year}-{slug}-{stamp}.{extension.lstrip('.')}"

@@ -219,7 +219,7 @@ def _clean(text: str | None) -> str | None:
     """Like ``record_progress`` cleans text, so stored and imported values compare equal."""
     if text is None:
         return None
-    text = " ".join(text.split())
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     return text[:MAX_TEXT] or None
 
 
@@ -656,10 +656,16 @@ async def import_plan(
 
     progress_added = 0
     states = await _latest_states(session, plan_row.id)
+    # A progress table (some row states a figure or status): its remarks are progress
+    # too and reach the appendix; a plan's own "Ghi chú" column is not an update.
+    is_progress_table = any(
+        item.percent is not None or item.status_text or item.output for item, _ in rows_in_order
+    )
     for item, task in rows_in_order:
         percent = item.percent if item.percent is not None and 0 <= item.percent <= 100 else None
         state = (percent, _clean(item.status_text), _clean(item.output))
-        if state == (None, None, None):
+        note = _clean(item.note) if is_progress_table else None
+        if state == (None, None, None) and note is None:
             continue
         latest, latest_import = states.get(task.id, (None, None))
         if state in (latest, latest_import):
@@ -673,6 +679,7 @@ async def import_plan(
             percent=percent,
             status_text=state[1],
             output=state[2],
+            note=note,
             check_permission=False,
         )
         progress_added += 1

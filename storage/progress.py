@@ -89,9 +89,10 @@ def validate_percent(value: int | float | None) -> int | None:
 
 
 def _clean(text: str | None) -> str | None:
+    """Spaces collapsed within each line; line breaks kept (a multi-line output stays so)."""
     if text is None:
         return None
-    text = " ".join(text.split())
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     if not text:
         return None
     if len(text) > MAX_TEXT:

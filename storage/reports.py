@@ -37,6 +37,7 @@ from plans.calendar import (
     CalendarSettings,
     ReportingPeriod,
     current_period,
+    fold,
     reports_for_year,
 )
 from plans.completion import (
@@ -604,16 +605,37 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
     )
 
 
+FINISHING_DAYS = 15  # after a deadline, the clerk is still finishing that report
+
+
+def default_report_period(today: date, settings: CalendarSettings) -> ReportingPeriod:
+    """The period an export means when none is named (issue 11, defect 9).
+
+    The report whose deadline passed in the last ``FINISHING_DAYS`` days -- the
+    one the clerk is finishing (on 12/06 that is the 6-month report, not the
+    9-month one) -- else the next report due.
+    """
+    last = last_passed_period(today, settings)
+    if last is not None and (today - last.submission_deadline).days <= FINISHING_DAYS:
+        return last
+    return current_period(today, settings)
+
+
 def resolve_period(
     org: Organization, kind_year: tuple[str, int] | None, now: datetime
 ) -> ReportingPeriod:
-    """The period named (kind, year) under the organization's calendar, else the current one."""
+    """The period named (kind, year) under the organization's calendar, else the default one."""
     from plans.calendar import period as make_period
 
     settings = calendar_settings(org)
     if kind_year is None:
-        return current_period(now, settings)
+        return default_report_period(now.astimezone(settings.tzinfo).date(), settings)
     return make_period(kind_year[0], kind_year[1], settings)
+
+
+def not_started_yet(per: ReportingPeriod, now: datetime, settings: CalendarSettings) -> bool:
+    """True when the period's data window has not opened: there is nothing to report yet."""
+    return now.astimezone(settings.tzinfo).date() < per.window_start
 
 
 async def organization(session: AsyncSession, org_id: int) -> Organization:
@@ -625,15 +647,27 @@ async def organization(session: AsyncSession, org_id: int) -> Organization:
 
 
 def _done_text(view: TaskView, done: bool, has_figure: bool, lang: str) -> str:
-    if view.status_text:
-        return view.status_text
+    """The "Đã thực hiện" cell: the status, then what was done in the person's own words.
+
+    The officer's note ("đã tổ chức tập huấn cho 25 cán bộ") and an imported
+    remark ("6 tháng đầu năm chưa có thanh kiểm tra") are what a reader of the
+    appendix needs; a bare status word is not. Lines are kept as written.
+    """
     if not has_figure:
         return ""
-    if done:
-        return t("chairman.table.done", lang)
-    if view.percent:
-        return t("chairman.table.in_progress", lang)
-    return t("chairman.table.not_started", lang)
+    lines: list[str] = []
+    if view.status_text:
+        lines.append(view.status_text)
+    elif done:
+        lines.append(t("chairman.table.done", lang))
+    elif view.percent:
+        lines.append(t("chairman.table.in_progress", lang))
+    elif view.percent == 0:
+        lines.append(t("chairman.table.not_started", lang))
+    note = (view.note or "").strip()
+    if note and not any(fold(note) == fold(line) for line in lines):
+        lines.append(note)
+    return "\n".join(lines)
 
 
 async def build_status_table(
@@ -670,9 +704,7 @@ async def build_status_table(
                 coordinating_units=v.coordinating_units_text
                 or ", ".join(data.unit_names.get(u, "?") for u in v.coordinating_unit_ids),
                 deadline_text=v.deadline_text or "",
-                done_text=_done_text(v, is_done(v.percent, v.status_text), has_figure, lang)
-                if has_figure
-                else "",
+                done_text=_done_text(v, is_done(v.percent, v.status_text), has_figure, lang),
                 # The plan's "Sản phẩm" stands in until an officer states an output.
                 output=((v.output if has_figure else None) or v.product or ""),
                 percent=period_percent(s, data.today, period=period, settings=data.settings)
@@ -680,6 +712,7 @@ async def build_status_table(
                 else None,
                 task_id=v.id,
                 done=done,
+                standing=standing(s, data.today, period=period, settings=data.settings),
             )
         )
     plan = None
@@ -705,6 +738,7 @@ async def build_status_table(
         sections=list(sections.values()),
         generated_on=now.astimezone(data.tz).date(),
         plan_ref=plan_ref,
+        period_code=period.code,
     )
 
 

@@ -565,8 +565,8 @@ async def test_seed_002_percentages_become_import_updates(db: Database, builder)
     org_id, _ = await make_org(db)
     plan = load_plan(builder(), "tien-do", year=2023)
     report = await run_import(db, org_id, plan)
-    assert report.progress_added == 7
-    assert "Đã ghi nhận tiến độ ban đầu từ tệp cho 7 nhiệm vụ" in render_report(report, "vi")
+    assert report.progress_added == 8
+    assert "Đã ghi nhận tiến độ ban đầu từ tệp cho 8 nhiệm vụ" in render_report(report, "vi")
     tasks = await tasks_by_number(db, report.plan_id)
     async with db.read() as session:
         updates = list(await session.scalars(select(ProgressUpdate).order_by(ProgressUpdate.id)))
@@ -577,7 +577,9 @@ async def test_seed_002_percentages_become_import_updates(db: Database, builder)
         by_task[tasks[1].id].status_text == "Đã ban hành"
         and by_task[tasks[1].id].output == "Kế hoạch"
     )
-    assert tasks[7].id not in by_task  # nothing reported on the on-event task
+    # issue 11 defect 7: the on-event task's remark is kept (it reaches the appendix)
+    assert by_task[tasks[7].id].percent is None and by_task[tasks[7].id].status_text is None
+    assert by_task[tasks[7].id].note == "6 tháng đầu năm chưa có thanh kiểm tra"
     assert (
         by_task[tasks[8].id].percent is None
         and by_task[tasks[8].id].status_text == "Đang thực hiện"
@@ -599,7 +601,7 @@ async def test_seed_002_percentages_become_import_updates(db: Database, builder)
     again = await run_import(db, org_id, plan, at=LATER)
     assert again.progress_added == 0
     async with db.read() as session:
-        assert await session.scalar(select(func.count()).select_from(ProgressUpdate)) == 8
+        assert await session.scalar(select(func.count()).select_from(ProgressUpdate)) == 9
 
 
 async def test_changed_document_progress_is_recorded(db: Database) -> None:

@@ -38,9 +38,11 @@ H1_FIGURES = {
 }
 # Quý I (window 15/12/2023 – 14/03/2024): only task 1's update of 05/02 counts.
 Q1_FIGURES = {n: ("", "", None) for n in range(1, 9)} | {1: ("Đang thực hiện", "", 80)}
+# issue 11: done and on track, the way the commune's report writes it
 H1_SUMMARY = (
-    "Trong 6 tháng đầu năm 2024, đã thực hiện 1/8 nhiệm vụ đề ra tại Kế hoạch số "
-    "10/KH-UBND ngày 15/01/2024 của UBND xã Vĩnh Khê, đạt 12,5%."
+    "Trong 6 tháng đầu năm 2024, thực hiện Kế hoạch số 10/KH-UBND ngày 15/01/2024, "
+    "UBND xã Vĩnh Khê đã hoàn thành 1/8 nhiệm vụ, 1 nhiệm vụ đang thực hiện đúng tiến độ, "
+    "6 nhiệm vụ chậm tiến độ (trong đó 2 nhiệm vụ quá hạn, 3 nhiệm vụ chưa triển khai)."
 )
 
 
@@ -103,8 +105,8 @@ async def test_report_docx_and_xlsx_match_the_database(
     assert H1_SUMMARY in progress.text
     docs = harness.api.sent_documents(u.id)
     assert [d.file_name for d in docs] == [
-        "tien-do-cchc-2024-vinh-khe-2024-06-03.docx",
-        "tien-do-cchc-2024-vinh-khe-2024-06-03.xlsx",
+        "tien-do-cchc-vinh-khe-6thang-2024.docx",  # issue 11 defect 9: the period names the file
+        "tien-do-cchc-vinh-khe-6thang-2024.xlsx",
     ]
     expected = await expected_rows(harness, commune, H1_FIGURES)
 
@@ -155,8 +157,13 @@ async def test_report_for_a_named_past_period_uses_its_cutoff(
         if len(want) > 1:
             assert got[5:] == [want[5], want[6], "" if want[7] is None else f"{want[7]}%"]
     assert (
-        "Trong Quý I năm 2024, đã thực hiện 0/8 nhiệm vụ" in harness.api.bot_messages(u.id)[0].text
+        "UBND xã Vĩnh Khê đã hoàn thành 0/8 nhiệm vụ, 0 nhiệm vụ đang thực hiện đúng tiến độ"
+        in (harness.api.bot_messages(u.id)[0].text)
     )
+    assert [d.file_name for d in docs] == [
+        "tien-do-cchc-vinh-khe-quy1-2024.docx",
+        "tien-do-cchc-vinh-khe-quy1-2024.xlsx",
+    ]
 
 
 async def test_report_for_a_year_without_plan_builds_nothing(
