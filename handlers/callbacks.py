@@ -54,6 +54,11 @@ NUDGE = "ndg"  # ndg:<task_id>                 nudge the lead unit's officers
 IMPORT_MAP = "imm"  # imm:<upload_id>:<name_index>:<unit_id>  map a new unit name (0 = create)
 IMPORT_CONFIRM = "imok"  # imok:<upload_id>    import the uploaded plan
 IMPORT_CANCEL = "imno"  # imno:<upload_id>     drop the uploaded plan
+IMPORT_PAGE = "imp"  # imp:<upload_id>:<page>   one page of a prose plan's extracted tasks
+# ime:<upload_id>:<op>:<task_index>[:<unit_id>]  op 1 drop, 2 merge into the previous,
+# 3 ask for the lead unit, 4 set it (toggles for 1 and 2: a second press undoes)
+IMPORT_EDIT = "ime"
+IMPORT_REVIEWED = "imr"  # imr:<upload_id>       list checked: on to units and "Xác nhận"
 # PAR INDEX desk (handlers/par_index.py).
 PAR_FIELD = "pif"  # pif:<par_criteria.id>      /chiso: open one field's criteria
 

@@ -6,6 +6,12 @@ the directory did not know for sure is shown with buttons to map it to an
 existing unit or create it, and only "Xác nhận" runs the import in one
 transaction; "Hủy" drops the upload.
 
+A plan written as prose (no task table) is read by rules, so before the unit
+mapping the keeper sees the extracted list page by page, with buttons to drop
+a paragraph that is not a task, merge it into the task before it, or set its
+lead unit (``plans.importing.edits``); each press is a draft step, replayed
+on the plan as read, and only "Xác nhận" stores the edited list.
+
 What the keeper did must survive a restart, so the pending upload is a draft
 in the database (``storage.drafts``, kind ``draft.plan_upload``): the
 Telegram file id, name and size, the person and organization, the unit names
@@ -38,6 +44,16 @@ from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
 from plans.errors import UserError
 from plans.importing import ImportedPlan, PlanImportError, load_plan
+from plans.importing.edits import (
+    DROP,
+    KEEP,
+    MERGE,
+    UNIT,
+    UNMERGE,
+    Edit,
+    apply_edits,
+    edit_state,
+)
 from storage import drafts
 from storage.directory import list_units
 from storage.models import Role
@@ -78,6 +94,8 @@ class PendingUpload:
     mapping: dict[str, int | None] = field(default_factory=dict)
     position: int = 0
     resolved: bool = False
+    review: bool = False  # a prose plan: the extracted list is shown for checking first
+    edits: list[Edit] = field(default_factory=list)
 
     @property
     def current(self) -> str | None:
@@ -112,7 +130,8 @@ async def _load(session: Any, draft_id: int) -> PendingUpload | None:
     draft = await drafts.get_draft(session, draft_id, kind=drafts.PLAN_UPLOAD)
     if draft is None or draft.organization_id is None:
         return None
-    mapping, position = _replay(draft, await drafts.draft_steps(session, draft.id))
+    steps = await drafts.draft_steps(session, draft.id)
+    mapping, position = _replay(draft, steps)
     data = draft.data
     return PendingUpload(
         id=draft.id,
@@ -127,6 +146,8 @@ async def _load(session: Any, draft_id: int) -> PendingUpload | None:
         mapping=mapping,
         position=position,
         resolved=draft.resolved,
+        review=bool(data.get("review")),
+        edits=[e for e in (Edit.from_json(step) for step in steps) if e is not None],
     )
 
 
@@ -244,6 +265,7 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
                 "size": len(data),
                 "year": None,
                 "names": names,
+                "review": plan.layout == "prose",
             },
             now=now,
             kind=drafts.PLAN_UPLOAD,
@@ -257,7 +279,10 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
     await status.edit_text(parts[0])
     for part in parts[1:]:
         await message.reply_text(part)
-    text, markup = _step(pending, preview, lang)
+    if pending.review:
+        text, markup = _review_page(pending, plan, 0, lang)
+    else:
+        text, markup = _step(pending, preview, lang)
     await message.reply_html(text, reply_markup=markup)
     return ConversationHandler.END
 
@@ -273,6 +298,7 @@ def _step(
     rows: list[list[InlineKeyboardButton]] = []
     if name is None:
         lines = [t("plan_upload.ready", lang, name=esc(pending.filename))]
+        lines.extend(_edit_summary(pending, lang))
         lines.extend(_mapping_lines(pending, lang))
         text = "\n".join(lines)
     else:
@@ -448,7 +474,7 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
                 report = await import_plan(
                     session,
                     fresh.org_id,
-                    file.plan,
+                    apply_edits(file.plan, fresh.edits),
                     unit_mapping=fresh.mapping,
                     actor=f"telegram:{actor.telegram_user_id}",
                     person_id=actor.person.id,
@@ -498,6 +524,246 @@ async def cancel_callback(update: Update, context: BotContext, actor: Actor) -> 
     await _edit(update, t("plan_upload.dropped", actor.lang, name=esc(pending.filename)), None)
 
 
+# --------------------------------------------------------------------------- review
+
+PAGE_SIZE = 5
+OP_DROP, OP_MERGE, OP_ASK_UNIT, OP_SET_UNIT = 1, 2, 3, 4
+_SHOWN_CHARS = 160
+
+
+def _edit_summary(pending: PendingUpload, lang: str) -> list[str]:
+    if not pending.edits:
+        return []
+    units = {e.index for e in pending.edits if e.op == UNIT}
+    # The count of tasks is not known here without the file; say what was changed.
+    state = edit_state(10**6, pending.edits)
+    return [
+        t(
+            "plan_review.summary",
+            lang,
+            dropped=len(state.dropped),
+            merged=len(state.merged_into),
+            units=len(units),
+        )
+    ]
+
+
+def _review_page(
+    pending: PendingUpload, plan: ImportedPlan, page: int, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the extracted tasks with drop / merge / unit buttons."""
+    tasks = plan.all_tasks()
+    pages = max(1, (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    state = edit_state(len(tasks), pending.edits)
+    lines = [
+        t(
+            "plan_review.header",
+            lang,
+            name=esc(pending.filename),
+            count=len(tasks) - len(state.dropped) - len(state.merged_into),
+            page=page + 1,
+            pages=pages,
+        )
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    for index in range(page * PAGE_SIZE, min(len(tasks), (page + 1) * PAGE_SIZE)):
+        task = tasks[index]
+        content = " ".join(task.content.split())
+        if len(content) > _SHOWN_CHARS:
+            content = content[: _SHOWN_CHARS - 1] + "…"
+        lead = state.units.get(index) or ", ".join(task.lead_units)
+        mark = ""
+        if index in state.dropped:
+            mark = " " + t("plan_review.dropped", lang)
+        elif index in state.merged_into:
+            mark = " " + t("plan_review.merged", lang, target=state.merged_into[index] + 1)
+        elif index in state.units:
+            mark = " " + t("plan_review.unit_set", lang)
+        lines.append(
+            t(
+                "plan_review.line",
+                lang,
+                number=index + 1,
+                field=esc(task.field_key),
+                content=esc(content),
+                lead=esc(lead or t("plan_review.no_lead", lang)),
+                mark=mark,
+            )
+        )
+        number = index + 1
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"🗑 {number}", callback_data=_edit_data(pending, OP_DROP, index)
+                ),
+                InlineKeyboardButton(
+                    f"⤴ {number}", callback_data=_edit_data(pending, OP_MERGE, index)
+                ),
+                InlineKeyboardButton(
+                    f"✎ {number}", callback_data=_edit_data(pending, OP_ASK_UNIT, index)
+                ),
+            ]
+        )
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton("◀", callback_data=cb.build(cb.IMPORT_PAGE, pending.id, page - 1))
+        )
+    if page + 1 < pages:
+        nav.append(
+            InlineKeyboardButton("▶", callback_data=cb.build(cb.IMPORT_PAGE, pending.id, page + 1))
+        )
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("plan_review.button.continue", lang),
+                callback_data=cb.build(cb.IMPORT_REVIEWED, pending.id),
+            ),
+            InlineKeyboardButton(
+                t("plan_upload.button.cancel", lang),
+                callback_data=cb.build(cb.IMPORT_CANCEL, pending.id),
+            ),
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def _edit_data(pending: PendingUpload, op: int, index: int, unit_id: int | None = None) -> str:
+    args = [pending.id, op, index] + ([unit_id] if unit_id is not None else [])
+    return cb.build(cb.IMPORT_EDIT, *args)
+
+
+def _unit_question(
+    pending: PendingUpload, plan: ImportedPlan, index: int, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    task = plan.all_tasks()[index]
+    content = " ".join(task.content.split())[:_SHOWN_CHARS]
+    buttons = [
+        InlineKeyboardButton(name[:40], callback_data=_edit_data(pending, OP_SET_UNIT, index, uid))
+        for uid, name in pending.units[:MAX_UNIT_BUTTONS]
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("plan_review.button.back", lang),
+                callback_data=cb.build(cb.IMPORT_PAGE, pending.id, index // PAGE_SIZE),
+            )
+        ]
+    )
+    text = t("plan_review.ask_unit", lang, number=index + 1, content=esc(content))
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _review_target(
+    update: Update, context: BotContext, actor: Actor, upload_id: int
+) -> tuple[PendingUpload, Parsed] | None:
+    pending = await _pending_for(update, context, actor, upload_id)
+    if pending is None:
+        return None
+    file = await _read_file(context, actor, pending)
+    if file is None:
+        name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
+        await refuse(update, t("plan_upload.reread_failed", actor.lang, name=name))
+        return None
+    return pending, file
+
+
+@require(*KEEPERS)
+async def page_callback(update: Update, context: BotContext, actor: Actor) -> None:
+    """Show another page of the extracted list."""
+    query = update.callback_query
+    assert query is not None
+    parsed = cb.parse(query.data)
+    if parsed is None or len(parsed.args) != 2:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    found = await _review_target(update, context, actor, parsed.args[0])
+    if found is None:
+        return
+    pending, file = found
+    await query.answer()
+    text, markup = _review_page(pending, file.plan, parsed.args[1], actor.lang)
+    await _edit(update, text, markup)
+
+
+@require(*KEEPERS)
+async def edit_callback(update: Update, context: BotContext, actor: Actor) -> None:
+    """Drop, merge or set the unit of one extracted task (recorded as a draft step)."""
+    query = update.callback_query
+    assert query is not None
+    parsed = cb.parse(query.data)
+    if parsed is None or len(parsed.args) not in (3, 4):
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    upload_id, op, index = parsed.args[:3]
+    found = await _review_target(update, context, actor, upload_id)
+    if found is None:
+        return
+    pending, file = found
+    tasks = file.plan.all_tasks()
+    if not 0 <= index < len(tasks) or op not in (OP_DROP, OP_MERGE, OP_ASK_UNIT, OP_SET_UNIT):
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    if op == OP_ASK_UNIT:
+        await query.answer()
+        text, markup = _unit_question(pending, file.plan, index, actor.lang)
+        await _edit(update, text, markup)
+        return
+    if op == OP_MERGE and index == 0:
+        await refuse(update, t("plan_review.nothing_before", actor.lang))
+        return
+    edit: Edit
+    if op == OP_SET_UNIT:
+        names = dict(pending.units)
+        unit_id = parsed.args[3] if len(parsed.args) == 4 else 0
+        if unit_id not in names:
+            await refuse(update, t("chairman.button.not_yours", actor.lang))
+            return
+        edit = Edit(UNIT, index, names[unit_id])
+    else:
+        state = edit_state(len(tasks), pending.edits)
+        undo = index in (state.dropped if op == OP_DROP else state.merged_into)
+        if op == OP_DROP:
+            edit = Edit(KEEP if undo else DROP, index)
+        else:
+            edit = Edit(UNMERGE if undo else MERGE, index)
+    async with context.db.write() as session:
+        fresh = await _load(session, upload_id)
+        if fresh is None or _usable(fresh, actor) is not None:
+            pending_after = None
+        else:
+            await drafts.add_step(session, _as_draft(fresh), edit.to_json(), context.clock.now())
+            pending_after = await _load(session, upload_id)
+    if pending_after is None:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    await query.answer()
+    text, markup = _review_page(pending_after, file.plan, index // PAGE_SIZE, actor.lang)
+    await _edit(update, text, markup)
+
+
+@require(*KEEPERS)
+async def reviewed_callback(update: Update, context: BotContext, actor: Actor) -> None:
+    """The list is checked: on to the unit names, then "Xác nhận"."""
+    query = update.callback_query
+    assert query is not None
+    parsed = cb.parse(query.data)
+    if parsed is None or len(parsed.args) != 1:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    found = await _review_target(update, context, actor, parsed.args[0])
+    if found is None:
+        return
+    pending, file = found
+    await query.answer()
+    text, markup = _step(pending, file.preview, actor.lang)
+    await _edit(update, text, markup)
+
+
 # --------------------------------------------------------------------------- wiring
 
 
@@ -525,5 +791,8 @@ def build_handlers() -> dict[int, list[Any]]:
             CallbackQueryHandler(map_callback, pattern=rf"^{cb.IMPORT_MAP}:"),
             CallbackQueryHandler(confirm_callback, pattern=rf"^{cb.IMPORT_CONFIRM}:"),
             CallbackQueryHandler(cancel_callback, pattern=rf"^{cb.IMPORT_CANCEL}:"),
+            CallbackQueryHandler(page_callback, pattern=rf"^{cb.IMPORT_PAGE}:"),
+            CallbackQueryHandler(edit_callback, pattern=rf"^{cb.IMPORT_EDIT}:"),
+            CallbackQueryHandler(reviewed_callback, pattern=rf"^{cb.IMPORT_REVIEWED}:"),
         ]
     }
