@@ -535,8 +535,14 @@ async def import_plan(
     actor: str = "cli",
     person_id: int | None = None,
     at: datetime,
+    progress_at: datetime | None = None,
 ) -> ImportReport:
-    """Write (or update in place) the plan in the caller's transaction; never commits."""
+    """Write (or update in place) the plan in the caller's transaction; never commits.
+
+    ``progress_at`` dates the figures the file states (``import-plan --as-of``):
+    a 6-month table imported days after 14/6 still counts for the 6-month
+    report. By default they are dated ``at``.
+    """
     org = await session.get(Organization, org_id)
     if org is None:
         raise UserError("setup.org.not_found", name=str(org_id))
@@ -675,7 +681,7 @@ async def import_plan(
             task_id=task.id,
             person=None,
             channel=UpdateChannel.IMPORT,
-            at=at,
+            at=progress_at or at,
             percent=percent,
             status_text=state[1],
             output=state[2],

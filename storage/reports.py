@@ -633,6 +633,30 @@ def resolve_period(
     return make_period(kind_year[0], kind_year[1], settings)
 
 
+def counting_period(day: date, settings: CalendarSettings) -> ReportingPeriod:
+    """The first report a figure dated ``day`` counts for (14/06/2023: 6 tháng đầu năm 2023)."""
+    found = [
+        p
+        for year in (day.year, day.year + 1)
+        for p in reports_for_year(year, settings)
+        if p.contains(day)
+    ]
+    if not found:
+        return current_period(day, settings)
+    return min(found, key=lambda p: (p.window_end, p.submission_deadline))
+
+
+def imported_figures_date(
+    as_of: date, now: datetime, settings: CalendarSettings
+) -> tuple[datetime, ReportingPeriod]:
+    """The instant imported figures are dated for ``--as-of`` (local noon, never after now).
+
+    Also the report they count for, which the import report names.
+    """
+    at = min(now, datetime.combine(as_of, time(12), tzinfo=settings.tzinfo))
+    return at, counting_period(as_of, settings)
+
+
 def not_started_yet(per: ReportingPeriod, now: datetime, settings: CalendarSettings) -> bool:
     """True when the period's data window has not opened: there is nothing to report yet."""
     return now.astimezone(settings.tzinfo).date() < per.window_start

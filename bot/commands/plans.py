@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
@@ -27,6 +27,7 @@ from storage.db import Database
 from storage.directory import require_organization
 from storage.migrate import upgrade_async
 from storage.plan_import import import_plan, preview_import, render_report
+from storage.reports import calendar_settings, imported_figures_date
 
 
 def register(subparsers: SubParsers) -> None:
@@ -40,6 +41,7 @@ def register(subparsers: SubParsers) -> None:
     p.add_argument("--org", required=True, help=t("cli.option.org"))
     p.add_argument("--year", type=int, help=t("plan_import.cli.import.year"))
     p.add_argument("--dry-run", action="store_true", help=t("plan_import.cli.import.dry_run"))
+    p.add_argument("--as-of", dest="as_of", help=t("figures.cli.as_of"))
     p.add_argument("--json", action="store_true", help=t("plan_import.cli.import.json"))
     p.add_argument(
         "--no-create-units",
@@ -60,6 +62,18 @@ def register(subparsers: SubParsers) -> None:
     p.set_defaults(handler=_parse_deadline)
 
 
+def _as_of_day(text: str | None) -> date | None:
+    """``--as-of 2023-06-14`` or ``14/06/2023``; anything else is refused with an example."""
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise UserError("figures.cli.bad_as_of", text=text)
+
+
 def _read_file(path_text: str) -> tuple[bytes, str]:
     path = Path(path_text)
     try:
@@ -72,6 +86,7 @@ async def _import_plan(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
     data, name = _read_file(args.file)
+    as_of = _as_of_day(args.as_of)
     try:
         plan = load_plan(data, name, year=args.year)
     except PlanImportError as exc:
@@ -87,17 +102,30 @@ async def _import_plan(args: argparse.Namespace) -> int:
         else:
             async with db.write() as session:
                 org = await require_organization(session, args.org)
+                now = datetime.now(UTC)
+                counted = None
+                if as_of is not None:
+                    settings_org = calendar_settings(org)
+                    progress_at, counted = imported_figures_date(as_of, now, settings_org)
                 result = await import_plan(
                     session,
                     org.id,
                     plan,
                     create_missing_units=not args.no_create_units,
                     actor="cli",
-                    at=datetime.now(UTC),
+                    at=now,
+                    progress_at=progress_at if as_of is not None else None,
                 )
     finally:
         await db.dispose()
     text = render_report(result, lang)
+    if as_of is not None and not args.dry_run and counted is not None:
+        text += "\n" + t(
+            "figures.import.as_of",
+            lang,
+            date=as_of.strftime("%d/%m/%Y"),
+            period=counted.label(lang),
+        )
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
         print(text, file=sys.stderr)
