@@ -28,7 +28,7 @@ from decimal import Decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
+from bot.context import BotContext, services_of
 from handlers import callbacks as cb
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
@@ -39,6 +39,7 @@ from plans.par_index.projection import Outlook, losses_without_task, top_losses
 from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary, total_line
 from plans.text import clip
+from scheduler.par_index_season import plan_season
 from storage import par_index as store
 from storage.models import Role
 from storage.reports import calendar_settings, is_commune_of, organization
@@ -145,6 +146,16 @@ def projection_lines(desk: store.Desk, lang: str) -> list[str]:
     ]
 
 
+def season_line(desk: store.Desk, lang: str) -> str:
+    """ "Hạn tự đánh giá năm 2024: 15/11/2024" from the organization's season."""
+    return t(
+        "par_index.season.deadline",
+        lang,
+        year=desk.year,
+        date=desk.season.deadline(desk.year).strftime("%d/%m/%Y"),
+    )
+
+
 def render_desk(desk: store.Desk, lang: str) -> str:
     card = desk.stored.card
     lines = [
@@ -186,7 +197,7 @@ def render_desk(desk: store.Desk, lang: str) -> str:
                     lost=_p(item.points_lost, lang),
                 )
             )
-    lines += ["", *projection_lines(desk, lang)]
+    lines += ["", *projection_lines(desk, lang), season_line(desk, lang)]
     lines.append(t("par_index.desk.hint", lang))
     return "\n".join(lines)
 
@@ -533,6 +544,7 @@ async def evidence_command(update: Update, context: BotContext, actor: Actor) ->
         )
     if not missing:
         lines.append(t("par_index.evidence.all_present", lang))
+    lines.append(season_line(desk, lang))
     lines.append(t("par_index.evidence.hint", lang))
     await reply_html(update, "\n".join(lines))
 
@@ -633,6 +645,37 @@ async def import_upload(update: Update, context: BotContext, actor: Actor) -> No
         )
     text = import_summary(card, actor.org.name, year, lang, dry_run=False)
     await reply_html(update, esc(text) + "\n" + t("par_index.import.next", lang))
+
+
+# --------------------------------------------------------------------------- season
+
+SEASON_JOB = "par-index-season"
+
+
+async def _season_job(context: BotContext) -> None:
+    try:
+        made = await plan_season(context.db, context.clock.now())
+        if made:
+            log.info("self-assessment season: %d reminders planned", made)
+    except Exception:
+        log.exception("self-assessment season planning failed")
+
+
+async def on_startup(app) -> None:  # type: ignore[no-untyped-def]
+    """Plan the season's reminders alongside the scheduler tick (fixed job name)."""
+    services = services_of(app)
+    if not services.extras.get("scheduler") or app.job_queue is None:
+        return
+    for job in app.job_queue.get_jobs_by_name(SEASON_JOB):
+        job.schedule_removal()
+    interval = services.settings.tick_seconds
+    app.job_queue.run_repeating(
+        _season_job,
+        interval=interval,
+        first=interval,
+        name=SEASON_JOB,
+        job_kwargs={"misfire_grace_time": max(60, int(interval * 2)), "coalesce": True},
+    )
 
 
 # --------------------------------------------------------------------------- wiring

@@ -39,6 +39,7 @@ from plans.par_index.projection import (
     project,
     scored_criteria,
 )
+from plans.par_index.season import Season
 from storage.directory import audit
 from storage.models import (
     Attachment,
@@ -100,6 +101,7 @@ class Desk:
     outlooks: list[Outlook]
     tasks: dict[str, list[LinkedTask]]  # criterion code → tasks serving it
     projection: Projection
+    season: Season
     evidence: dict[str, int] = field(default_factory=dict)
 
 
@@ -582,6 +584,7 @@ async def desk(session: AsyncSession, org_id: int, *, now: datetime) -> Desk | N
         outlooks=views,
         tasks=by_code,
         projection=project(stored.card, views, year),
+        season=Season.from_settings(org.calendar_settings),
         evidence=evidence,
     )
 

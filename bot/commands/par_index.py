@@ -25,6 +25,8 @@ from plans.importing import PlanImportError
 from plans.par_index.evidence_index import render_evidence_xlsx
 from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary
+from plans.par_index.season import KEY as SEASON_KEY
+from plans.par_index.season import Season, parse_deadline_text
 from storage.db import Database
 from storage.directory import require_organization
 from storage.migrate import upgrade_async
@@ -59,6 +61,17 @@ def register(subparsers: SubParsers) -> None:
     p.add_argument("--files", help=t("par_index.cli.evidence.files"))
     p.add_argument("--max-mb", type=float, default=20.0, help=t("par_index.cli.evidence.max_mb"))
     p.set_defaults(handler=_export_evidence)
+
+    p = subparsers.add_parser(
+        "season",
+        help=t("par_index.cli.season.help"),
+        description=t("par_index.cli.season.help"),
+        epilog=t("par_index.cli.season.example"),
+    )
+    p.add_argument("--org", required=True, help=t("cli.option.org"))
+    p.add_argument("--deadline", help=t("par_index.cli.season.deadline"))
+    p.add_argument("--remind", help=t("par_index.cli.season.remind"))
+    p.set_defaults(handler=_season)
 
 
 def _read_file(path_text: str) -> tuple[bytes, str]:
@@ -204,3 +217,52 @@ def safe_name(code: str, index: int, name: str) -> str:
     base = Path(name).name if name else "tep"
     base = "".join(ch if ch.isalnum() or ch in " ._-()" else "_" for ch in base).strip() or "tep"
     return f"{code}_{index:03d}_{base}"[:150]
+
+
+async def _season(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    lang = settings.default_language
+    await upgrade_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.write() as session:
+            info = await require_organization(session, args.org)
+            org = await session.get(Organization, info.id)
+            assert org is not None
+            season = Season.from_settings(org.calendar_settings)
+            if args.deadline or args.remind:
+                try:
+                    day, month = (
+                        parse_deadline_text(args.deadline)
+                        if args.deadline
+                        else (season.day, season.month)
+                    )
+                    leads = (
+                        tuple(sorted({int(n) for n in args.remind.split(",")}, reverse=True))
+                        if args.remind
+                        else season.remind_working_days
+                    )
+                    season = Season(day=day, month=month, remind_working_days=leads)
+                except ValueError as exc:
+                    text = args.deadline if args.deadline else args.remind
+                    raise UserError("par_index.cli.season.bad", text=text) from exc
+                org.calendar_settings = {
+                    **(org.calendar_settings or {}),
+                    SEASON_KEY: season.to_dict(),
+                }
+            year = datetime.now(calendar_settings(org).tzinfo).year
+    finally:
+        await db.dispose()
+    print(
+        t(
+            "par_index.cli.season.shown",
+            lang,
+            org=info.name,
+            day=season.day,
+            month=season.month,
+            year=year,
+            deadline=season.deadline(year).strftime("%d/%m/%Y"),
+            days=", ".join(d.strftime("%d/%m/%Y") for d in season.reminder_days(year)),
+        )
+    )
+    return 0

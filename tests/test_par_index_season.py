@@ -1,0 +1,78 @@
+"""The self-assessment season: deadline, reminder days, and the reminders themselves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from bot.cli import main
+from bot.harness import BotHarness
+from plans.par_index.season import Season
+from scheduler.par_index_season import plan_season
+from tests.factories import CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune
+from tests.par_index_support import seed_par_index
+
+
+def test_default_season_is_mid_november_reminded_in_working_days() -> None:
+    season = Season()
+    assert season.deadline(2024) == date(2024, 11, 15)  # a Friday
+    # 10 and 3 working days before: weekends skipped.
+    assert season.reminder_days(2024) == [date(2024, 11, 1), date(2024, 11, 12)]
+    assert season.reminds_on(date(2024, 11, 12)) and not season.reminds_on(date(2024, 11, 13))
+    # A deadline on a Sunday moves back to Friday.
+    assert Season(day=17, month=11).deadline(2024) == date(2024, 11, 15)
+    assert Season.from_settings({"self_assessment": {"day": 20, "month": 11}}).day == 20
+    assert Season.from_settings({"self_assessment": {"day": 99}}) == Season()
+    with pytest.raises(ValueError):
+        Season(month=13)
+
+
+@pytest.fixture
+async def commune(harness: BotHarness) -> Commune:
+    return await seed_par_index(harness.database)
+
+
+async def test_reminders_on_the_day_once_each(harness: BotHarness, commune: Commune) -> None:
+    for tg in (OFFICER_TP_TG, OFFICER_TC_TG, CHAIRMAN_TG):
+        harness.api.add_user("U", user_id=tg)
+    now = harness.set_time("2024-11-11 08:00")
+    assert await plan_season(harness.database, now) == 0  # not a reminder day
+    now = harness.set_time("2024-11-12 08:00")
+    made = await plan_season(harness.database, now)
+    assert await plan_season(harness.database, now) == 0  # planned once
+    await harness.tick()
+    tp = [
+        m.text for m in harness.api.bot_messages(OFFICER_TP_TG) if "tự đánh giá" in (m.text or "")
+    ]
+    tc = [
+        m.text for m in harness.api.bot_messages(OFFICER_TC_TG) if "tự đánh giá" in (m.text or "")
+    ]
+    chair = [
+        m.text for m in harness.api.bot_messages(CHAIRMAN_TG) if "tự đánh giá" in (m.text or "")
+    ]
+    assert made == 3
+    assert tp == [
+        "🗓 Hạn gửi hồ sơ tự đánh giá Chỉ số CCHC là 15/11/2024. Đơn vị anh/chị còn 1 tiêu chí "
+        "chưa có tài liệu kiểm chứng: 1.5. Anh/chị gửi tệp kèm chú thích «kiểm chứng 3.2» "
+        "hoặc gõ /kiemchung để xem."
+    ]
+    assert len(tc) == 1 and "còn 2 tiêu chí chưa có tài liệu kiểm chứng: 3.2, 3.4" in tc[0]
+    assert len(chair) == 1
+    assert "Điểm dự kiến năm 2024: 81,863 (thấp nhất 81,863, cao nhất 85,903)" in chair[0]
+
+
+def test_cli_season(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["org", "add", "Vĩnh Khê"]) == 0
+    capsys.readouterr()
+    assert main(["season", "--org", "Vĩnh Khê", "--deadline", "20/11", "--remind", "5,1"]) == 0
+    out = capsys.readouterr().out
+    assert "ngày 20/11 hằng năm" in out
+    assert main(["season", "--org", "Vĩnh Khê"]) == 0
+    assert "ngày 20/11 hằng năm" in capsys.readouterr().out
+    assert main(["season", "--org", "Vĩnh Khê", "--deadline", "31/13"]) == 1
+    assert "Chưa hiểu «31/13»" in capsys.readouterr().err
+
+
+def test_year_of_a_datetime_is_local() -> None:
+    assert Season().deadline(datetime(2025, 1, 1).year) == date(2025, 11, 14)  # 15/11 is Saturday
