@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans import completion
 from plans.calendar import CalendarSettings
-from plans.completion import TaskSnapshot, TaskState
+from plans.completion import TaskSnapshot
 from plans.par_index.evidence_index import IndexRow
 from plans.par_index.links import TaskText, task_criterion_codes, tasks_for
 from plans.par_index.model import (
@@ -307,26 +307,12 @@ async def current_year(session: AsyncSession, org_id: int, today: date) -> int:
 
 
 def task_standing(snapshot: TaskSnapshot, today: date, settings: CalendarSettings) -> Standing:
-    """Done / on track / behind / not started, as ``plans.completion`` classes the task."""
-    standing_fn = getattr(completion, "standing", None)
-    if standing_fn is not None:
-        value = str(standing_fn(snapshot, today, settings=settings))
-        if value in ("behind", "overdue"):
-            return Standing.BEHIND
-        try:
-            return Standing(value)
-        except ValueError:
-            return Standing.ON_TRACK
-    state = completion.classify(snapshot, today, settings=settings)
-    if state.is_done:
-        return Standing.DONE
-    if state in (TaskState.OVERDUE, TaskState.RECURRING_PENDING):
+    """Done / on track / behind / not started, from ``plans.completion.standing`` (overdue
+    counts as behind here: the desk asks whether a loss is being fixed)."""
+    value = completion.standing(snapshot, today, settings=settings)
+    if value is completion.Standing.OVERDUE:
         return Standing.BEHIND
-    if state is TaskState.RECURRING_UPDATED:
-        return Standing.ON_TRACK
-    if not snapshot.percent and not snapshot.status_text:
-        return Standing.NOT_STARTED
-    return Standing.ON_TRACK
+    return Standing(value.value)
 
 
 async def linked_tasks(
