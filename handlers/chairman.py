@@ -577,10 +577,14 @@ def render_period(ps: reports.PeriodStatus, lang: str) -> str:
     lines = [
         t("chairman.period.title", lang, period=esc(p.label(lang))),
         t(
-            "chairman.period.deadline",
+            "chairman.period.deadline"
+            if ps.days_to_deadline > 0
+            else "figures.period.deadline_today"
+            if ps.days_to_deadline == 0
+            else "figures.period.deadline_passed",
             lang,
             deadline=_d(p.submission_deadline),
-            days=ps.days_to_deadline,
+            days=abs(ps.days_to_deadline),
         ),
         t("chairman.period.window", lang, start=_d(p.window_start), end=_d(p.window_end)),
         "",
@@ -610,6 +614,8 @@ def render_period(ps: reports.PeriodStatus, lang: str) -> str:
                 name=esc(person.name),
                 units=esc(person.units),
                 last=_d(person.last_update_on),
+                count=len(person.owing),
+                numbers=", ".join(str(n) for n in person.owing),
             )
         )
     return "\n".join(lines)

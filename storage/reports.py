@@ -189,6 +189,7 @@ class PersonLine:
     units: str
     last_update_at: datetime | None
     last_update_on: date | None = None  # local date
+    owing: tuple[int, ...] = ()  # numbers of the tasks that still owe the period a figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,7 @@ class PeriodStatus:
     today: date
     days_to_deadline: int
     needing_figure: tuple[TaskLine, ...]
-    not_updated: tuple[PersonLine, ...]
+    not_updated: tuple[PersonLine, ...]  # officers who still owe a figure, most owed first
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,13 +535,14 @@ async def field_record(
 
 
 async def period_status(session: AsyncSession, org_id: int, *, now: datetime) -> PeriodStatus:
-    """The next report: deadline, window, tasks still owing a figure, officers silent since.
+    """The next report: deadline, window, tasks still owing a figure, and who owes them.
 
     A task is listed when it owes the period a figure
     (:func:`plans.completion.owes_figure`, the same rule as the planner's
-    report reminders and the district's "on time"). An officer is silent
-    when they serve a unit with a task in the plan and have recorded no
-    update since the window opened.
+    report reminders and the district's "on time"). An officer is listed when
+    a task of one of their units owes a figure -- however recently they wrote
+    about another task (an officer owing 19 figures who updated one task
+    yesterday is still listed, with 19) -- most owed first.
     """
     org = await _org(session, org_id)
     settings = calendar_settings(org)
@@ -548,13 +550,12 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
     today = now.astimezone(tz).date()
     per = current_period(today, settings)
     data = await _load(session, org_id, now)
-    window_open = datetime.combine(per.window_start, time(0), tzinfo=tz)
-    needing = [
-        _task_line(v, s, today, data.unit_names, per, settings)
+    owing_views = [
+        (v, s)
         for v, s in zip(data.views, data.snaps, strict=True)
         if v.plan_year == per.year and owes_figure(s, per)
     ]
-    task_units = {u for v in data.views for u in v.unit_ids}
+    needing = [_task_line(v, s, today, data.unit_names, per, settings) for v, s in owing_views]
     rows = await session.execute(
         select(Person.id, Person.full_name, PersonUnit.unit_id)
         .join(PersonUnit, PersonUnit.person_id == Person.id)
@@ -579,23 +580,25 @@ async def period_status(session: AsyncSession, org_id: int, *, now: datetime) ->
     )
     silent = []
     for pid, (name, uids) in officers.items():
-        if not task_units.intersection(uids):
+        owed = tuple(v.number for v, _ in owing_views if set(v.unit_ids).intersection(uids))
+        if not owed:
             continue
         last = last_by_person.get(pid)
         if last is not None and last.tzinfo is None:
             from datetime import UTC
 
             last = last.replace(tzinfo=UTC)
-        if last is None or last < window_open:
-            silent.append(
-                PersonLine(
-                    pid,
-                    name,
-                    ", ".join(data.unit_names.get(u, "?") for u in uids),
-                    last,
-                    last.astimezone(tz).date() if last else None,
-                )
+        silent.append(
+            PersonLine(
+                pid,
+                name,
+                ", ".join(data.unit_names.get(u, "?") for u in uids),
+                last,
+                last.astimezone(tz).date() if last else None,
+                owing=owed,
             )
+        )
+    silent.sort(key=lambda p: (-len(p.owing), p.name))
     return PeriodStatus(
         period=per,
         today=today,

@@ -6,6 +6,8 @@ the clock is Mon 03/06/2024 07:30 (+07).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -176,8 +178,18 @@ async def test_reporting_period(harness: BotHarness, commune: Commune) -> None:
     assert "• Số 4 Tuyên truyền phổ biến pháp luật về CCHC — Tư pháp - Hộ tịch" in text
     # issue 11 defect 5: due in Quý III, no figure yet: the report still prints its progress
     assert "• Số 7 Thực hiện cơ chế tự chủ tài chính — Tài chính - Kế toán" in text
-    assert "Cán bộ chưa cập nhật từ đầu kỳ: 1" in text
-    assert "Trần Thị Bình" in text and "Nguyễn Văn An" not in text
+    # issue 11 defect 9: An updated task 3 in the window but still owes task 4: listed too
+    assert "Cán bộ còn nợ số liệu của kỳ: 2" in text
+    assert "Nguyễn Văn An (Tư pháp - Hộ tịch) — còn 1 nhiệm vụ chưa có số liệu (số 4)" in text
+    assert "Trần Thị Bình" in text and "còn 1 nhiệm vụ chưa có số liệu (số 7)" in text
+
+
+async def test_reporting_period_on_the_deadline_day(harness: BotHarness, commune: Commune) -> None:
+    """Issue 11 defect 9: on the deadline day it is "hôm nay là hạn nộp", not "(còn 0 ngày)"."""
+    harness.clock.set(datetime.fromisoformat("2024-06-10T08:00:00+07:00"))
+    _, msg = await ask(harness, CHAIRMAN_TG, "/kybaocao")
+    assert "Hạn nộp: 10/06/2024 (hôm nay là hạn nộp)" in msg.text
+    assert "còn 0 ngày" not in msg.text
 
 
 async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Commune) -> None:

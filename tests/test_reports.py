@@ -119,4 +119,8 @@ async def test_period_status_counts_silence_from_the_window_start(db: Database) 
     assert ps.period.code == "2024-H1" and ps.days_to_deadline == 7
     # one rule with the planner (issue 11 defect 5): task 7, due in Quý III, owes a figure too
     assert [t.number for t in ps.needing_figure] == [4, 7]
-    assert [p.name for p in ps.not_updated] == ["Trần Thị Bình"]
+    # everyone who still owes a figure, with what they owe (issue 11 defect 9)
+    assert [(p.name, p.owing) for p in ps.not_updated] == [
+        ("Nguyễn Văn An", (4,)),
+        ("Trần Thị Bình", (7,)),
+    ]
