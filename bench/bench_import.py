@@ -1,4 +1,8 @@
-"""Time the plan importer on the fixtures and on a generated 2,000-row workbook.
+"""Time the plan importer on the fixtures, a generated 2,000-row workbook and a 60-page PDF.
+
+The PDF is a prose plan (numbered fields, "Các nội dung triển khai" items,
+"Trách nhiệm thực hiện" units) printed justified, as signed plans are, with
+fpdf2 (dev extra) and DejaVu Sans from matplotlib; target ≤ 2 s (issue 12).
 
 Run: python -m bench.bench_import [runs]
 Prints median wall times and peak RSS; ``run()`` returns the same figures as
@@ -66,6 +70,52 @@ def big_workbook(tasks: int = 2000) -> bytes:
     return out.getvalue()
 
 
+_ITEM = (
+    "Tiếp tục triển khai thực hiện có hiệu quả nhiệm vụ số {n} của lĩnh vực {f}: rà soát, "
+    "cập nhật, công khai đầy đủ thủ tục hành chính trên Cổng dịch vụ công và tại Bộ phận "
+    "một cửa; kiểm tra, đôn đốc các bộ phận chuyên môn thực hiện đúng quy trình, bảo đảm "
+    "chất lượng, tiến độ; tổng hợp kết quả báo cáo Chủ tịch UBND xã theo quy định."
+)
+
+
+def prose_pdf(pages: int = 60, align: str = "J") -> bytes:
+    """A prose plan of at least ``pages`` A4 pages (justified text, 13 pt)."""
+    import matplotlib
+    from fpdf import FPDF
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = FPDF(format="A4")
+    pdf.set_margins(30, 20, 15)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_font("DejaVu", "", str(font))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=13)
+
+    def para(text: str) -> None:
+        pdf.multi_cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT", align=align)
+        pdf.ln(2)
+
+    para("Số: 15/KH-UBND")
+    para("Vĩnh Khê, ngày 10 tháng 01 năm 2024")
+    para("KẾ HOẠCH")
+    para("Cải cách hành chính xã Vĩnh Khê năm 2024")
+    para("I. MỤC ĐÍCH, YÊU CẦU")
+    para("- Bám sát các nội dung kế hoạch cải cách hành chính của huyện năm 2024.")
+    para("II. NỘI DUNG VÀ TRÁCH NHIỆM THỰC HIỆN")
+    field = 0
+    while pdf.page_no() < pages:
+        field += 1
+        para(f"{field}. Lĩnh vực cải cách số {field}")
+        para(f"{field}.1 Các nội dung triển khai, khắc phục:")
+        for n, letter in enumerate("abcdđeg", start=1):
+            para(f"{letter}) " + _ITEM.format(n=n, f=field))
+        para(f"{field}.2 Trách nhiệm thực hiện:")
+        para("- Đơn vị chủ trì: Văn phòng - Thống kê")
+        para("- Đơn vị phối hợp: Các bộ phận chuyên môn, Tư pháp - Hộ tịch.")
+    para("Nơi nhận:")
+    return bytes(pdf.output())
+
+
 def _median_ms(data: bytes, name: str, runs: int) -> tuple[float, int]:
     from plans.importing import load_plan
 
@@ -93,6 +143,15 @@ def run(runs: int = 15) -> dict[str, float]:
     xlsx_ms, xlsx_tasks = _median_ms(XLSX.read_bytes(), XLSX.name, runs)
     big = big_workbook()
     big_ms, big_tasks = _median_ms(big, "big.xlsx", max(3, runs // 5))
+    try:
+        pdf = prose_pdf(60)
+    except ImportError:  # fpdf2 is a dev extra
+        pdf = b""
+    if pdf:
+        pdf_ms, pdf_tasks = _median_ms(pdf, "ke-hoach.pdf", max(3, runs // 5))
+        results.update(
+            {"prose_pdf_60_ms": pdf_ms, "prose_pdf_60_tasks": pdf_tasks, "prose_pdf_pages": 60}
+        )
     results.update(
         {
             "fixture_docx_ms": docx_ms,
@@ -124,6 +183,11 @@ def main() -> None:
         f"generated .xlsx ({results['workbook_2000_tasks']:.0f} tasks, "
         f"{results['workbook_2000_kib']:.0f} KiB): {results['workbook_2000_ms']:7.1f} ms"
     )
+    if "prose_pdf_60_ms" in results:
+        print(
+            f"prose .pdf (60 pages, {results['prose_pdf_60_tasks']:.0f} tasks): "
+            f"{results['prose_pdf_60_ms']:7.1f} ms  (target ≤ 2000 ms)"
+        )
     print(f"peak RSS:                      {results['peak_rss_mib']:7.1f} MiB")
 
 

@@ -178,6 +178,8 @@ _RHYTHM_RE = re.compile(
     re.IGNORECASE,
 )
 _KEEP_COMMA = "\u201a"  # a low quote: not a separator for split_unit_cell
+# Cheap pre-check before the criterion-code grammar (which folds the whole text).
+_CITES_RE = re.compile(r"tc|ti[eêế]u\s*ch", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;!?…]['\"”)»]*$")
 _MAX_HEADING_WORDS = 18
 
@@ -282,7 +284,7 @@ def _clean_title(title: str) -> str:
 
 
 def _classify(title: str) -> str | None:
-    key = ascii_key(title)
+    key = ascii_key(title[:160])
     head = " ".join(key.replace(",", " ").split()[:5])
     if any(word in key for word in _TASK_WORDS):
         return TASKS
@@ -298,8 +300,10 @@ def _classify(title: str) -> str | None:
 
 def looks_like_unit(title: str) -> bool:
     """A heading that names a unit ("Công chức Tư pháp - Hộ tịch xã", "UBMTTQVN và …")."""
-    key = ascii_key(title) + " "
-    return any(key.startswith(word) for word in _UNIT_OPENERS) and len(key.split()) <= 16
+    if len(title.split()) > 16:
+        return False
+    key = ascii_key(title[:30]) + " "
+    return any(key.startswith(word) for word in _UNIT_OPENERS)
 
 
 def split_units(text: str) -> list[str]:
@@ -432,7 +436,7 @@ class _Parser:
     def feed(self, tok: _Tok) -> bool:
         """Take one paragraph; True at the end of the body ("Nơi nhận", signature)."""
         self.seen.append(tok.para)
-        key = ascii_key(tok.para.text)
+        key = ascii_key(tok.para.text[:40])
         if _STOP_RE.match(key):
             return True
         mode = self.mode()
@@ -650,13 +654,13 @@ class _Parser:
             parent_code=None,
             source_row=draft.paras[0].source,
             source_text="\n".join(p.text for p in draft.paras),
-            criterion_codes=find_criterion_codes(whole),
+            criterion_codes=find_criterion_codes(whole) if _CITES_RE.search(whole) else [],
             deadline_assumed=assumed,
         )
 
 
 def _is_note(tok: _Tok) -> bool:
-    key = ascii_key(tok.para.text)
+    key = ascii_key(tok.para.text[:20])
     return key.startswith(("luu y", "ghi chu", "de nghi"))
 
 
