@@ -31,6 +31,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "handlers.menu",
     "handlers.tasks_list",
     "handlers.extensions",
+    "handlers.report_cycle",
     "handlers.updates",
 )
 

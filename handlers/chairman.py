@@ -32,7 +32,7 @@ from plans.status_table import format_percent_value, format_ratio, suggested_fil
 from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
 from scheduler.outbox import Draft, insert_drafts
-from storage import report_charts, reports
+from storage import report_charts, report_records, reports
 from storage.directory import audit
 from storage.models import OrgKind, Role, Unit
 
@@ -674,6 +674,8 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
     started = _time.perf_counter()
     async with context.db.read() as session:
         table = await reports.build_status_table(session, actor.org.id, per, now=now, lang=lang)
+        # The sent-report record's number and date go into the heading.
+        await report_records.apply_record(session, actor.org.id, table, per.code)
     if not table.rows():
         await progress.edit_text(t("chairman.report.empty", lang, period=esc(per.label(lang))))
         return

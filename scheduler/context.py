@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.calendar import CalendarSettings
 from plans.reminder_policy import ReminderPolicy
+from plans.report_kinds import CCHC
 from storage.models import (
     Organization,
     Person,
@@ -29,6 +30,7 @@ from storage.models import (
     Task,
     Unit,
 )
+from storage.report_records import sent_keys
 from storage.tasks import TaskView, load_task_views
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class OrgContext:
     tasks: list[TaskView] = field(default_factory=list)
     # whether the org has any task at all, when ``tasks`` holds only some of them
     has_tasks: bool = False
+    # CCHC report periods on record as sent (storage.report_records): no more reminders
+    sent_reports: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._by_unit: dict[int, list[Member]] | None = None
@@ -154,6 +158,8 @@ async def load_contexts(
             policy=policy,
             calendar=calendar,
         )
+    for org_id, keys in (await sent_keys(session, ids)).items():
+        contexts[org_id].sent_reports = frozenset(code for kind, code in keys if kind == CCHC)
     if not with_people:
         return [contexts[i] for i in ids]
     units_of: dict[int, list[int]] = {}

@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.context import services_of
 from scheduler.dispatcher import Dispatcher, DispatchReport
 from scheduler.planner import PlanReport, plan_due
+from scheduler.report_drafts import send_due_drafts
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport
             plan = await plan_due(services.database, services.clock.now())
         except Exception:  # planning must not stop delivery of what is already planned
             log.exception("planning failed")
+        try:
+            await send_due_drafts(app.bot, services.database, services.clock.now())
+        except Exception:  # a failed draft must not stop the reminders
+            log.exception("report drafts failed")
         dispatch = await dispatcher.run(app.bot)
         if dispatch.sent or dispatch.failed or dispatch.retried or dispatch.rate_limited:
             log.info(

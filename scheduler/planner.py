@@ -110,6 +110,8 @@ def periods_near(day: date, ctx: OrgContext) -> list[ReportingPeriod]:
     found = []
     for year in (day.year, day.year + 1):
         for p in reports_for_year(year, ctx.calendar):
+            if p.code in ctx.sent_reports:
+                continue  # on record as sent: its reminders stop
             if day <= p.submission_deadline <= day + REPORT_HORIZON:
                 found.append(p)
     return found

@@ -661,3 +661,43 @@ class ParEvidence(Base):
     reference: Mapped[str | None] = mapped_column(Text)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class ReportCycle(Base):
+    """An organization's report calendar entries and when drafts go out (issue 14).
+
+    ``kinds`` holds ``plans.report_kinds.ReportKind.to_dict()`` entries; no
+    row (or an empty list) means the CCHC reports alone under the calendar.
+    """
+
+    __tablename__ = "report_cycles"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    draft_working_days: Mapped[int] = mapped_column(SmallInteger, default=3)
+    kinds: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class ReportRecord(Base):
+    """A report marked as sent: its number, date and who recorded it. Never edited silently.
+
+    One per (organization, report kind, period); a correction replaces the
+    number/date and keeps who changed it in the audit log.
+    """
+
+    __tablename__ = "report_records"
+    __table_args__ = (UniqueConstraint("organization_id", "kind", "period_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    period_code: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str] = mapped_column(String(64))
+    sent_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=_now)

@@ -290,6 +290,28 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         ),
     ),
     (
+        ("daguibaocao", "reportsent"),
+        "",
+        everyone_but(
+            ok(),
+            stranger=STRANGER,
+            officer_unit=FORBIDDEN,
+            officer_other_unit=FORBIDDEN,
+            viewer=FORBIDDEN,
+        ),
+    ),
+    (
+        ("loaibaocao", "reportkinds"),
+        "",
+        everyone_but(
+            ok(),
+            stranger=STRANGER,
+            officer_unit=FORBIDDEN,
+            officer_other_unit=FORBIDDEN,
+            viewer=FORBIDDEN,
+        ),
+    ),
+    (
         ("nhapkehoach", "importplan"),
         "",
         everyone_but(FORBIDDEN, stranger=STRANGER, admin=ok(contains=(".docx",))),

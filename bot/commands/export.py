@@ -21,7 +21,7 @@ from plans.errors import UserError
 from plans.export_csv import render_csv
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
-from storage import reports
+from storage import report_records, reports
 from storage.db import Database
 from storage.directory import require_organization
 from storage.migrate import upgrade_async
@@ -91,6 +91,7 @@ async def _export(args: argparse.Namespace) -> int:
             else:
                 per = reports.resolve_period(org, None, now)
             table = await reports.build_status_table(session, org.id, per, now=now, lang=lang)
+            await report_records.apply_record(session, org.id, table, per.code)
     finally:
         await db.dispose()
     started = time.perf_counter()
