@@ -235,17 +235,7 @@ async def _district_overview(
         if c.total == 0:
             lines.append(t("chairman.district.line_no_plan", lang, name=esc(c.name)))
             continue
-        if c.last_period is None or c.report_on_time is None:
-            report = t("chairman.district.report_unknown", lang)
-        elif c.report_on_time:
-            report = t("chairman.district.report_on_time", lang, period=c.last_period.label(lang))
-        else:
-            report = t(
-                "chairman.district.report_late",
-                lang,
-                period=c.last_period.label(lang),
-                missing=c.missing,
-            )
+        report = report_records.district_report_text(c, lang)
         lines.append(
             t(
                 "chairman.district.line",

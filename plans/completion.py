@@ -80,6 +80,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from locales import t
@@ -477,7 +478,9 @@ class CompletionSummary:
         if percent is not None:
             self.with_figure += 1
             self._percent_sum += percent
-            self.mean_percent = round(self._percent_sum / self.with_figure, 1)
+            # Half up, as people count (46,25 → 46,3); round() would give 46,2.
+            mean = Decimal(self._percent_sum) / Decimal(self.with_figure)
+            self.mean_percent = float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _evaluate(

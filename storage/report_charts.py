@@ -31,20 +31,16 @@ class ChartView:
     period: ReportingPeriod
     by_field: tuple[ChartItem, ...]
     by_unit: tuple[ChartItem, ...]
-    overall: ChartOverall | None
+    overall: ChartOverall
 
 
-def overall_of(ov: reports.Overview) -> ChartOverall | None:
-    """The headline counts of an overview, when it carries the standings."""
-    on_track = getattr(ov, "on_track", None)
-    lagging = getattr(ov, "lagging", None)
-    if on_track is None or lagging is None:
-        return None
+def overall_of(ov: reports.Overview) -> ChartOverall:
+    """The headline counts of an overview, as ``plans.completion`` counted them."""
     return ChartOverall(
         total=ov.total,
         done=ov.done,
-        on_track=on_track,
-        behind=lagging,
+        on_track=ov.on_track,
+        behind=ov.lagging,
         mean_percent=ov.mean_percent,
     )
 

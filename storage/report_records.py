@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from locales import t
 from plans.calendar import CalendarSettings
 from plans.errors import UserError
 from plans.report_kinds import (
@@ -311,3 +312,35 @@ async def apply_record(
         table.report_number = record.number
         table.report_date = record.sent_on
     return table
+
+
+# --------------------------------------------------------------------------- district wording
+
+
+def short_period(p, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """'Quý I/2024' for a quarter, else the full label ('6 tháng đầu năm 2024')."""
+    if p.kind.value.startswith("Q"):
+        return t("reportcycle.period_short", lang, kind=p.short_label(lang), year=p.year)
+    return str(p.label(lang))
+
+
+def district_report_text(c, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """'Quý I/2024: đã gửi đúng hạn (số 12/BC-UBND); 2 nhiệm vụ chưa cập nhật số liệu'.
+
+    ``c`` is a ``storage.reports.CommuneLine``; the status comes from the
+    sent-report record, the count from the tasks that owed a figure.
+    """
+    if c.last_period is None or c.report_status is None:
+        return t("chairman.district.report_unknown", lang)
+    parts = [
+        t(
+            f"reportcycle.district.{c.report_status}",
+            lang,
+            period=short_period(c.last_period, lang),
+            number=c.report_number or "",
+            date=c.report_sent_on.strftime("%d/%m/%Y") if c.report_sent_on else "",
+        )
+    ]
+    if c.missing:
+        parts.append(t("reportcycle.district.missing", lang, missing=c.missing))
+    return "; ".join(parts)

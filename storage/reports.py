@@ -59,6 +59,7 @@ from plans.completion import (
 from plans.deadlines import DeadlineKind
 from plans.status_table import StatusRow, StatusSection, StatusTable
 from plans.units import UnitDirectory, UnitRef
+from storage import report_records
 from storage.directory import list_units
 from storage.models import (
     Organization,
@@ -223,8 +224,13 @@ class CommuneLine:
     mean_percent: float
     overdue: int
     last_period: ReportingPeriod | None
+    # From the sent-report record (storage.report_records): True sent on time,
+    # False sent late or not sent, None no plan or no report due yet.
     report_on_time: bool | None
     missing: int = 0  # tasks that owed a figure and had none by the deadline
+    report_status: str | None = None  # report_records.SentStatus value
+    report_number: str | None = None
+    report_sent_on: date | None = None
     summary: CompletionSummary = field(default_factory=CompletionSummary)
 
 
@@ -859,9 +865,13 @@ async def district_rollup(
         data = await _load(session, org.id, now)
         summary = summarize(data.snaps, data.today, settings=settings)
         last = last_passed_period(data.today, settings)
-        on_time, missing = (None, 0)
+        on_time, missing, status, record = None, 0, None, None
         if last is not None:
-            on_time, missing = await report_timeliness(session, org, last)
+            _, missing = await report_timeliness(session, org, last)
+            # Sent on time, late or not at all: from the record the keeper made.
+            record = await report_records.record_for(session, org.id, last.code)
+            status = report_records.status_of(record, last.submission_deadline, data.today)
+            on_time = status is report_records.SentStatus.ON_TIME
         lines.append(
             CommuneLine(
                 org_id=org.id,
@@ -874,6 +884,9 @@ async def district_rollup(
                 last_period=last,
                 report_on_time=on_time if summary.total else None,
                 missing=missing,
+                report_status=str(status) if status is not None and summary.total else None,
+                report_number=record.number if record is not None else None,
+                report_sent_on=record.sent_on if record is not None else None,
                 summary=summary,
             )
         )

@@ -198,7 +198,7 @@ async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Co
     assert "các xã thuộc huyện Vĩnh Linh" in text
     assert (
         "• Vĩnh Khê: hoàn thành 1/8 nhiệm vụ · đúng tiến độ 1 · 66% · quá hạn 2 · "
-        "báo cáo Quý I năm 2024: chậm (6 nhiệm vụ thiếu số liệu)"
+        "Quý I/2024: chưa gửi; 6 nhiệm vụ chưa cập nhật số liệu"
     ) in text
     assert "• Vĩnh Tú: chưa có kế hoạch" in text
     assert msg.button_data() == [cb.build(cb.COMMUNE_DRILL, commune.org_id)]

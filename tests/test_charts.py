@@ -220,3 +220,16 @@ def test_vietnamese_alphabetical_order():
     # NFD input sorts like NFC.
     nfd = unicodedata.normalize("NFD", "Địa chính")
     assert sort_vietnamese(["Dân", nfd, "Văn"]) == ["Dân", nfd, "Văn"]
+
+
+def test_mean_percent_is_rounded_half_up_where_it_is_computed():
+    """46,25 → 46,3: the mean itself (plans.completion) rounds as people count."""
+    from plans.completion import CompletionSummary, Standing, TaskState
+
+    summary = CompletionSummary()
+    for percent in (40, 45, 50, 50):  # mean 46,25
+        summary.add(TaskState.IN_PROGRESS, percent, False, Standing.ON_TRACK)
+    assert summary.mean_percent == 46.3
+    from plans.status_table import format_percent_value
+
+    assert format_percent_value(summary.mean_percent, "vi") == "46,3%"

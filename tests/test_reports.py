@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from plans.calendar import CalendarSettings, PeriodKind, period
 from plans.completion import TaskState
-from storage import reports
+from storage import report_records, reports
 from storage.db import Database
 from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
@@ -30,7 +30,7 @@ async def add(db: Database, commune: Commune, number: int, at: str, percent: int
         )
 
 
-async def test_report_on_time_needs_every_owed_figure_by_the_deadline(any_db: Database) -> None:
+async def test_missing_figures_and_sent_status_of_the_last_report(any_db: Database) -> None:
     commune = await seed_with_progress(any_db)
     async with any_db.read() as session:
         roll = await reports.district_rollup(session, commune.district_id, now=NOW)
@@ -55,9 +55,51 @@ async def test_report_on_time_needs_every_owed_figure_by_the_deadline(any_db: Da
     await add(any_db, commune, 7, "2024-03-10T23:00", 5)  # the deadline day still counts
     async with any_db.read() as session:
         line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
-    assert (line.report_on_time, line.missing) == (True, 0)
+    # Every figure in, but no report on record: not sent (the district no longer guesses).
+    assert (line.report_on_time, line.missing, line.report_status) == (False, 0, "not_sent")
     # The neighbour commune has no plan: no verdict.
     assert roll.communes[1].report_on_time is None
+    # The keeper records it: on time by 10/03, late after.
+    async with any_db.write() as session:
+        org = await reports.organization(session, commune.org_id)
+        await report_records.mark_sent(
+            session,
+            org,
+            kind=None,
+            number="12/BC-UBND",
+            sent_on=date(2024, 3, 12),
+            today=date(2024, 3, 12),
+            person_id=None,
+            now=NOW,
+            period_code="2024-Q1",
+        )
+    async with any_db.read() as session:
+        line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
+    assert (line.report_on_time, line.report_status, line.report_number) == (
+        False,
+        "late",
+        "12/BC-UBND",
+    )
+    async with any_db.write() as session:
+        org = await reports.organization(session, commune.org_id)
+        await report_records.mark_sent(
+            session,
+            org,
+            kind=None,
+            number="12/BC-UBND",
+            sent_on=date(2024, 3, 8),
+            today=date(2024, 3, 12),
+            person_id=None,
+            now=NOW,
+            period_code="2024-Q1",
+        )
+    async with any_db.read() as session:
+        line = (await reports.district_rollup(session, commune.district_id, now=NOW)).communes[0]
+    assert (line.report_on_time, line.report_status, line.report_sent_on) == (
+        True,
+        "on_time",
+        date(2024, 3, 8),
+    )
 
 
 def test_last_passed_period() -> None:

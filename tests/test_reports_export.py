@@ -203,6 +203,16 @@ async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commun
     )
     # A named PNG, not "application.octet-stream".
     assert msg.photo.file_name == "bieu-do-cchc-2024-h1.png"
+    # The overall line under the title: done / on track / behind, as plans.completion counts.
+    from plans.charts import overall_line
+    from storage import report_charts
+
+    async with harness.database.read() as session:
+        view = await report_charts.chart_view(session, commune.org_id, now=harness.clock.now())
+    overall = view.overall
+    assert overall.done + overall.on_track + overall.behind == overall.total == 8
+    assert msg.caption.splitlines()[1] == overall_line(overall, "vi")
+    assert msg.caption.splitlines()[1].startswith(f"Đã hoàn thành {overall.done} · Đúng tiến độ")
     # The same data as the chart's figure: bars per field and per unit.
     from storage import reports
 

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from locales import normalize_language, t
 from plans.calendar import CalendarSettings, PeriodKind, ReportingPeriod, reports_for_year
 from plans.status_table import format_percent_value, format_ratio
-from storage import reports
+from storage import report_records, reports
 from webapp.queries import TaskExtra
 from webapp.svg import Bar, stacked_bars
 
@@ -189,17 +189,8 @@ def tasks_json(
 
 
 def report_json(c: reports.CommuneLine, lang: str) -> dict[str, Any]:
-    if c.last_period is None or c.report_on_time is None:
-        text = t("chairman.district.report_unknown", lang)
-    elif c.report_on_time:
-        text = t("chairman.district.report_on_time", lang, period=c.last_period.label(lang))
-    else:
-        text = t(
-            "chairman.district.report_late",
-            lang,
-            period=c.last_period.label(lang),
-            missing=c.missing,
-        )
+    # Sent on time / late / not sent, from the sent-report record (issue 14).
+    text = report_records.district_report_text(c, lang)
     return {
         "period": period_json(c.last_period, lang),
         "on_time": c.report_on_time,
