@@ -1,7 +1,7 @@
 """Sent reports on record, and each organization's report calendar entries (issue 14).
 
-Revision ID: 0004_report_records
-Revises: 0003_task_milestones
+Revision ID: 0005_report_records
+Revises: 0004_prose_hierarchy
 Create Date: 2026-11-27 12:12:00.064495
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 import storage.models
 
 
-revision: str = "0004_report_records"
-down_revision: str | None = "0003_task_milestones"
+revision: str = "0005_report_records"
+down_revision: str | None = "0004_prose_hierarchy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
