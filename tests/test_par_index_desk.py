@@ -245,3 +245,25 @@ async def test_export_evidence_cli_downloads_files(
     assert (tmp_path / "tep" / files[0]).read_bytes() == b"%PDF-1.4 hello"
     sheet = load_workbook(tmp_path / "kc.xlsx").active
     assert "DANH MỤC TÀI LIỆU KIỂM CHỨNG CHỈ SỐ CCHC NĂM 2024" in sheet.cell(1, 1).value
+
+
+async def test_a_file_sent_with_the_task_button_counts_for_its_criteria(
+    harness: BotHarness, commune: Commune
+) -> None:
+    from tests.officers_support import fresh, press, say, user
+
+    an = user(harness, OFFICER_TP_TG)
+    task4 = commune.task_ids[4]  # "(TCTP 1.5)"
+    await say(harness, an, "/capnhat 4 100")
+    listing = await say(harness, an, "/nhiemvu")
+    await press(harness, an, listing, cb.task_menu(task4))
+    card = await fresh(harness, an.id)
+    await press(harness, an, card, cb.build(cb.ATTACH, task4))
+    harness.api.user_uploads_document(an, None, "bien-ban-hoi-thi.pdf", b"%PDF-1.4 x")
+    await harness.api.wait_for_bot_message(an.id)
+    await harness.idle()
+    assert await evidence_rows(harness) == 0  # one evidence path: the task's attachment
+    _, msg = await ask(harness, OFFICER_TP_TG, "/chiso")
+    assert "số 4 (đã hoàn thành) · kiểm chứng: 1 tài liệu" in msg.text
+    _, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
+    assert "Dự kiến năm 2024: 82,863/100 điểm (thấp nhất 82,863, cao nhất 85,903)" in msg.text
