@@ -11,6 +11,7 @@ the next.  Figures (issue 8):
   tick (nothing due, every 30 s all day), the 07:30 tick of the next day;
 - chairman /tongquan and /baocao latency (median, p95) at 1x and 10x, end to
   end through the fake Bot API with the real Application;
+- the Mini App's ``GET /api/overview`` at 1x over HTTP (median, p95; wall and CPU);
 - fan-out of 2,000 digests through the fake server with Telegram's limits on,
   as a fraction of 30 messages/s (SQLite);
 - startup: ``python -m bot run`` to its first getUpdates;
@@ -61,6 +62,12 @@ def _section(name: str, scale: float, runs: int, backend: str) -> dict[str, Any]
         from bench.bench_latency import measure as latency
 
         return asyncio.run(latency(scale, runs, backend))
+    if name == "webapp":
+        import asyncio
+
+        from bench.bench_webapp import measure as webapp
+
+        return asyncio.run(webapp(scale, runs, backend))
     if name == "fanout":
         from bench.bench_fanout import run as fanout
 
@@ -90,7 +97,8 @@ def _child(args: argparse.Namespace) -> None:
 def _run_child(section: str, *, scale: float = 1, runs: int = 1, backend: str = "sqlite") -> dict:
     cmd = [sys.executable, "-m", "bench", "--section", section, "--scale", str(scale)]
     cmd += ["--runs", str(runs), "--backend", backend]
-    label = f"{section} {backend} x{scale:g}" if section in ("planner", "latency") else section
+    scaled = ("planner", "latency", "webapp")
+    label = f"{section} {backend} x{scale:g}" if section in scaled else section
     print(f"… {label}", file=sys.stderr, flush=True)
     env = dict(os.environ, PTB_TIMEDELTA="1", PYTHONPATH=str(ROOT))
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
@@ -173,6 +181,9 @@ def collect(quick: bool, big: bool, backends: list[str]) -> dict[str, Any]:
             results[f"latency/{backend}/{s:g}"] = _run_child(
                 "latency", scale=s, runs=lat_runs, backend=backend
             )
+        results[f"webapp/{backend}/1"] = _run_child(
+            "webapp", scale=1.0, runs=40 if quick else 150, backend=backend
+        )
     results["fanout"] = _run_child("fanout", runs=500 if quick else 2000)
     results["startup"] = _run_child("startup", runs=2 if quick else 5)
     return results
@@ -260,6 +271,14 @@ def table(results: dict[str, Any], backends: list[str]) -> list[str]:
                 lambda r, c=cmd: f"{r[c + '_median_ms']:.0f} / {r[c + '_p95_ms']:.0f} ms",
             )
         per_backend(f"latency x{s}: peak RSS", key, lambda r: _f(r["peak_rss_mib"], 0, " MiB"))
+    per_backend(
+        "Mini App GET /api/overview x1 over HTTP: median / p95 (CPU median / p95)",
+        "webapp/{b}/1",
+        lambda r: (
+            f"{r['overview_median_ms']:.0f} / {r['overview_p95_ms']:.0f} ms "
+            f"({r['overview_cpu_median_ms']:.0f} / {r['overview_cpu_p95_ms']:.0f} ms)"
+        ),
+    )
     fan = results.get("fanout", {})
     if "error" not in fan:
         rows.append(

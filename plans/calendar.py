@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -218,8 +219,12 @@ def period(
     kind: PeriodKind | str, year: int, settings: CalendarSettings | None = None
 ) -> ReportingPeriod:
     """Build one reporting period of ``year``."""
-    s = settings or CalendarSettings()
-    kind = PeriodKind(kind)
+    return _period(PeriodKind(kind), year, settings or CalendarSettings())
+
+
+@lru_cache(maxsize=4096)
+def _period(kind: PeriodKind, year: int, s: CalendarSettings) -> ReportingPeriod:
+    """Cached: completion asks for the same windows once per task (both types are frozen)."""
     last = kind.last_month
     start_month = 0 if kind.cumulative else kind.first_month - 1  # 0 = December of year-1
     return ReportingPeriod(
@@ -346,6 +351,12 @@ def window_period(
         if kinds is not None
         else (PeriodKind.Q1, PeriodKind.Q2, PeriodKind.Q3, PeriodKind.Q4),
     )
+    return _window_period(d, s, chosen)
+
+
+@lru_cache(maxsize=4096)
+def _window_period(d: date, s: CalendarSettings, chosen: frozenset[PeriodKind]) -> ReportingPeriod:
+    """Cached core of :func:`window_period` (called for every recurring task of a summary)."""
     candidates = [
         p
         for year in (d.year, d.year + 1)
