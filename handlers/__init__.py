@@ -7,6 +7,9 @@ Handler groups (PTB runs one matching handler per group, lowest first):
 * ``0`` features: commands, buttons, replies, uploads.
 * ``1`` side effects that should see every update after the feature ran.
 
+Every handler's callback declares who may use it and where
+(:mod:`handlers.access`); ``register_all`` refuses one that does not.
+
 Each feature module exports ``HANDLERS: dict[int, list[BaseHandler]]`` — or,
 when a handler keeps state (a ``ConversationHandler`` remembers who is in
 which step), ``build_handlers()`` returning that table, so that every
@@ -41,11 +44,20 @@ def _modules() -> list[ModuleType]:
 
 
 def register_all(app: Any) -> None:
-    """Add every feature's handlers (and the error handler) to ``app``."""
+    """Add every feature's handlers (and the error handler) to ``app``.
+
+    Deny by default: a handler whose callback carries no access declaration
+    (``@require``, ``@open_to``, ``@tracker``; see :mod:`handlers.access`) is
+    refused with :class:`handlers.access.UndeclaredAccess` before the bot starts.
+    """
+    from handlers.access import check_declared
+
     for module in _modules():
         build = getattr(module, "build_handlers", None)
         table = build() if build is not None else getattr(module, "HANDLERS", {})
         for group, group_handlers in table.items():
+            for handler in group_handlers:
+                check_declared(handler, module.__name__)
             app.add_handlers(group_handlers, group=group)
         error_handler = getattr(module, "ERROR_HANDLER", None)
         if error_handler is not None:

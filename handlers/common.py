@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.constants import MessageLimit, ParseMode
 
 from bot.context import BotContext
+from handlers.access import Access, Kind, Where, declare
 from locales import normalize_language, t
 from storage.directory import OrgInfo, PersonInfo, org_info, person_by_telegram_id
 from storage.models import Organization, PersonStatus, Role
@@ -103,9 +104,18 @@ F = TypeVar("F", bound=Handler)
 
 
 def require(
-    *roles: Role, allow_group: bool = True
+    *roles: Role, where: Where = Where.ORG_CHATS, allow_group: bool = True
 ) -> Callable[[Handler], Callable[[Update, BotContext], Awaitable[Any]]]:
-    """Run the handler only for a registered person with one of ``roles`` (any if empty)."""
+    """Run the handler only for a registered person with one of ``roles`` (any if empty),
+    and only in a chat ``where`` allows (by default: private, or the organization's linked
+    group — a leader's overview never lands in some other group).
+
+    ``allow_group=False`` is the older spelling of ``where=Where.PRIVATE``. The wrapper
+    carries its :class:`~handlers.access.Access` so the registry can check it is declared.
+    """
+    if not allow_group:
+        where = Where.PRIVATE
+    access = Access(Kind.GUARDED, frozenset(roles), where)
 
     def decorate(func: Handler) -> Callable[[Update, BotContext], Awaitable[Any]]:
         @wraps(func)
@@ -117,14 +127,27 @@ def require(
             if roles and not actor.has_role(roles):
                 await refuse(update, t("auth.forbidden", actor.lang))
                 return None
-            if actor.in_group and not allow_group:
-                await refuse(update, t("auth.private_only", actor.lang))
+            refusal = where_refusal(actor, where)
+            if refusal is not None:
+                await refuse(update, t(refusal, actor.lang))
                 return None
             return await func(update, context, actor)
 
-        return wrapper
+        return declare(wrapper, access)
 
     return decorate
+
+
+def where_refusal(actor: Actor, where: Where) -> str | None:
+    """The catalog key refusing ``actor``'s chat under ``where``, or None when it is fine."""
+    if not actor.in_group or where is Where.ANYWHERE:
+        return None
+    if where is Where.PRIVATE:
+        return "auth.private_only"
+    linked = actor.org.group_chat_id if actor.org is not None else None
+    if linked is not None and linked == actor.chat_id:
+        return None
+    return "auth.org_group_only"
 
 
 async def refuse(update: Update, text: str) -> None:
@@ -184,6 +207,7 @@ __all__ = [
     "Actor",
     "CommandSpec",
     "ParseMode",
+    "Where",
     "actor_language",
     "esc",
     "get_actor",
@@ -191,4 +215,5 @@ __all__ = [
     "reply_html",
     "require",
     "split_text",
+    "where_refusal",
 ]

@@ -26,6 +26,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, services_of
 from handlers import callbacks as cb
+from handlers.access import open_to
 from handlers.common import EVERYONE, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t
 from storage.chats import active_people_with_telegram
@@ -121,6 +122,7 @@ async def on_startup(app: Any) -> None:
         )
 
 
+@open_to("lists the commands of the reader's own role; strangers see how to register")
 async def help_command(update: Update, context: BotContext) -> None:
     actor = await get_actor(update, context)
     role = actor.person.role if actor.registered and actor.person else None

@@ -40,6 +40,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from handlers import callbacks as cb
+from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require, split_text
 from locales import t
 from plans.errors import UserError
@@ -195,12 +196,14 @@ async def start_command(update: Update, context: BotContext, actor: Actor) -> in
     return WAITING_FILE
 
 
+@open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
 async def cancel_command(update: Update, context: BotContext) -> int:
     actor_lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("plan_upload.cancelled", actor_lang))
     return ConversationHandler.END
 
 
+@open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
 async def not_a_file(update: Update, context: BotContext) -> int:
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("plan_upload.need_file", lang))

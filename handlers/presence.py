@@ -15,11 +15,13 @@ from telegram import ChatMember, Update
 from telegram.ext import ChatMemberHandler, TypeHandler
 
 from bot.context import BotContext
+from handlers.access import tracker
 from storage.directory import is_unreachable, set_reachable
 
 log = logging.getLogger(__name__)
 
 
+@tracker("records that a person blocked or unblocked the bot; never answers")
 async def track_block(update: Update, context: BotContext) -> None:
     """my_chat_member in a private chat: the user blocked or unblocked the bot."""
     change = update.my_chat_member
@@ -35,6 +37,7 @@ async def track_block(update: Update, context: BotContext) -> None:
         )
 
 
+@tracker("records that an unreachable person wrote again; never answers")
 async def track_return(update: Update, context: BotContext) -> None:
     """Any other update from an unreachable person proves they can be reached again."""
     user = update.effective_user

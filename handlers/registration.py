@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.context import BotContext
 from handlers import callbacks as cb
+from handlers.access import Where, open_to, tracker
 from handlers.common import EVERYONE, Actor, CommandSpec, esc, get_actor, reply_html, require
 from handlers.officers import edit_or_reply, error_text, fmt_date, send_to
 from locales import normalize_language, t
@@ -101,6 +102,7 @@ def greeting(actor: Actor) -> str:
     return "\n".join(lines)
 
 
+@open_to("a stranger may ask to join or redeem a code; a registered person only gets the greeting")
 async def start_command(update: Update, context: BotContext) -> None:
     actor = await get_actor(update, context)
     code = (context.args or [""])[0].strip() if context.args else ""
@@ -400,7 +402,7 @@ async def invite_button(update: Update, context: BotContext, actor: Actor) -> No
     await edit_or_reply(update, text)
 
 
-@require(Role.ADMIN)
+@require(Role.ADMIN, where=Where.ANYWHERE)  # it links the (new) group it is typed in
 async def link_group_command(update: Update, context: BotContext, actor: Actor) -> None:
     assert actor.person is not None
     chat = update.effective_chat
@@ -431,6 +433,7 @@ async def link_group_command(update: Update, context: BotContext, actor: Actor) 
     )
 
 
+@tracker("remembers the chat id and title; never answers")
 async def track_chat(update: Update, context: BotContext) -> None:
     """Group −1: remember every chat once per process (never answers)."""
     chat = update.effective_chat

@@ -21,6 +21,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import BotContext
 from handlers import callbacks as cb
+from handlers.access import open_to
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, get_actor, reply_html, require
 from handlers.officers import (
     STATUS_WORDS,
@@ -371,6 +372,7 @@ def _replied_bot_message(update: Update, context: BotContext) -> Message | None:
     return replied
 
 
+@open_to("checks the person itself: strangers get the registration hint, groups only replies")
 async def text_message(update: Update, context: BotContext) -> None:
     """Plain text: a reply to the bot is a progress report; anything else gets a hint."""
     message = update.effective_message
@@ -508,6 +510,7 @@ def _attachment(message: Message) -> AttachmentIn | None:
     return None
 
 
+@open_to("checks the person itself; in groups only files addressed to the bot")
 async def file_message(update: Update, context: BotContext) -> None:
     """A document or photo: evidence by caption command, by reply, or after "Đính kèm"."""
     message = update.effective_message

@@ -109,6 +109,7 @@ def ok(
 STRANGER = no("auth.stranger")
 FORBIDDEN = no("auth.forbidden")
 PRIVATE_ONLY = no("auth.private_only")
+ORG_GROUP_ONLY = no("auth.org_group_only")
 NOT_YOUR_TASK = no("progress.not_your_task")
 NOT_YOURS = no("chairman.button.not_yours")
 STALE = no("chairman.button.stale")
@@ -448,7 +449,10 @@ def _check_texts(expect: Expect, texts: list[str], where: str) -> None:
         assert unwanted not in joined, f"{where}: {unwanted!r} leaked in {joined!r}"
 
 
-REFUSALS = {plain(t(k, LANG)) for k in ("auth.stranger", "auth.forbidden", "auth.private_only")}
+REFUSALS = {
+    plain(t(k, LANG))
+    for k in ("auth.stranger", "auth.forbidden", "auth.private_only", "auth.org_group_only")
+}
 
 
 # --------------------------------------------------------------------------- command rows
@@ -496,6 +500,12 @@ GROUP_ROWS = [
     pytest.param("admin", "/moi chutich", PRIVATE_ONLY, id="moi-in-group"),
     pytest.param("admin", "/nhapkehoach", PRIVATE_ONLY, id="nhapkehoach-in-group"),
     pytest.param("stranger", "/start", STRANGER, id="stranger-start-in-group"),
+    # Leader commands answer in private or in the organization's linked group only:
+    # in any other group the chairman's overview and report files are not posted.
+    pytest.param("chairman", "/tongquan", ORG_GROUP_ONLY, id="overview-in-unlinked-group"),
+    pytest.param("chairman", "/baocao quy2", ORG_GROUP_ONLY, id="report-in-unlinked-group"),
+    pytest.param("viewer", "/quahan", ORG_GROUP_ONLY, id="district-overdue-in-unlinked-group"),
+    pytest.param("officer_unit", "/nhiemvu", ORG_GROUP_ONLY, id="tasks-in-unlinked-group"),
 ]
 
 
@@ -877,16 +887,17 @@ async def test_matrix_size() -> None:
 # --------------------------------------------------------------------------- real keyboards
 #
 # The same rules on real messages: the chairman's /tongquan and /quahan in the
-# commune's group carry drill-down and nudge buttons that everyone in the group
-# can see and press.
+# commune's linked group carry drill-down and nudge buttons that everyone in the
+# group can see and press. People of other organizations (the neighbour commune's
+# chairman, the district) may not use them there: not their organization's group.
 
 GROUP_PRESS = {
     # role: (drill-down ovf/ovu, nudge ndg)
     "stranger": (STRANGER, STRANGER),
     "officer_unit": (FORBIDDEN, FORBIDDEN),
     "officer_other_unit": (FORBIDDEN, FORBIDDEN),
-    "other_org_chairman": (NOT_YOURS, NOT_YOURS),
-    "viewer": ("ok", FORBIDDEN),  # the district may look into its communes, not nudge
+    "other_org_chairman": (ORG_GROUP_ONLY, ORG_GROUP_ONLY),
+    "viewer": (ORG_GROUP_ONLY, FORBIDDEN),  # the district looks in private, never nudges
     "admin": ("ok", "ok"),
 }
 
@@ -896,7 +907,9 @@ async def test_real_buttons_in_a_group(env: Env, role: str) -> None:
     harness = env.harness
     chairman = person(harness, ROLE_TG["chairman"])
     who = person(harness, ROLE_TG[role])
-    group = harness.api.add_group(f"UBND xã Vĩnh Khê ({role})", [chairman, who])
+    admin = person(harness, ROLE_TG["admin"])
+    group = harness.api.add_group(f"UBND xã Vĩnh Khê ({role})", [chairman, admin, who])
+    await send(harness, admin, "/lienketnhom", chat=group)
     overview = (await send(harness, chairman, "/tongquan", chat=group))[0]
     overdue = (await send(harness, chairman, "/quahan", chat=group))[0]
     assert overview.button_data() and overdue.button_data()

@@ -1,0 +1,338 @@
+"""Deny by default: every registered handler × every role × private chat and groups.
+
+The handler list is read from the built Application (``registered_handlers``),
+not written here, so a handler added later is walked too. For each one the
+test builds the update that reaches it (``/command``, a forged button press
+with the verb its pattern accepts, a text or a file) and checks the
+declaration is what the bot does:
+
+* a role the declaration leaves out gets exactly the refusal (stranger /
+  forbidden) and no table changes;
+* a role it lets in is not refused for who it is;
+* in a group nobody linked, a handler not declared ``ANYWHERE`` refuses
+  (private-only / organization-group-only) and changes nothing; in the
+  organization's linked group an ``ORG_CHATS`` handler answers.
+
+``test_registry_refuses_an_undeclared_handler`` pins that the registry will not
+start a bot with a handler that says nothing about access.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from pydantic import SecretStr
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+import handlers
+from bot.app import build_application
+from bot.devserver import Limits
+from bot.devserver.state import Chat, Message, User
+from bot.harness import BotHarness, sqlite_url
+from bot.settings import Settings, get_settings
+from handlers.access import Access, Kind, UndeclaredAccess, Where, registered_handlers
+from locales import t
+from storage.models import Role
+from tests.access_support import (
+    ROLE_TG,
+    ErrorRecords,
+    World,
+    bot_messages_since,
+    diff,
+    enqueue_press,
+    person,
+    plant_button,
+    settle,
+    snapshot,
+)
+
+MODULE_LOOP = pytest.mark.asyncio(loop_scope="module")
+
+VICE_TG = 2101
+ROLE_OF: dict[str, Role | None] = {
+    "stranger": None,
+    "officer_unit": Role.OFFICER,
+    "officer_other_unit": Role.OFFICER,
+    "other_org_chairman": Role.CHAIRMAN,
+    "chairman": Role.CHAIRMAN,
+    "vice_chairman": Role.VICE_CHAIRMAN,
+    "admin": Role.ADMIN,
+    "viewer": Role.DISTRICT_VIEWER,
+}
+TG_OF = {**ROLE_TG, "vice_chairman": VICE_TG}
+# People of Vĩnh Khê: members of its linked group.
+VINH_KHE_PEOPLE = ("officer_unit", "officer_other_unit", "chairman", "vice_chairman", "admin")
+TOKEN = "123456789:TEST-cchc-fake-token-for-registry"
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+ROLE_REFUSAL = {"stranger": plain(t("auth.stranger")), "forbidden": plain(t("auth.forbidden"))}
+WHERE_REFUSALS = {plain(t("auth.private_only")), plain(t("auth.org_group_only"))}
+ALL_REFUSALS = set(ROLE_REFUSAL.values()) | WHERE_REFUSALS
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered handler, with the update that reaches it."""
+
+    label: str
+    kind: str  # "command", "button", "text", "file"
+    payload: str  # the command text, callback data, text
+    access: Access
+    conversation: bool  # an entry point: send /huy after an allowed row
+
+
+def _verb(pattern: re.Pattern[str]) -> str:
+    """A callback verb the pattern accepts: ``^(pc|dn|st):`` → ``pc``."""
+    source = pattern.pattern.lstrip("^")
+    match = re.match(r"\(?([a-z]+)", source)
+    assert match, f"cannot read a verb from {pattern.pattern!r}"
+    verb = match.group(1)
+    assert pattern.match(f"{verb}:0"), pattern.pattern
+    return verb
+
+
+def _entries() -> list[Entry]:
+    app = build_application(Settings(telegram_bot_token=SecretStr(TOKEN)), scheduler=False)
+    entry_points = {
+        id(h)
+        for hs in app.handlers.values()
+        for conv in hs
+        if isinstance(conv, ConversationHandler)
+        for h in conv.entry_points
+    }
+    in_conversation = {
+        id(h)
+        for hs in app.handlers.values()
+        for conv in hs
+        if isinstance(conv, ConversationHandler)
+        for h in [*conv.fallbacks, *(x for s in conv.states.values() for x in s)]
+    }
+    entries = []
+    for group, handler, access in registered_handlers(app):
+        if group < 0 or id(handler) in in_conversation:
+            continue  # trackers never answer; conversation steps are reached via the entry
+        name = handler.callback.__qualname__
+        if isinstance(handler, CommandHandler):
+            command = sorted(handler.commands)[0]
+            entries.append(
+                Entry(f"/{command}", "command", f"/{command}", access, id(handler) in entry_points)
+            )
+        elif isinstance(handler, CallbackQueryHandler):
+            verb = _verb(handler.pattern)
+            entries.append(Entry(f"{verb}:", "button", f"{verb}:0:0:0", access, False))
+        elif isinstance(handler, MessageHandler):
+            entries.append(Entry(f"{name}[text]", "text", "xin chào", access, False))
+            entries.append(Entry(f"{name}[file]", "file", "bao-cao.pdf", access, False))
+        else:  # pragma: no cover - a new handler type: make the walk learn it
+            raise AssertionError(f"the access walk does not know {type(handler).__name__}")
+    return entries
+
+
+ENTRIES = _entries()
+
+
+def test_the_walk_covers_every_kind() -> None:
+    kinds = {e.kind for e in ENTRIES}
+    assert kinds == {"command", "button", "text", "file"}
+    assert len(ENTRIES) >= 30
+
+
+def test_trackers_only_in_negative_groups_and_features_never_trackers() -> None:
+    app = build_application(Settings(telegram_bot_token=SecretStr(TOKEN)), scheduler=False)
+    for group, handler, access in registered_handlers(app):
+        where = f"group {group}: {handler.callback.__qualname__}"
+        assert (access.kind is Kind.TRACKER) == (group < 0), where
+
+
+def test_registry_refuses_an_undeclared_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    async def naked(update: Any, context: Any) -> None:  # pragma: no cover - never runs
+        return None
+
+    module = types.ModuleType("handlers.naked")
+    module.HANDLERS = {0: [CommandHandler("naked", naked)]}  # type: ignore[attr-defined]
+    monkeypatch.setitem(__import__("sys").modules, "handlers.naked", module)
+    monkeypatch.setattr(handlers, "FEATURE_MODULES", (*handlers.FEATURE_MODULES, "handlers.naked"))
+    with pytest.raises(UndeclaredAccess, match="naked"):
+        build_application(Settings(telegram_bot_token=SecretStr(TOKEN)), scheduler=False)
+
+
+# --------------------------------------------------------------------------- the bot
+
+
+@dataclass
+class Env:
+    harness: BotHarness
+    world: World
+    linked: Chat
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
+    from storage.chats import link_group
+    from storage.directory import add_person
+    from tests.access_support import seed_world
+
+    folder: Path = tmp_path_factory.mktemp("handler-access")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "TIMEZONE"):
+            patch.delenv(name, raising=False)
+        patch.chdir(folder)
+        get_settings.cache_clear()
+        async with BotHarness(sqlite_url(folder), limits=Limits.off()) as harness:
+            world = await seed_world(harness.database)
+            async with harness.database.write() as session:
+                await add_person(
+                    session,
+                    world.commune.org_id,
+                    "Lê Phó",
+                    Role.VICE_CHAIRMAN,
+                    telegram_user_id=VICE_TG,
+                )
+            users = {role: person(harness, tg) for role, tg in TG_OF.items()}
+            linked = harness.api.add_group("UBND xã Vĩnh Khê", [users[r] for r in VINH_KHE_PEOPLE])
+            async with harness.database.write() as session:
+                await link_group(
+                    session,
+                    linked.id,
+                    "group",
+                    linked.title,
+                    world.commune.org_id,
+                    world.commune.people["admin"],
+                )
+            await harness.tick()
+            yield Env(harness, world, linked)
+        get_settings.cache_clear()
+
+
+async def _trigger(env: Env, who: User, entry: Entry, chat: Chat | None) -> list[str]:
+    """Reach the handler; every text the person then sees (messages and popups)."""
+    harness = env.harness
+    chat_id = chat.id if chat is not None else who.id
+    mark = harness.api.state.last_seq
+    if entry.kind in ("command", "text"):
+        harness.api.user_sends_text(who, chat, entry.payload)
+    elif entry.kind == "file":
+        harness.api.user_uploads_document(
+            who, chat, entry.payload, b"%PDF-1.4 minh chung", caption="/capnhat 3 40"
+        )
+    else:
+        message: Message = plant_button(harness, chat_id, entry.payload)
+        mark = harness.api.state.last_seq
+        query_id = enqueue_press(harness, who, message, entry.payload)
+        await settle(harness)
+        answer = harness.api.callback_answer(query_id)
+        texts = [m.text or m.caption or "" for m in bot_messages_since(harness, chat_id, mark)]
+        return ([answer.text] if answer is not None and answer.text else []) + texts
+    await settle(harness)
+    return [m.text or m.caption or "" for m in bot_messages_since(harness, chat_id, mark)]
+
+
+async def _cleanup(env: Env, who: User, entry: Entry, chat: Chat | None) -> None:
+    if entry.conversation:
+        env.harness.api.user_sends_text(who, chat, "/huy")
+        await settle(env.harness)
+
+
+ROWS = [
+    pytest.param(entry, role, id=f"{entry.label}|{role}") for entry in ENTRIES for role in ROLE_OF
+]
+
+
+@MODULE_LOOP
+@pytest.mark.parametrize(("entry", "role"), ROWS)
+async def test_private_chat(env: Env, entry: Entry, role: str) -> None:
+    harness = env.harness
+    who = person(harness, TG_OF[role])
+    before = await snapshot(harness.database)
+    with ErrorRecords() as errors:
+        texts = await _trigger(env, who, entry, None)
+        allowed = entry.access.allows(ROLE_OF[role])
+        if allowed:
+            await _cleanup(env, who, entry, None)
+    after = await snapshot(harness.database)
+    where = f"{role} {entry.label} ({entry.access.kind}, private)"
+    assert not errors.records, f"{where}: {errors.describe()}"
+    seen = [plain(x) for x in texts]
+    if allowed:
+        assert not set(seen) & set(ROLE_REFUSAL.values()) or entry.access.kind is Kind.OPEN, (
+            f"{where}: refused {seen}"
+        )
+        if role == "stranger":  # an open handler: a stranger may at most ask to join
+            changes = set(diff(before, after)) - {"chats"}
+            assert changes <= {"join_requests", "audit_log"}, f"{where}: {changes}"
+        return
+    wanted = ROLE_REFUSAL["stranger" if ROLE_OF[role] is None else "forbidden"]
+    assert seen == [wanted], f"{where}: {seen}"
+    changes = diff(before, after)
+    changes.pop("chats", None)
+    assert not changes, f"{where}: a refusal changed {changes}"
+
+
+def _group_rows() -> list[Any]:
+    """Where does not depend on who: per guarded handler, one person of Vĩnh Khê it lets
+    in (in a stranger group and in the linked group) and each outsider it lets in."""
+    rows = []
+    for entry in ENTRIES:
+        if entry.access.kind is not Kind.GUARDED:
+            continue
+        allowed = [r for r in ROLE_OF if entry.access.allows(ROLE_OF[r])]
+        insiders = [r for r in VINH_KHE_PEOPLE if r in allowed]
+        outsiders = [r for r in allowed if r not in VINH_KHE_PEOPLE]
+        cases = [(insiders[0], False), (insiders[0], True)] if insiders else []
+        cases += [(r, False) for r in outsiders]
+        rows += [
+            pytest.param(
+                entry, role, linked, id=f"{entry.label}|{role}|{'linked' if linked else 'other'}"
+            )
+            for role, linked in cases
+        ]
+    return rows
+
+
+GROUP_ROWS = _group_rows()
+
+
+@MODULE_LOOP
+@pytest.mark.parametrize(("entry", "role", "linked"), GROUP_ROWS)
+async def test_group_chat(env: Env, entry: Entry, role: str, linked: bool) -> None:
+    """Where: an unlinked group gets a refusal and nothing else; the linked group is served."""
+    harness = env.harness
+    who = person(harness, TG_OF[role])
+    if linked:
+        chat = env.linked
+    else:
+        chat = harness.api.add_group(f"Nhóm bạn bè {role} {entry.label}", [who])
+    before = await snapshot(harness.database)
+    with ErrorRecords() as errors:
+        texts = await _trigger(env, who, entry, chat)
+        await _cleanup(env, who, entry, chat)
+    after = await snapshot(harness.database)
+    where = f"{role} {entry.label} ({entry.access.where}, {'linked' if linked else 'other'} group)"
+    assert not errors.records, f"{where}: {errors.describe()}"
+    seen = [plain(x) for x in texts]
+    refused_here = entry.access.where is Where.PRIVATE or (
+        entry.access.where is Where.ORG_CHATS and not linked
+    )
+    if refused_here:
+        assert len(seen) == 1 and seen[0] in WHERE_REFUSALS, f"{where}: {seen}"
+        changes = diff(before, after)
+        changes.pop("chats", None)
+        assert not changes, f"{where}: a refusal changed {changes}"
+    else:
+        assert not set(seen) & ALL_REFUSALS, f"{where}: refused {seen}"
