@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, description="Bot token from @BotFather (required to run the bot)."
     )
+    # The bot's @username, for invitation links made outside the chat (cchc-bot person import).
+    telegram_bot_username: str | None = None
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     bot_api_base_url: str = Field(default=TELEGRAM_API_URL)
     bot_api_file_url: str | None = Field(default=None)

@@ -29,6 +29,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "handlers.chairman",
     "handlers.par_index",
     "handlers.plan_upload",
+    "handlers.roster_upload",
     "handlers.admin_settings",
     "handlers.registration",
     "handlers.menu",

@@ -66,10 +66,13 @@ async def create_invitation(
     organization_id: int,
     role: Role,
     unit_id: int | None,
-    created_by: int,
+    created_by: int | None,
     now: datetime,
     ttl: timedelta = INVITATION_TTL,
+    person_id: int | None = None,
+    full_name: str | None = None,
 ) -> InvitationInfo:
+    """A new one-time code; with ``person_id`` (a roster entry) redeeming claims that person."""
     unit_name = None
     if role is Role.OFFICER and unit_id is None:
         raise UserError("registration.officer_needs_unit")
@@ -83,6 +86,8 @@ async def create_invitation(
         organization_id=organization_id,
         unit_id=unit_id,
         role=role,
+        person_id=person_id,
+        full_name=full_name,
         created_by=created_by,
         created_at=now,
         expires_at=now + ttl,
@@ -97,7 +102,7 @@ async def create_invitation(
         "invitation.create",
         "invitation",
         invitation.id,
-        {"role": role.value, "unit_id": unit_id},
+        {"role": role.value, "unit_id": unit_id, "person_id": person_id},
         at=now,
     )
     return InvitationInfo(
@@ -155,6 +160,8 @@ async def redeem_invitation(
         raise UserError("registration.code_used")
     if invitation.expires_at <= now:
         raise UserError("registration.code_expired")
+    if invitation.person_id is not None:
+        return await _claim(session, invitation, telegram_user_id, language, now)
     person = await _enrol(
         session,
         organization_id=invitation.organization_id,
@@ -178,6 +185,50 @@ async def redeem_invitation(
         at=now,
     )
     unit_ids = (invitation.unit_id,) if invitation.unit_id is not None else ()
+    return person_info(person, unit_ids)
+
+
+async def _claim(
+    session: AsyncSession,
+    invitation: Invitation,
+    telegram_user_id: int,
+    language: str | None,
+    now: datetime,
+) -> PersonInfo:
+    """A roster person follows their link: their Telegram account joins their record."""
+    person = await session.get(Person, invitation.person_id)
+    if person is None or person.organization_id != invitation.organization_id:
+        raise UserError("registration.code_invalid")
+    if person.telegram_user_id is not None and person.telegram_user_id != telegram_user_id:
+        raise UserError("registration.code_used")
+    if person.telegram_user_id is None:
+        if await person_by_telegram_id(session, telegram_user_id) is not None:
+            raise UserError("registration.already_registered")
+        person.telegram_user_id = telegram_user_id
+    person.status = PersonStatus.ACTIVE
+    person.reachable = True
+    person.language = language or person.language
+    invitation.used_by = person.id
+    invitation.used_at = now
+    await session.flush()
+    await audit(
+        session,
+        invitation.organization_id,
+        person.id,
+        f"telegram:{telegram_user_id}",
+        "invitation.redeem",
+        "invitation",
+        invitation.id,
+        {"role": person.role.value, "person_id": person.id},
+        at=now,
+    )
+    unit_ids = tuple(
+        await session.scalars(
+            select(PersonUnit.unit_id)
+            .where(PersonUnit.person_id == person.id)
+            .order_by(PersonUnit.unit_id)
+        )
+    )
     return person_info(person, unit_ids)
 
 

@@ -222,6 +222,7 @@ class Person(Base):
         _enum(PersonStatus, "person_status"), default=PersonStatus.ACTIVE
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(32))  # from the staff roster, for Zalo
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
@@ -253,6 +254,10 @@ class Invitation(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
     full_name: Mapped[str | None] = mapped_column(String(200))
+    # set when the person is already on record (staff roster): redeeming claims that person
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
     expires_at: Mapped[datetime]

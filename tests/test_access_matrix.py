@@ -352,6 +352,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         everyone_but(FORBIDDEN, stranger=STRANGER, admin=ok(contains=("/nhapdiem",))),
     ),
     (
+        ("nhapcanbo", "importstaff"),
+        "",
+        everyone_but(FORBIDDEN, stranger=STRANGER, admin=ok(contains=(".xlsx",))),
+    ),
+    (
         ("caidat", "settings"),
         "",
         everyone_but(
@@ -386,7 +391,7 @@ COMMAND_ROWS = [
 ]
 
 # Cleanup after an allowed row that leaves a conversation open.
-AFTER = {"nhapkehoach": "/huy", "importplan": "/huy"}
+AFTER = {"nhapkehoach": "/huy", "importplan": "/huy", "nhapcanbo": "/huy", "importstaff": "/huy"}
 
 
 # --------------------------------------------------------------------------- the bot
@@ -499,6 +504,7 @@ GROUP_ROWS = [
     # Private-only commands refuse politely in a group, leaking nothing.
     pytest.param("admin", "/moi chutich", PRIVATE_ONLY, id="moi-in-group"),
     pytest.param("admin", "/nhapkehoach", PRIVATE_ONLY, id="nhapkehoach-in-group"),
+    pytest.param("admin", "/nhapcanbo", PRIVATE_ONLY, id="nhapcanbo-in-group"),
     pytest.param("stranger", "/start", STRANGER, id="stranger-start-in-group"),
     # Leader commands answer in private or in the organization's linked group only:
     # in any other group the chairman's overview and report files are not posted.

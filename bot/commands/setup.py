@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 
-from bot.commands import SubParsers
+from bot.commands import SubParsers, roster
 from bot.settings import get_settings
 from locales import t
 from storage.db import Database
@@ -88,6 +88,7 @@ def register(subparsers: SubParsers) -> None:
     p = _action(person, "person", "list")
     p.add_argument("--org", required=True, help=t("cli.option.org"))
     p.set_defaults(handler=_run(_person_list))
+    roster.add_import_action(person)
 
 
 Action = Callable[[argparse.Namespace, Database, str], Awaitable[int]]

@@ -1,0 +1,152 @@
+"""/nhapcanbo: the plan keeper sends the staff list; people, invitations and QR codes come back.
+
+The same roster import as ``cchc-bot person import``: the file is read
+(``plans.roster``), checked against the commune's units and people and
+written in one transaction (``storage.roster_import``) -- a list with one
+unknown unit writes nothing and the keeper gets every problem at once.
+Then the bot sends the summary, the .xlsx of names with invitation links
+(QR code pictures in the rows, ready to print) and a .zip of one PNG QR code
+per person to forward by Zalo. Sending a corrected list again updates people
+in place; links already handed out keep working.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import zipfile
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
+from locales import t
+from plans.roster import ACCEPTED, RosterError, read_roster
+from plans.roster_sheet import InviteRow, invitation_workbook, png_name, qr_png
+from storage.models import Role
+from storage.roster_import import import_roster, invite_rows, render_problems, render_report
+
+log = logging.getLogger(__name__)
+
+KEEPERS = frozenset({Role.ADMIN})
+WAITING_FILE = 1
+COMMANDS = (CommandSpec("nhapcanbo", "roster.cmd", KEEPERS, ("importstaff",)),)
+
+
+@require(*KEEPERS, allow_group=False)
+async def start_command(update: Update, context: BotContext, actor: Actor) -> int:
+    limit = context.services.settings.max_upload_mb
+    await reply_html(update, t("roster.chat.ask_file", actor.lang, limit=limit))
+    return WAITING_FILE
+
+
+async def cancel_command(update: Update, context: BotContext) -> int:
+    lang = update.effective_user.language_code if update.effective_user else None
+    await reply_html(update, t("roster.chat.cancelled", lang))
+    return ConversationHandler.END
+
+
+async def not_a_file(update: Update, context: BotContext) -> int:
+    lang = update.effective_user.language_code if update.effective_user else None
+    await reply_html(update, t("roster.chat.need_file", lang))
+    return WAITING_FILE
+
+
+def _link(context: BotContext, code: str) -> str:
+    return f"https://t.me/{context.services.bot_username}?start={code}"
+
+
+def _qr_zip(rows: list[InviteRow]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, row in enumerate(rows, start=1):
+            archive.writestr(png_name(index, row.full_name), qr_png(row.link))
+    return buffer.getvalue()
+
+
+@require(*KEEPERS, allow_group=False)
+async def file_received(update: Update, context: BotContext, actor: Actor) -> int:
+    """Read, check and import the roster; send the invitation sheet and QR codes."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    assert actor.org is not None and actor.person is not None
+    lang = actor.lang
+    document = message.document
+    filename = document.file_name or "danh-sach"
+    limit_mb = context.services.settings.max_upload_mb
+    if not filename.lower().endswith(ACCEPTED):
+        await reply_html(update, esc(t("roster.error.format", lang, filename=filename)))
+        return WAITING_FILE
+    if document.file_size is not None and document.file_size > limit_mb * 1024 * 1024:
+        await reply_html(update, t("roster.chat.too_big", lang, name=esc(filename), limit=limit_mb))
+        return WAITING_FILE
+    status = await message.reply_html(t("roster.chat.reading", lang, name=esc(filename)))
+    tg_file = await document.get_file()
+    data = bytes(await tg_file.download_as_bytearray())
+    now = context.clock.now()
+    try:
+        roster = await asyncio.to_thread(read_roster, data, filename)
+        async with context.db.write() as session:
+            report = await import_roster(
+                session,
+                actor.org.id,
+                roster,
+                now=now,
+                actor=f"telegram:{actor.person.telegram_user_id}",
+                person_id=actor.person.id,
+            )
+    except RosterError as exc:
+        await status.edit_text(render_problems(exc, filename, lang))
+        return WAITING_FILE
+    parts = split_text(render_report(report, lang))
+    await status.edit_text(parts[0])
+    for part in parts[1:]:
+        await message.reply_text(part)
+    rows = invite_rows(report, lambda code: _link(context, code), context.services.tz)
+    if not rows:
+        await message.reply_text(t("roster.report.no_invitations", lang))
+        return ConversationHandler.END
+    org_name = actor.org.name
+    workbook, archive = await asyncio.to_thread(
+        lambda: (invitation_workbook(rows, organization=org_name, lang=lang), _qr_zip(rows))
+    )
+    stem = t("roster.sheet.filename", lang)
+    await message.reply_document(document=workbook, filename=f"{stem}.xlsx")
+    await message.reply_document(
+        document=archive, filename=f"{stem}-qr.zip", caption=t("roster.chat.qr_caption", lang)
+    )
+    log.info("roster import by %s: %d people", actor.person.id, len(report.lines))
+    return ConversationHandler.END
+
+
+def _conversation() -> ConversationHandler[Any]:
+    return ConversationHandler(
+        entry_points=[CommandHandler(["nhapcanbo", "importstaff"], start_command)],
+        states={
+            WAITING_FILE: [
+                MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, file_received),
+                CommandHandler(["huy", "cancel"], cancel_command),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, not_a_file),
+            ]
+        },
+        fallbacks=[CommandHandler(["huy", "cancel"], cancel_command)],
+        allow_reentry=True,
+        name="roster_upload",
+    )
+
+
+def build_handlers() -> dict[int, list[Any]]:
+    """A fresh conversation per Application: its state must not leak between bots.
+
+    A file sent with the caption "/nhapcanbo" is imported at once, without the
+    question first.
+    """
+    captioned = (
+        filters.Document.ALL
+        & filters.ChatType.PRIVATE
+        & filters.CaptionRegex(r"^/(?:nhapcanbo|importstaff)\b")
+    )
+    return {0: [_conversation(), MessageHandler(captioned, file_received)]}
