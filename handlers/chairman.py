@@ -28,10 +28,12 @@ from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line,
 from plans.completion import TaskState
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
+from plans.par_index.render import district_projection
 from plans.status_table import format_percent_value, format_ratio, suggested_filename
 from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
 from scheduler.outbox import Draft, insert_drafts
+from storage import par_index as par_store
 from storage import report_charts, report_records, reports
 from storage.directory import audit
 from storage.models import OrgKind, Role, Unit
@@ -227,6 +229,7 @@ async def _district_overview(
     lang = actor.lang
     async with context.db.read() as session:
         roll = await reports.district_rollup(session, actor.org.id, now=now)
+        par = await par_store.desks_for(session, [c.org_id for c in roll.communes], now=now)
     lines = [t("chairman.district.title", lang, name=esc(roll.name), date=_d(roll.today))]
     buttons = []
     if not roll.communes:
@@ -249,6 +252,14 @@ async def _district_overview(
                 report=esc(report),
             )
         )
+        if c.org_id in par:  # the PAR INDEX desk's projection (handlers/par_index.py)
+            d = par[c.org_id]
+            p = d.projection
+            lines.append(
+                district_projection(
+                    d.stored.year, d.stored.card.total, d.year, p.projected, p.worst, p.best, lang
+                )
+            )
         buttons.append(
             InlineKeyboardButton(_short(c.name), callback_data=cb.build(cb.COMMUNE_DRILL, c.org_id))
         )

@@ -647,3 +647,26 @@ async def link_task(
     session.add(ParTaskCriterion(task_id=task_id, criterion_code=code, source=source))
     await session.flush()
     return True
+
+
+async def desks_for(
+    session: AsyncSession, org_ids: Iterable[int], *, now: datetime
+) -> dict[int, Desk]:
+    """The desk of each organization that has a scorecard (a district's roll-up)."""
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    having = set(
+        await session.scalars(
+            select(ParCriteriaSet.organization_id)
+            .where(ParCriteriaSet.organization_id.in_(ids))
+            .distinct()
+        )
+    )
+    out: dict[int, Desk] = {}
+    for org_id in ids:
+        if org_id in having:
+            view = await desk(session, org_id, now=now)
+            if view is not None:
+                out[org_id] = view
+    return out

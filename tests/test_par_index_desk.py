@@ -267,3 +267,13 @@ async def test_a_file_sent_with_the_task_button_counts_for_its_criteria(
     assert "số 4 (đã hoàn thành) · kiểm chứng: 1 tài liệu" in msg.text
     _, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
     assert "Dự kiến năm 2024: 82,863/100 điểm (thấp nhất 82,863, cao nhất 85,903)" in msg.text
+
+
+async def test_district_overview_shows_each_communes_projection(
+    harness: BotHarness, commune: Commune
+) -> None:
+    _, msg = await ask(harness, VIEWER_TG, "/tongquan")
+    text = msg.text
+    khe = text[text.index("Vĩnh Khê") :]
+    assert "Chỉ số CCHC năm 2022: 81,863 điểm; dự kiến năm 2024: 81,863 (81,863–85,903)" in khe
+    assert text.count("Chỉ số CCHC năm") == 1  # Vĩnh Tú has no scorecard: no line

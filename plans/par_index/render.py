@@ -60,3 +60,25 @@ def total_line(card: Scorecard, lang: str) -> str:
         rank_of = card.rank_of if card.rank_of is not None else "?"
         parts.append(t("par_index.rank", lang, rank=card.rank, rank_of=rank_of))
     return " · ".join(parts)
+
+
+def district_projection(
+    last_year: int,
+    total: Decimal | None,
+    year: int,
+    projected: Decimal,
+    worst: Decimal,
+    best: Decimal,
+    lang: str,
+) -> str:
+    """One line under a commune in the district's /tongquan: last total and projection."""
+    return t(
+        "par_index.district.projection",
+        lang,
+        last=last_year,
+        total=format_points(total, lang),
+        year=year,
+        projected=format_points(projected, lang),
+        worst=format_points(worst, lang),
+        best=format_points(best, lang),
+    )
