@@ -352,3 +352,11 @@ async def test_page_is_served_with_a_strict_policy(db: Database, seeded: Commune
     assert "Bảng điều khiển CCHC" in text and "CCHC dashboard" in text  # both catalogs
     for source in (text, css, *scripts):
         assert "http:" not in source and "https:" not in source and "//" + "cdn" not in source
+
+
+def test_dashboard_roles_are_the_overviews() -> None:
+    """The dashboard lets in exactly who may ask /tongquan in chat."""
+    from handlers.chairman import VIEWERS
+    from webapp.access import DASHBOARD_ROLES
+
+    assert DASHBOARD_ROLES == VIEWERS

@@ -361,7 +361,12 @@ EXTRAS_KEY = "webapp"
 
 
 async def start_for(services: Any, token: str) -> Dashboard | None:
-    """Start the dashboard beside the bot when ``WEBAPP_URL`` is set (``post_init``)."""
+    """Start the dashboard beside the bot when ``WEBAPP_URL`` is set (``post_init``).
+
+    When the webhook server also serves the dashboard (``bot.webhook_server``
+    sets ``services.extras["webapp_with_webhook"]``), the dashboard is built
+    but not started here: its routes are mounted on that server.
+    """
     settings = services.settings
     if not settings.webapp_url:
         return None
@@ -371,7 +376,8 @@ async def start_for(services: Any, token: str) -> Dashboard | None:
         token=token,
         default_lang=settings.default_language,
     )
-    await dashboard.start(settings.webapp_listen, settings.webapp_port)
+    if not services.extras.get("webapp_with_webhook"):
+        await dashboard.start(settings.webapp_listen, settings.webapp_port)
     services.extras[EXTRAS_KEY] = dashboard
     return dashboard
 

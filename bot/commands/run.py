@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import secrets
 from urllib.parse import urlsplit
@@ -48,10 +49,28 @@ def _run(args: argparse.Namespace) -> int:
             else secrets.token_urlsafe(32)
         )
         path = urlsplit(webhook_url).path.lstrip("/")
+        listen = args.listen or settings.webhook_listen
+        port = args.port or settings.webhook_port
+        from bot import webhook_server
+
+        if webhook_server.shares_port(settings, port, listen):
+            webhook_server.check_path(path)  # before anything starts
+            log.info("starting in webhook mode on %s, with the dashboard", webhook_url)
+            asyncio.run(
+                webhook_server.serve(
+                    app,
+                    listen=listen,
+                    port=port,
+                    url_path=path,
+                    webhook_url=webhook_url,
+                    secret=secret,
+                )
+            )
+            return 0
         log.info("starting in webhook mode on %s", webhook_url)
         app.run_webhook(
-            listen=args.listen or settings.webhook_listen,
-            port=args.port or settings.webhook_port,
+            listen=listen,
+            port=port,
             url_path=path,
             webhook_url=webhook_url,
             secret_token=secret,

@@ -1,0 +1,115 @@
+"""Webhook mode with the Mini App dashboard on the same port: one aiohttp server for both.
+
+PTB's own webhook server (``Application.run_webhook``, on tornado) cannot
+carry other routes, so when ``WEBAPP_URL`` is set and ``WEBAPP_PORT`` equals
+the webhook's port, ``cchc-bot run --webhook`` serves both from one aiohttp
+application instead: ``POST /<webhook path>`` takes Telegram's updates (the
+secret token checked in constant time, as PTB does), and ``/``, ``/static/``
+and ``/api/`` are the dashboard (:mod:`webapp.server`). One reverse-proxy
+upstream then serves the bot and its Mini App. The lifecycle mirrors PTB's
+``run_webhook``: initialize, ``post_init``, listen, ``setWebhook``, start;
+on SIGINT/SIGTERM stop, ``post_shutdown``, shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+
+from bot.context import services_of
+from plans.errors import UserError
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DASHBOARD_PREFIXES = ("api", "static")
+
+
+def shares_port(settings: Any, port: int, listen: str) -> bool:
+    """Whether the dashboard should ride on the webhook server (same port and address)."""
+    return (
+        bool(settings.webapp_url)
+        and settings.webapp_port == port
+        and (settings.webapp_listen == listen)
+    )
+
+
+def check_path(url_path: str) -> str:
+    """The webhook path, refused when it would hide the dashboard's own routes."""
+    path = url_path.strip("/")
+    if not path or path.split("/", 1)[0] in DASHBOARD_PREFIXES:
+        raise UserError("webapp.error.webhook_path", path="/" + path)
+    return path
+
+
+def _updates_handler(app: Any, secret: str):  # type: ignore[no-untyped-def]
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook: request without the secret token refused")
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        await app.update_queue.put(update)
+        return web.Response()
+
+    return receive
+
+
+async def serve(
+    app: Any,
+    *,
+    listen: str,
+    port: int,
+    url_path: str,
+    webhook_url: str,
+    secret: str,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run the bot on a webhook and the dashboard on one server until ``stop`` or a signal."""
+    path = check_path(url_path)
+    services = services_of(app)
+    services.extras["webapp_with_webhook"] = True
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    runner: web.AppRunner | None = None
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        dashboard = services.extras["webapp"]
+        web_app = dashboard.build()
+        web_app.router.add_post("/" + path, _updates_handler(app, secret))
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, listen, port).start()
+        await app.bot.set_webhook(
+            webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        await app.start()
+        log.info("webhook and dashboard on %s:%s (/%s)", listen, port, path)
+        await stop.wait()
+    finally:
+        if app.running:
+            await app.stop()
+        if runner is not None:
+            await runner.cleanup()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        await app.shutdown()

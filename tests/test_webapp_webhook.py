@@ -1,0 +1,110 @@
+"""Webhook mode with WEBAPP_PORT = the webhook port: one server for updates and the dashboard."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from bot.devserver import FakeBotApi
+from bot.webhook_server import check_path
+from plans.errors import UserError
+from tests.webapp_support import init_data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_one_port_serves_the_webhook_and_the_dashboard(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        hook = base + "/tg-hook"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "BOT_API_BASE_URL": api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
+            "WEBHOOK_SECRET": "s3cret-token-for-tests",
+            "WEBAPP_URL": base + "/",
+            "WEBAPP_LISTEN": "127.0.0.1",
+            "WEBAPP_PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+        }
+        log = (tmp_path / "bot.log").open("wb")
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--webhook",
+            hook,
+            "--listen",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            webhook = await api.wait_until(lambda: api.state.webhook, timeout=30)
+            assert webhook.url == hook
+            stranger = api.add_user("Người lạ", user_id=777_002)
+            api.user_sends_text(stranger, None, "/trogiup")
+            reply = await api.wait_for_bot_message(stranger.id, timeout=30)
+            assert reply.text
+
+            signed = {"Authorization": "tma " + init_data(777_002, token=api.token)}
+            async with aiohttp.ClientSession() as http:
+                async with http.get(base + "/") as page:
+                    assert page.status == 200
+                    assert "Bảng điều khiển CCHC" in await page.text()
+                async with http.get(base + "/api/me", headers=signed) as me:
+                    assert me.status == 403  # a stranger, but the init data was trusted
+                    assert (await me.json())["reason"] == "stranger"
+                async with http.get(base + "/api/me") as unsigned:
+                    assert unsigned.status == 401
+                async with http.post(
+                    hook, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                ) as forged:
+                    assert forged.status == 403
+        finally:
+            proc.terminate()
+            code = await asyncio.wait_for(proc.wait(), timeout=30)
+            log.close()
+        assert code == 0, (tmp_path / "bot.log").read_text(errors="replace")[-2000:]
+
+
+@pytest.mark.parametrize("path", ["", "/", "api/tg", "static"])
+def test_a_webhook_path_that_would_hide_the_dashboard_is_refused(path: str) -> None:
+    with pytest.raises(UserError) as exc:
+        check_path(path)
+    assert exc.value.key == "webapp.error.webhook_path"
+
+
+def test_run_says_so_before_starting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:AAEbotTokenForTheDashboardTests_abcdef")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+    monkeypatch.setenv("WEBAPP_URL", "https://bot.example.vn/")
+    monkeypatch.setenv("WEBAPP_PORT", "8443")
+    monkeypatch.setenv("WEBAPP_LISTEN", "0.0.0.0")
+    code = main(["run", "--webhook", "https://bot.example.vn/api", "--port", "8443"])
+    assert code == 1
+    assert "trùng với đường dẫn của bảng điều khiển" in capsys.readouterr().err
