@@ -294,14 +294,24 @@ def plan_day(ctx: OrgContext, day: date) -> list[Draft]:
     return drafts
 
 
+def _today_says(ctx: OrgContext, now: datetime) -> dict[str, _Digest]:
+    """What today's regular digest says to each recipient (sent now or later today)."""
+    builder = _Builder(ctx)
+    _collect(builder, ctx, now.astimezone(ctx.tz).date())
+    return builder.digests
+
+
 def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> list[Draft]:
     """One "while the bot was away" digest per person for days past the grace window.
 
     Uses today's task state: what got done meanwhile is not mentioned.  Weekly
-    summaries and group warnings of those days are not replayed.
+    summaries and group warnings of those days are not replayed, and nothing
+    today's regular digest says to that person is repeated (issue 11: the same
+    overdue list arrived twice after a restart).
     """
     if not days:
         return []
+    today = _today_says(ctx, now)
     merged: dict[str, _Digest] = {}
     for day in sorted(days):
         builder = _Builder(ctx)
@@ -325,6 +335,19 @@ def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> lis
             if t not in best or _ORDER[k] > _ORDER[best[t][0]]:
                 best[t] = (k, off)
         d.items = {(k, t): off for t, (k, off) in best.items()}
+        regular = today.get(d.recipient_key)
+        if regular is not None:
+            said = {t for (_, t) in regular.items}
+            said |= {t for (_, ts, _) in regular.reports.values() for t in ts}
+            d.items = {(k, t): off for (k, t), off in d.items.items() if t not in said}
+            reports = {}
+            for key, (off, ts, keeper) in d.reports.items():
+                if key in regular.reports:
+                    continue
+                left = [t for t in ts if t not in said]
+                if left or keeper:
+                    reports[key] = (off, left, keeper)
+            d.reports = reports
         if d.empty():
             continue
         drafts.append(

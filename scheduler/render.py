@@ -117,9 +117,14 @@ def _report_block(
         keeper = bool(entry.get("keeper"))
         if not still and not keeper:
             return False
-        key = "reminders.report.due" if left > 0 else "reminders.report.due_today"
+        if left > 0:
+            key = "reminders.report.due"
+        elif left == 0:
+            key = "reminders.report.due_today"
+        else:  # a catch-up after downtime: say how long ago, never "today"
+            key = "figures.report.deadline_passed"
         out.add("")
-        out.add(t(key, lang, period=label, deadline=deadline, days=left))
+        out.add(t(key, lang, period=label, deadline=deadline, days=abs(left)))
         if keeper:
             pending = [v for v in ctx.tasks if needs_update(v, p, ctx)]
             out.add(t("reminders.report.keeper", lang, pending=len(pending), total=len(ctx.tasks)))

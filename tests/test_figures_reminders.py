@@ -1,0 +1,37 @@
+"""Issue 11, defect 4: after downtime a past deadline is never "today", and nothing twice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.harness import BotHarness, sqlite_url
+from plans.clock import ManualClock
+from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
+from tests.scheduler_support import add_users, at
+
+TASK_RE = re.compile(r"^• Số (\d+):", re.M)
+
+
+async def test_catch_up_after_months_down_says_how_long_ago(tmp_path: Path) -> None:
+    clock = ManualClock(at("2024-06-03 07:40"))
+    async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
+        await seed_commune(h.database)
+        add_users(h.api)
+        await h.tick()  # the planner remembers it ran in June
+        seen = {c: len(h.api.bot_messages(c)) for c in (ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG)}
+        h.set_time(at("2024-12-31 07:29"))  # restarted after months down
+        await h.tick()
+        catch_up = {c: [m.text or "" for m in h.api.bot_messages(c)[seen[c] :]] for c in seen}
+        text = "\n".join(t for texts in catch_up.values() for t in texts)
+        assert "chưa gửi được" in text  # the catch-up went out
+        assert "hôm nay là hạn nộp (10/12/2024)" not in text
+        assert "Báo cáo năm 2024: đã quá hạn nộp 21 ngày (hạn 10/12/2024)" in text
+        seen = {c: len(h.api.bot_messages(c)) for c in seen}
+        h.set_time(at("2024-12-31 07:30"))  # that day's regular digest
+        await h.tick()
+        for chat, texts in catch_up.items():
+            regular = [m.text or "" for m in h.api.bot_messages(chat)[seen[chat] :]]
+            before = {n for t in texts for n in TASK_RE.findall(t)}
+            today = {n for t in regular for n in TASK_RE.findall(t)}
+            assert not before & today, (chat, before & today)
