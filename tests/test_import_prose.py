@@ -310,3 +310,41 @@ def test_pdf_lines_glued_into_paragraphs():
     paras = paragraphs_from_lines(pages)
     assert [p.text[:12] for p in paras] == ["1. Công tác ", "a) Hoàn thàn", "b) Mục sau x"]
     assert paras[1].text.endswith("tiếp theo câu.") and paras[2].source == "trang 2"
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_legacy_doc_is_converted_by_libreoffice(tmp_path):
+    """A .doc (written here by LibreOffice from the seed's .docx) reads like the .docx."""
+    import subprocess
+
+    source = tmp_path / "ke-hoach.docx"
+    source.write_bytes(pb.docx_from_markdown(pb.HUONG_HOA.read_text(encoding="utf-8")))
+    subprocess.run(
+        [
+            str(soffice_path()),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = (tmp_path / "ke-hoach.doc").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0")  # a real OLE .doc
+    plan = load_plan(data, "ke-hoach.doc")
+    assert plan.source_format == "doc" and plan.layout == "prose"
+    assert [(f.key, len(f.tasks)) for f in plan.fields] == [
+        ("1", 5),
+        ("2", 3),
+        ("3", 4),
+        ("4", 3),
+        ("5", 5),
+        ("6", 2),
+        ("7", 5),
+        ("IV", 2),
+    ]

@@ -128,6 +128,7 @@ def _load(
     lines: list[str] = []
     trailing: list[str] = []
     paragraphs: list[Para] = []
+    source_format = fmt
     if fmt == "doc":
         from plans.importing.legacy import convert_doc
 
@@ -165,7 +166,9 @@ def _load(
     tables, others = select_tables(grids)
     if not tables:
         if paragraphs:
-            return _load_prose(data, filename, fmt, paragraphs, lines, year, organization)
+            return _load_prose(
+                data, filename, source_format, paragraphs, lines, year, organization
+            )
         raise NoTaskTableError("no task header", filename=filename)
     # Heading text in document order: paragraphs, other tables (the
     # two-column letterhead with "Số:" and the date), and rows above the
@@ -194,7 +197,7 @@ def _load(
         skipped_rows=skipped,
         source_name=filename,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=fmt,
+        source_format=source_format,
     )
     if not plan.all_tasks():
         raise NoTasksError("task table without tasks", filename=filename)
