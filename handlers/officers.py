@@ -70,7 +70,17 @@ def deadline_phrase(view: TaskView, today: date, lang: str) -> str:
         text = t("officer.task.due", lang, date=fmt_date(due))
         if view.extended_due_date:
             text += " " + t("officer.task.extended", lang, date=fmt_date(view.due_date))
+        elif view.deadline_assumed:
+            text += " " + t("hierarchy.task.assumed", lang)
     return f"{text} {state}".strip()
+
+
+def code_label(view: TaskView, lang: str) -> str:
+    """ " [3.2.1]" after the number when the plan numbers its tasks by criterion code."""
+    # Only dotted codes ("3.2.1", "2.a"): a table's per-field "1", "2" would only confuse.
+    if view.code and "." in view.code.strip(".") and any(ch.isdigit() for ch in view.code):
+        return " " + t("hierarchy.task.code", lang, code=esc(view.code))
+    return ""
 
 
 def percent_text(view: TaskView, lang: str) -> str:
@@ -87,14 +97,14 @@ def percent_text(view: TaskView, lang: str) -> str:
 def task_line(view: TaskView, today: date, lang: str) -> str:
     mark = "✅" if view.done else "▫️"
     return (
-        f"{mark} <b>{view.number}.</b> {esc(view.content)}\n"
+        f"{mark} <b>{view.number}.</b>{code_label(view, lang)} {esc(view.content)}\n"
         f"    {deadline_phrase(view, today, lang)} · {percent_text(view, lang)}"
     )
 
 
 def task_card(view: TaskView, today: date, lang: str) -> str:
     lines = [
-        t("officer.card.title", lang, number=view.number),
+        t("officer.card.title", lang, number=view.number) + code_label(view, lang),
         esc(_short(view.content, CARD_CONTENT_LIMIT)),
         t("officer.card.field", lang, field=esc(f"{view.field_key}. {view.field_title}")),
         t("officer.card.units", lang, units=esc(view.lead_units_text or "—")),

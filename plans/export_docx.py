@@ -239,7 +239,13 @@ def _add_status_table(document, table: StatusTable, lang: str) -> Table:
             if _fits_on_a_page(texts):
                 _set_row_flag(row, "w:cantSplit")
             for index, text in enumerate(texts):
-                _fill_cell(row.cells[index], text, widths[index], center=index in _CENTERED_COLUMNS)
+                _fill_cell(
+                    row.cells[index],
+                    text,
+                    widths[index],
+                    center=index in _CENTERED_COLUMNS,
+                    bold=status_row.group,  # a criterion group's heading row
+                )
     return grid
 
 

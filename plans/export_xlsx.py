@@ -122,7 +122,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
                     cell = sheet.cell(row=row_index, column=col, value=int(texts[0]))
                 else:
                     cell = _put(sheet, row_index, col, texts[col - 1])
-                cell.font = _FONT
+                cell.font = _BOLD if status_row.group else _FONT
                 cell.border = _BORDER
                 cell.alignment = Alignment(
                     horizontal="center" if col in _CENTERED_COLUMNS else "left",

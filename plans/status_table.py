@@ -73,6 +73,9 @@ class StatusRow:
     # Where the task stands for the period (plans.completion.standing); None for
     # tables built without the rules (PAR INDEX, hand-made tests).
     standing: Standing | None = None
+    # A criterion group's heading row ("2.1 Theo dõi thi hành pháp luật"): printed
+    # above its criteria, never counted as a task.
+    group: bool = False
 
     @property
     def is_done(self) -> bool:
@@ -122,7 +125,8 @@ class StatusTable:
         return StandingCounts.of(row.standing for row in rows if row.standing is not None)
 
     def rows(self) -> list[StatusRow]:
-        return [row for section in self.sections for row in section.rows]
+        """The task rows (criterion group headings left out: they are not tasks)."""
+        return [row for section in self.sections for row in section.rows if not row.group]
 
     def summary_counts(self) -> tuple[int, int]:
         """(done, total) — the "27/32" a chairman reads first."""

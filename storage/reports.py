@@ -70,6 +70,7 @@ from storage.models import (
     Plan,
     ProgressUpdate,
     Role,
+    TaskGroup,
 )
 from storage.tasks import TaskView, load_task_views
 
@@ -703,6 +704,46 @@ def _done_text(view: TaskView, done: bool, has_figure: bool, lang: str) -> str:
     return "\n".join(lines)
 
 
+async def _criterion_groups(
+    session: AsyncSession, plan_ids: set[int]
+) -> dict[tuple[int, str], TaskGroup]:
+    """The plans' criterion groups by (plan id, code) (issue 12: printed as heading rows)."""
+    if not plan_ids:
+        return {}
+    rows = await session.scalars(select(TaskGroup).where(TaskGroup.plan_id.in_(plan_ids)))
+    return {(g.plan_id, g.code): g for g in rows}
+
+
+def _group_rows(
+    plan_id: int,
+    parent_code: str | None,
+    groups: dict[tuple[int, str], TaskGroup],
+    shown: set[tuple[int, str]],
+) -> list[StatusRow]:
+    """Heading rows of the groups above a task not printed yet, outermost first."""
+    chain: list[TaskGroup] = []
+    code = parent_code
+    while code and (plan_id, code) in groups and (plan_id, code) not in shown:
+        group = groups[(plan_id, code)]
+        chain.append(group)
+        shown.add((plan_id, code))
+        code = group.parent_code
+    return [
+        StatusRow(
+            ordinal=g.code,
+            content=g.title,
+            lead_units="",
+            coordinating_units="",
+            deadline_text="",
+            done_text="",
+            output="",
+            percent=None,
+            group=True,
+        )
+        for g in reversed(chain)
+    ]
+
+
 async def build_status_table(
     session: AsyncSession,
     org_id: int,
@@ -720,10 +761,13 @@ async def build_status_table(
     """
     data = await _load(session, org_id, now, period)
     sections: dict[str, StatusSection] = {}
+    groups = await _criterion_groups(session, {v.plan_id for v in data.views})
+    shown_groups: set[tuple[int, str]] = set()
     for v, s in zip(data.views, data.snaps, strict=True):
         section = sections.get(v.field_key)
         if section is None:
             section = sections[v.field_key] = StatusSection(v.field_key, v.field_title)
+        section.rows.extend(_group_rows(v.plan_id, v.parent_code, groups, shown_groups))
         recurring = v.deadline_kind == DeadlineKind.RECURRING
         has_figure = v.last_update_at is not None and (
             not recurring or period.contains(v.last_update_at.astimezone(data.tz).date())

@@ -66,6 +66,8 @@ class TaskView:
     update_times: tuple[datetime, ...] = field(default=())
     milestones: tuple[Milestone, ...] = ()  # empty: due_date is the only milestone
     last_update_day: date | None = None  # local day of the latest update
+    parent_code: str | None = None  # the criterion group it sits under ("3.2" for "3.2.1")
+    deadline_assumed: bool = False  # no time in the plan: due_date is the year's end
 
     @property
     def effective_due_date(self) -> date | None:
@@ -197,6 +199,8 @@ async def load_task_views(
             Task.due_date,
             Task.extended_due_date,
             Task.milestones,
+            Task.parent_code,
+            Task.deadline_assumed,
             Organization.timezone,
             Field.key.label("field_key"),
             Field.ordinal.label("field_ordinal"),
@@ -304,6 +308,8 @@ async def load_task_views(
                 update_times=tuple(sorted(update_times.get(row.id, ()))),
                 milestones=milestones_from_json(row.milestones),
                 last_update_day=last_day,
+                parent_code=row.parent_code,
+                deadline_assumed=bool(row.deadline_assumed),
             )
         )
     return views

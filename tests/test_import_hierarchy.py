@@ -147,3 +147,67 @@ async def test_prose_tasks_keep_their_paragraph(db: Database) -> None:
         )
     assert tasks[1].source_text.startswith("- Tham mưu UBND xã thực hiện Kế hoạch CCHC (TCTP 1.1)")
     assert "tham\nmuu thực hiện" in tasks[3].source_text  # the two paragraphs, as written
+
+
+async def test_export_prints_group_rows_and_counts_only_criteria(db: Database, appendix) -> None:
+    import csv
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from docx import Document
+
+    from plans.export_csv import render_csv
+    from plans.export_docx import render_docx
+    from storage import reports
+
+    org_id, _ = await make_org(db, "Tam Quan Bắc")
+    await run_import(db, org_id, appendix)
+    now = datetime(2023, 7, 3, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    async with db.read() as session:
+        org = await reports.organization(session, org_id)
+        table = await reports.build_status_table(
+            session, org_id, reports.resolve_period(org, None, now), now=now
+        )
+    assert len(table.rows()) == 48 and table.summary_counts()[1] == 48
+    field2 = next(s for s in table.sections if s.key == "2")
+    assert [(r.ordinal, r.group) for r in field2.rows] == [
+        ("2.1", True),
+        ("2.1.1", False),
+        ("2.1.2", False),
+        ("2.2", True),
+        ("2.2.1", False),
+        ("2.2.2", False),
+        ("2.3", False),
+    ]
+    assert field2.rows[0].content == "Theo dõi thi hành pháp luật (TĐTHPL)"
+    text = render_csv(table).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["2.1", "Theo dõi thi hành pháp luật (TĐTHPL)"] == rows[
+        next(i for i, r in enumerate(rows) if r[:1] == ["2.1"])
+    ][:2]
+    document = Document(io.BytesIO(render_docx(table)))
+    cells = [
+        (row.cells[0].text, row.cells[1].text, row.cells[1].paragraphs[0].runs[0].bold)
+        for row in document.tables[-1].rows
+        if row.cells[0].text == "2.1"
+    ]
+    assert cells == [("2.1", "Theo dõi thi hành pháp luật (TĐTHPL)", True)]
+
+
+async def test_chat_task_line_shows_the_code_and_the_assumed_deadline(
+    db: Database, appendix
+) -> None:
+    from handlers.officers import task_card, task_line
+    from storage.tasks import load_task_views
+
+    org_id, _ = await make_org(db, "Tam Quan Bắc")
+    await run_import(db, org_id, appendix)
+    async with db.read() as session:
+        views = await load_task_views(session, org_id)
+    view = next(v for v in views if v.code == "2.1.1")
+    assert view.parent_code == "2.1" and view.deadline_assumed
+    line = task_line(view, dt.date(2023, 7, 3), "vi")
+    assert f"<b>{view.number}.</b> [mã 2.1.1] Thực hiện các hoạt động về TĐTHPL" in line
+    assert "hạn 31/12/2023 (kế hoạch chưa ghi thời gian, tạm lấy cuối năm)" in line
+    assert "[mã 2.1.1]" in task_card(view, dt.date(2023, 7, 3), "vi")

@@ -166,9 +166,7 @@ def _load(
     tables, others = select_tables(grids)
     if not tables:
         if paragraphs:
-            return _load_prose(
-                data, filename, source_format, paragraphs, lines, year, organization
-            )
+            return _load_prose(data, filename, source_format, paragraphs, lines, year, organization)
         raise NoTaskTableError("no task header", filename=filename)
     # Heading text in document order: paragraphs, other tables (the
     # two-column letterhead with "Số:" and the date), and rows above the
