@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
 from locales import t
 from plans.roster import ACCEPTED, RosterError, read_roster
@@ -43,12 +44,14 @@ async def start_command(update: Update, context: BotContext, actor: Actor) -> in
     return WAITING_FILE
 
 
+@open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
 async def cancel_command(update: Update, context: BotContext) -> int:
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("roster.chat.cancelled", lang))
     return ConversationHandler.END
 
 
+@open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
 async def not_a_file(update: Update, context: BotContext) -> int:
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("roster.chat.need_file", lang))
