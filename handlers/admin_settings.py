@@ -20,8 +20,8 @@ from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, requi
 from locales import t
 from plans.calendar import period
 from plans.errors import UserError
-from storage import org_settings
-from storage.models import Role
+from storage import org_settings, report_records
+from storage.models import Organization, Role
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ COMMANDS = (CommandSpec("caidat", "settings.cmd", MANAGERS, ("settings",)),)
 _LEAD = {"nhac", "nhắc", "lead", "truoc", "trước"}
 _HOUR = {"gio", "giờ", "hour", "time"}
 _DAY = {"hannop", "hạnnộp", "han", "hạn", "deadline", "day"}
+_DRAFT = {"duthao", "dựthảo", "draft"}  # report drafts N working days before (issue 14)
 
 
 def render_settings(s: org_settings.OrgSettings, lang: str, year: int) -> str:
@@ -106,6 +107,11 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
                         actor=who,
                         submission_day=day,
                     )
+                elif word in _DRAFT:
+                    org = await session.get(Organization, actor.org.id)
+                    assert org is not None
+                    days = int(value) if value.strip().isdigit() else 0
+                    await report_records.set_draft_days(session, org, days, actor.person.id)
                 else:
                     raise UserError("settings.error.unknown", word=word)
         except UserError as exc:
@@ -114,8 +120,12 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
             return
     async with context.db.read() as session:
         current = await org_settings.load_settings(session, actor.org.id)
+        org = await session.get(Organization, actor.org.id)
+        assert org is not None
+        cycle = await report_records.cycle_settings(session, org)
     saved = t("settings.saved", lang) + "\n" if args else ""
-    await reply_html(update, saved + render_settings(current, lang, year))
+    draft = t("reportcycle.settings.line", lang, days=cycle.draft_working_days)
+    await reply_html(update, saved + render_settings(current, lang, year) + "\n" + draft)
 
 
 HANDLERS = {0: [CommandHandler(["caidat", "settings"], settings_command)]}

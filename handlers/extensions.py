@@ -1,8 +1,11 @@
-"""/giahan: an officer asks for a later deadline; the chairman or plan keeper decides.
+"""/giahan: an officer asks for a later deadline; the Chủ tịch or a Phó Chủ tịch decides.
 
-The request is stored first (pending), then every decider of the
-organization gets Approve/Refuse buttons; the first decision wins, later
-presses are told it was already decided. The officer hears the outcome.
+A deadline set by the People's Committee's plan is changed only by its
+leadership: the request is stored first (pending), then the Chủ tịch and the
+Phó Chủ tịch get Approve/Refuse buttons; the first decision wins, later
+presses are told it was already decided. The plan keeper (Văn phòng) is
+informed of the request and of the decision, without buttons. The officer
+hears the outcome.
 """
 
 from __future__ import annotations
@@ -15,13 +18,19 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from handlers import callbacks as cb
-from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, require
+from handlers.common import CHAIRS, Actor, CommandSpec, esc, reply_html, require
 from handlers.officers import edit_or_reply, error_text, fmt_date, send_to, today_of
 from locales import t
 from plans.dates import parse_user_date
 from plans.errors import UserError
 from plans.text import clip
-from storage.extensions import ExtensionInfo, decide_extension, deciders_of, request_extension
+from storage.extensions import (
+    INFORMED,
+    ExtensionInfo,
+    decide_extension,
+    deciders_of,
+    request_extension,
+)
 from storage.models import Role
 from storage.tasks import find_task_by_number
 
@@ -105,6 +114,7 @@ async def extend_command(update: Update, context: BotContext, actor: Actor) -> N
                 now=context.clock.now(),
             )
             deciders = await deciders_of(session, actor.person.organization_id)
+            keepers = await deciders_of(session, actor.person.organization_id, INFORMED)
     except UserError as error:
         await reply_html(update, error_text(error, actor.lang))
         return
@@ -124,9 +134,15 @@ async def extend_command(update: Update, context: BotContext, actor: Actor) -> N
         await send_to(
             context, telegram_id, _request_text(info, lang), _decision_keyboard(info.id, lang)
         )
+    for telegram_id, lang in keepers:
+        if telegram_id == actor.telegram_user_id:
+            continue
+        lang = lang or "vi"
+        text = _request_text(info, lang) + "\n\n" + t("extension.keeper.informed", lang)
+        await send_to(context, telegram_id, text, None)
 
 
-@require(*MANAGERS)
+@require(*CHAIRS)
 async def decision_button(update: Update, context: BotContext, actor: Actor) -> None:
     query = update.callback_query
     assert query is not None and actor.person is not None
@@ -155,6 +171,23 @@ async def decision_button(update: Update, context: BotContext, actor: Actor) -> 
         + "\n\n"
         + t(f"extension.{outcome}.by", actor.lang, name=esc(actor.person.full_name)),
     )
+    async with context.db.read() as session:
+        keepers = await deciders_of(session, actor.person.organization_id, INFORMED)
+    for telegram_id, lang in keepers:
+        lang = lang or "vi"
+        await send_to(
+            context,
+            telegram_id,
+            t(
+                f"extension.keeper.{outcome}",
+                lang,
+                name=esc(actor.person.full_name),
+                number=info.task_number,
+                date=fmt_date(info.requested_due),
+                previous=fmt_date(info.previous_due),
+            ),
+            None,
+        )
     if info.requester_telegram_id is not None:
         lang = info.requester_language or "vi"
         await send_to(

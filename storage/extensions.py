@@ -19,7 +19,9 @@ from storage.directory import PersonInfo, audit
 from storage.models import Extension, ExtensionStatus, Person, PersonStatus, Role, Task
 from storage.progress import can_update, task_organization
 
-DECIDERS = (Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+# Only the Chủ tịch or a Phó Chủ tịch decides a deadline; the plan keeper is informed.
+DECIDERS = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+INFORMED = (Role.ADMIN,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +145,14 @@ async def decide_extension(
     return await _info(session, ext)
 
 
-async def deciders_of(session: AsyncSession, organization_id: int) -> list[tuple[int, str | None]]:
-    """(telegram id, language) of the chairman, vice-chairmen and plan keepers."""
+async def deciders_of(
+    session: AsyncSession, organization_id: int, roles: tuple[Role, ...] = DECIDERS
+) -> list[tuple[int, str | None]]:
+    """(telegram id, language) of the chairman and vice-chairmen (or of ``roles``)."""
     rows = await session.execute(
         select(Person.telegram_user_id, Person.language).where(
             Person.organization_id == organization_id,
-            Person.role.in_(DECIDERS),
+            Person.role.in_(roles),
             Person.status == PersonStatus.ACTIVE,
             Person.telegram_user_id.is_not(None),
         )

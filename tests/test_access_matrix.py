@@ -587,7 +587,8 @@ EXT_ROLE_TABLE = {
     "officer_other_unit": (FORBIDDEN,) * 3,
     "viewer": (FORBIDDEN,) * 3,
     "chairman": ("ok", FORBIDDEN, no("extension.unknown")),
-    "admin": ("ok", FORBIDDEN, no("extension.unknown")),
+    # Only the Chủ tịch / Phó Chủ tịch decides; the plan keeper is informed (issue 14).
+    "admin": (FORBIDDEN,) * 3,
     "other_org_chairman": (FORBIDDEN, "ok", no("extension.unknown")),
 }
 EXT_TARGETS = ("pending_ext", "other_org_ext", "missing")

@@ -37,7 +37,11 @@ async def test_extension_approved_by_the_chairman(harness: BotHarness, commune: 
     notice = await fresh(harness, chair.id)
     assert notice.text is not None and "chờ hướng dẫn của huyện" in notice.text
     assert "10/06/2024 → đề nghị: 14/06/2024" in notice.text
-    assert last(harness, lan.id).text == notice.text  # the plan keeper is asked too
+    # The plan keeper is informed, without buttons: only the chairman decides.
+    informed = last(harness, lan.id)
+    assert informed.text.startswith(notice.text)
+    assert "Chủ tịch UBND xem xét, quyết định" in informed.text
+    assert informed.button_data() == []
     approve, refuse = notice.button_data()
     # An officer cannot decide (forged press).
     binh = user(harness, OFFICER_TC_TG)
@@ -49,9 +53,12 @@ async def test_extension_approved_by_the_chairman(harness: BotHarness, commune: 
     assert (task.due_date, task.extended_due_date) == (date(2024, 6, 10), date(2024, 6, 14))
     told = await fresh(harness, an.id)
     assert told.text is not None and "14/06/2024" in told.text and "đồng ý" in told.text
-    # The plan keeper's copy is now stale: pressing it says it is decided.
-    late = await press(harness, lan, last(harness, lan.id), refuse)
-    assert late.show_alert and late.text is not None and "đã được xử lý" in late.text
+    # The plan keeper hears the decision.
+    decided = last(harness, lan.id)
+    assert "Đồng chí Lê Văn Hùng đã đồng ý gia hạn nhiệm vụ số 3 đến 14/06/2024" in decided.text
+    # The chairman's message now says who decided, with no buttons left.
+    assert last(harness, chair.id).button_data() == []
+    assert refuse.startswith(cb.EXT_REFUSE)
     assert "extension.request" in await audit_actions(harness)
     assert "extension.approve" in await audit_actions(harness)
     listing = await say(harness, an, "/nhiemvu")
@@ -61,21 +68,30 @@ async def test_extension_approved_by_the_chairman(harness: BotHarness, commune: 
     )
 
 
-async def test_extension_refused_by_the_admin(harness: BotHarness, commune: Commune) -> None:
+async def test_only_the_chairman_decides_the_keeper_is_informed(
+    harness: BotHarness, commune: Commune
+) -> None:
     an = user(harness, OFFICER_TP_TG)
     lan = user(harness, ADMIN_TG)
+    chair = user(harness, CHAIRMAN_TG)
     await say(harness, an, "/giahan 4 15/7")
-    notice = await fresh(harness, lan.id)
-    await press(
-        harness, lan, notice, cb.build(cb.EXT_REFUSE, cb.parse(notice.button_data()[0]).args[0])
-    )  # type: ignore[union-attr]
+    notice = await fresh(harness, chair.id)
+    ext_id = cb.parse(notice.button_data()[0]).args[0]  # type: ignore[union-attr]
+    # The plan keeper may not decide, even by a forged press.
+    denied = await press(harness, lan, notice, cb.build(cb.EXT_REFUSE, ext_id))
+    assert denied.show_alert
+    async with harness.database.read() as session:
+        (ext,) = await session.scalars(select(Extension))
+    assert ext.status is ExtensionStatus.PENDING
+    await press(harness, chair, notice, cb.build(cb.EXT_REFUSE, ext_id))
     task = await _task(harness, commune.task_ids[4])
     assert task.extended_due_date is None
     async with harness.database.read() as session:
         (ext,) = await session.scalars(select(Extension))
-    assert ext.status is ExtensionStatus.REFUSED and ext.decided_by == commune.people["admin"]
+    assert ext.status is ExtensionStatus.REFUSED and ext.decided_by == commune.people["chairman"]
     told = await fresh(harness, an.id)
     assert told.text is not None and "không được đồng ý" in told.text
+    assert "không đồng ý gia hạn nhiệm vụ số 4" in last(harness, lan.id).text
     assert "extension.refuse" in await audit_actions(harness)
 
 

@@ -264,3 +264,17 @@ async def test_report_reminders_stop_once_the_report_is_on_record(
         [ctx] = [c for c in await load_contexts(session) if c.id == commune.org_id]
     assert ctx.sent_reports == frozenset({"2024-H1"})
     assert "2024-H1" not in [p.code for p in periods_near(date(2024, 6, 5), ctx)]
+
+
+async def test_draft_lead_is_a_setting(harness: BotHarness, commune: Commune) -> None:
+    chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
+    _, msg = await say(harness, ADMIN_TG, "/caidat")
+    assert "gửi trước hạn 3 ngày làm việc" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/caidat duthao 5")
+    assert "gửi trước hạn 5 ngày làm việc" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/caidat duthao 40")
+    assert "từ 1 đến 15" in msg.text
+    # Deadline Mon 10/06: 5 working days before is Mon 03/06.
+    await _drafts_at(harness, datetime(2024, 6, 3, 9, 0, tzinfo=TZ))
+    [draft] = _with_caption(harness, chair.id, "Dự thảo Báo cáo CCHC")
+    assert "còn 5 ngày làm việc" in draft.caption
