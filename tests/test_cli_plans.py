@@ -32,6 +32,7 @@ TASK_KEYS = {
     "criterion_codes",
     "deadline_assumed",
     "source_text",
+    "milestones",  # issue 12 §3: every dated step of the deadline
 }
 
 
@@ -68,6 +69,7 @@ def check_shape(out: str) -> dict:
         "2024-01-31",
     )
     assert first["percent"] is None and first["monitoring_unit"] is None
+    assert first["milestones"] == [{"due": "2024-01-31", "opens": "2024-01-01"}]
     return data
 
 

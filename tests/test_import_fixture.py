@@ -169,6 +169,7 @@ def test_to_json_shape(plan):
         "criterion_codes",
         "deadline_assumed",
         "source_text",
+        "milestones",
     }
     assert data["tasks"][0]["due_date"] == "2024-01-31"
     assert data["tasks"][0]["source_text"] is None  # a table row, not a paragraph

@@ -173,6 +173,7 @@ class ImportedPlan:
                     "deadline_text": t.deadline.text,
                     "deadline_kind": str(t.deadline.kind),
                     "due_date": _iso(t.deadline.due_date),
+                    "milestones": [m.as_json() for m in t.deadline.milestones],
                     "percent": t.percent,
                     "status_text": t.status_text,
                     "output": t.output,
