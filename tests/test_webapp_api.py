@@ -360,3 +360,43 @@ def test_dashboard_roles_are_the_overviews() -> None:
     from webapp.access import DASHBOARD_ROLES
 
     assert DASHBOARD_ROLES == VIEWERS
+
+
+async def test_report_periods_carry_the_sent_status(db: Database, seeded: Commune) -> None:
+    from datetime import date
+
+    from storage import report_records
+    from storage.models import Organization
+
+    async with db.write() as session:
+        org = await session.get(Organization, seeded.org_id)
+        assert org is not None
+        await report_records.mark_sent(
+            session,
+            org,
+            kind="cchc",
+            number="12/BC-UBND",
+            sent_on=date(2024, 3, 12),
+            today=date(2024, 6, 3),
+            person_id=seeded.people["admin"],
+            now=NOW,
+            period_code="2024-Q1",
+        )
+    async with dashboard_client(db) as client:
+        body = await (await client.get("/api/reports", headers=auth(CHAIRMAN_TG))).json()
+        viewer = await client.get(f"/api/reports?org={seeded.org_id}", headers=auth(VIEWER_TG))
+        officer = await client.get("/api/reports", headers=auth(OFFICER_TP_TG))
+    by_code = {r["code"]: r for r in body["reports"] if r["kind"] == "cchc"}
+    q1 = by_code["2024-Q1"]
+    assert (q1["status"], q1["number"], q1["sent_on"], q1["sent_by"]) == (
+        "late",  # due 10/03, sent 12/03
+        "12/BC-UBND",
+        "2024-03-12",
+        "Hoàng Thị Lan",
+    )
+    assert by_code["2024-H1"]["status"] == "pending"  # due 10/06
+    assert "chưa đến hạn" in by_code["2024-H1"]["status_text"]
+    assert [r["deadline"] for r in body["reports"]] == sorted(
+        r["deadline"] for r in body["reports"]
+    )
+    assert viewer.status == 200 and officer.status == 403

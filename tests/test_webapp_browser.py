@@ -150,6 +150,10 @@ async def test_chairman_overview_fits_a_phone_and_opens_a_field(
         assert "UBND xã Vĩnh Khê" in await page.inner_text("#org")
         assert "03/06/2024" in await page.inner_text("#asof")
         assert await page.locator("svg.chart g[data-kind=field]").count() == len(ov.by_field)
+        await page.wait_for_selector("#reports li")  # this year's reports with their sent status
+        assert await page.get_attribute('#reports li[data-report="2024-Q1"]', "data-status") == (
+            "not_sent"
+        )
         assert await no_horizontal_overflow(page)
         path = await shot(page, "overview-light")
         if os.environ.get("WEBAPP_DOCS_SCREENSHOT"):
@@ -193,6 +197,7 @@ async def test_district_viewer_sorts_the_communes_and_opens_one(
             )
 
         assert await names() == ["Vĩnh Khê", "Vĩnh Tú"]
+        assert "Chưa gửi" in await page.inner_text('#district tr[data-org] >> nth=0')
         await page.tap("th[data-col=overdue] button")
         assert await page.get_attribute("th[data-col=overdue]", "aria-sort") == "descending"
         assert await names() == ["Vĩnh Khê", "Vĩnh Tú"]  # 2 overdue, then none

@@ -194,6 +194,10 @@ def report_json(c: reports.CommuneLine, lang: str) -> dict[str, Any]:
     return {
         "period": period_json(c.last_period, lang),
         "on_time": c.report_on_time,
+        "status": c.report_status,
+        "status_label": t(f"webapp.report.{c.report_status}", lang) if c.report_status else None,
+        "number": c.report_number,
+        "sent_on": _day(c.report_sent_on),
         "missing": c.missing,
         "text": text,
     }
@@ -327,3 +331,33 @@ def scorecard_json(desk: Any, lang: str, *, losses: int = 12) -> dict[str, Any]:
             "rule": t("webapp.score.rule", lang),
         },
     }
+
+
+# --------------------------------------------------------------------------- report periods
+
+
+def reports_json(org_id: int, today: date, lines: Iterable[Any], lang: str) -> dict[str, Any]:
+    """``GET /api/reports``: (due report, record or None, sent status) as the cycle keeps them."""
+    out = []
+    for due, record, status in lines:
+        out.append(
+            {
+                "kind": due.kind.key,
+                "code": due.code,
+                "label": due.label(lang),
+                "deadline": _day(due.deadline),
+                "deadline_text": _day_text(due.deadline),
+                "status": status.value,
+                "status_text": t(
+                    f"reportcycle.district.{status.value}",
+                    lang,
+                    period=due.period.label(lang),
+                    number=record.number if record else "",
+                    date=record.sent_on.strftime("%d/%m/%Y") if record else "",
+                ),
+                "number": record.number if record else None,
+                "sent_on": _day(record.sent_on) if record else None,
+                "sent_by": record.person_name if record else None,
+            }
+        )
+    return {"org_id": org_id, "year": today.year, "today": _day(today), "reports": out}

@@ -32,8 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import SUPPORTED_LANGUAGES, catalog, t
 from plans.calendar import parse_period_arg
 from plans.clock import Clock
+from plans.report_kinds import due_reports
 from plans.status_table import ascii_slug
-from storage import par_index, reports
+from storage import par_index, report_records, reports
 from storage.db import Database
 from storage.models import Field, Plan, Unit
 from webapp import payload
@@ -175,6 +176,7 @@ class Dashboard:
         app.router.add_get("/api/district", self.district)
         app.router.add_get("/api/district.xlsx", self.district_xlsx)
         app.router.add_get("/api/scorecard", self.scorecard)
+        app.router.add_get("/api/reports", self.report_periods)
         return app
 
     async def start(self, host: str, port: int) -> None:
@@ -317,6 +319,27 @@ class Dashboard:
         return web.json_response(
             {"org_id": org_id, "scorecard": payload.scorecard_json(found, viewer.lang)}
         )
+
+    @api
+    async def report_periods(
+        self, request: web.Request, session: AsyncSession, viewer: Viewer
+    ) -> web.Response:
+        """This year's reports of every kind the organization owes, with their sent status.
+
+        Deadlines from ``plans.report_kinds.due_reports`` over the organization's
+        report kinds; the status from the sent-report record
+        (``storage.report_records.status_of``), as the district roll-up reads it.
+        """
+        org_id = await check_org(session, viewer, _int_param(request, "org"))
+        org = await reports.organization(session, org_id)
+        settings = reports.calendar_settings(org)
+        today = self._now().astimezone(settings.tzinfo).date()
+        cycle = await report_records.cycle_settings(session, org)
+        lines = []
+        for due in due_reports(list(cycle.kinds), settings, (today.year,)):
+            record = await report_records.record_for(session, org_id, due.code, due.kind.key)
+            lines.append((due, record, report_records.status_of(record, due.deadline, today)))
+        return web.json_response(payload.reports_json(org_id, today, lines, viewer.lang))
 
     async def _district(self, session: AsyncSession, viewer: Viewer) -> dict[str, Any]:
         if not viewer.is_district:

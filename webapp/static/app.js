@@ -139,7 +139,22 @@
         main.appendChild(chart);
         main.appendChild(groupList(part[0], part[2], orgId));
       });
+      reportPeriods(orgId, main);
     }).catch(fail);
+  }
+
+  function reportPeriods(orgId, main) {
+    var q = orgQuery(orgId);
+    getJSON("/api/reports" + (q ? "?" + q : "")).then(function (body) {
+      if (!body.reports.length) return;
+      main.appendChild(el("h2", { text: s("reports.title", { year: body.year }) }));
+      main.appendChild(el("ul", { cls: "rows", id: "reports" }, body.reports.map(function (r) {
+        var cls = r.status === "on_time" ? "ok" : r.status === "late" || r.status === "not_sent" ? "bad" : "n";
+        return el("li", { "data-report": r.code, "data-status": r.status }, [
+          el("span", { text: r.label + " · " + r.deadline_text }), el("span", { cls: cls, text: r.status_text.split(": ").pop() }),
+        ]);
+      })));
+    }).catch(function () { /* the overview stands without it */ });
   }
 
   /* ---- task lists ----------------------------------------------------- */
@@ -232,7 +247,7 @@
     { key: "on_track", label: "col.on_track", value: function (c) { return c.on_track === null ? -1 : c.on_track; }, text: function (c) { return c.on_track === null ? "—" : String(c.on_track); } },
     { key: "overdue", label: "col.overdue", value: function (c) { return c.overdue; }, text: function (c) { return String(c.overdue); } },
     { key: "report", label: "col.report", value: function (c) { return c.report.on_time === null ? -1 : c.report.on_time ? 1 : 0; },
-      text: function (c) { return c.report.on_time === null ? s("report.unknown") : c.report.on_time ? s("report.on_time") : s("report.late", { missing: c.report.missing }); },
+      text: function (c) { return c.report.status_label || s("report.unknown"); },
       cls: function (c) { return c.report.on_time === null ? "" : c.report.on_time ? "ok" : "bad"; } },
   ];
   var SCORE_COLUMN = { key: "score", label: "col.score", value: function (c) { return c.projected_score === null ? -1 : c.projected_score; }, text: function (c) { return c.projected_text || "—"; } };
