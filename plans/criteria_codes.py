@@ -31,8 +31,8 @@ def normalize_code(code: str) -> str:
 
 def find_criterion_codes(text: str) -> list[str]:
     """The criterion codes a text cites, in order of appearance, each once."""
-    if not text:
-        return []
+    if not text or _ONE_CODE_RE.search(text) is None:
+        return []  # no dotted number at all: nothing to fold
     folded = strip_diacritics(text).lower()
     found: list[str] = []
     for match in _MARKER_RE.finditer(folded):

@@ -130,7 +130,7 @@ class _Reader:
             return False
         if self.total is None and self._total(line):
             return True
-        group = _GROUP_RE.match(_folded(line))
+        group = _GROUP_RE.match(_folded(line[:12])) if line[:1] in "Nn" else None
         if group:
             self.started = True
             survey = group.group(1).lower() in ("ii", "2")
