@@ -148,9 +148,11 @@ _PREFIX_RE = re.compile(
     r"hoan thanh|trong|het|ket thuc|ngay)\b\s*"
 )
 # Words that join a dated clause to a recurring one ("Quý I/2024 và thường xuyên").
-_CONNECTOR_EDGE_RE = re.compile(
-    r"^(?:va|roi|sau do|tiep tuc|tu)\s+|\s+(?:va|roi|sau do|tiep tuc|tu)$"
-)
+_CONNECTOR_WORDS = r"(?:va|roi|sau do|tiep tuc|tu|duy tri|thuc hien|trien khai|ap dung|lap lai)"
+_CONNECTOR_EDGE_RE = re.compile(rf"^{_CONNECTOR_WORDS}\s+|\s+{_CONNECTOR_WORDS}$")
+# A date read after one of these words would drop its meaning ("đầu tháng 3" is not "tháng 3").
+_QUALIFIERS = frozenset({"dau", "giua", "khoang", "sau", "tre", "gan", "nua", "tuan"})
+_BARE_DAY_RE = re.compile(r"(?:.*\s)?(?:ngay\s+)?(\d{1,2})")
 
 _YEAR = r"(\d{4}|\d{2})"
 _FULL_DATE_RE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*" + _YEAR)
@@ -447,6 +449,8 @@ def _parse_core(key: str, year: int | None) -> _Spans | None:
         if m.group(1) == "cuoi":
             return _one(_Span(date(y, 7, 1), date(y, 12, 31)))
         return _one(_Span(date(y, 1, 1), date(y, 6, 30)))
+    if key in ("nam", "nam nay"):  # "6 tháng, năm": the year's report
+        return _one(_Span(date(_need_year(year), 1, 1), date(_need_year(year), 12, 31)))
     if m := _YEAR_PART_RE.fullmatch(key):
         y = _year4(m.group(2)) if m.group(2) else _need_year(year)
         if m.group(1) in ("ca", "suot", "trong"):
@@ -579,8 +583,14 @@ def _parse_quarterly(key: str, year: int | None) -> Deadline | None:
     return Deadline("", DeadlineKind.RECURRING, spans[-1].end, _milestones(tuple(spans)))
 
 
-def _find_dated_parts(key: str, year: int | None) -> _Spans:
-    """The dates in a free phrase ("báo cáo trước 10/12"), with the recurring words taken out."""
+def _find_dated_parts(key: str, year: int | None, *, every_part: bool = False) -> _Spans:
+    """The dates in a free phrase ("báo cáo trước 10/12"), with the recurring words taken out.
+
+    Each part (between ";" and ",") is read from its first word that starts a
+    deadline to its end; words like "đầu", "giữa" before it make the part
+    unreadable. With ``every_part``, a part that has a digit but no date makes
+    the whole phrase unreadable (nothing half-understood).
+    """
     found: list[_Span] = []
     stripped = _RECURRING_RE.sub(";", key)
     for part in _PART_SPLIT_RE.split(stripped):
@@ -590,15 +600,23 @@ def _find_dated_parts(key: str, year: int | None) -> _Spans:
         if not part:
             continue
         words = part.split(" ")
+        dated = False
         for i in range(len(words)):
+            if i > 0 and words[i - 1] in _QUALIFIERS:
+                break
             candidate = " ".join(words[i:]).strip(_PUNCT_EDGE)
+            if every_part and i > 0 and candidate.isdigit():
+                continue  # "15 March 2024", "Kinh phí 2024": a bare number after words
             try:
                 spans = _parse_whole(candidate, year)
             except (_Impossible, _NoYear):
                 continue
             if spans is not None:
                 found.extend(spans)
+                dated = True
                 break
+        if every_part and not dated and re.search(r"\d", part):
+            return ()
     return tuple(found)
 
 
@@ -620,6 +638,14 @@ def _bracketed_date(original: str, year: int | None) -> Deadline | None:
     if _RECURRING_RE.search(inner_key):
         return None
     points = [s for s in _find_dated_parts(inner_key, _last_end(outer).year) if s.point]
+    if not points and len(outer) == 1 and (day := _BARE_DAY_RE.fullmatch(inner_key)):
+        # "Tháng 12 (trước ngày 15)": the day of the month named outside the bracket
+        month = outer[0]
+        if month.start.day == 1 and month.end.month == month.start.month:
+            try:
+                points = [_point(_make_date(month.end.year, month.end.month, int(day.group(1))))]
+            except _Impossible:
+                return None
     if not points:
         return None
     return _dated(nfc(original).strip(), DeadlineKind.DATE, tuple(points))
@@ -700,6 +726,10 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
             collected.extend(spans)
         else:
             return _dated(original, DeadlineKind.DATE, tuple(collected))
+
+    # Words around the dates ("Báo cáo 6 tháng trước 15/6, báo cáo năm trước 15/12").
+    if re.search(r"\d", key) and (found := _find_dated_parts(key, year, every_part=True)):
+        return _dated(original, DeadlineKind.DATE, found)
 
     if re.search(r"\d", key) and not re.search(r"\b(?:thang|quy)\s+\d{2,}", key):
         found_date = _dateparser_full_date(fold_spaces(original), key)
