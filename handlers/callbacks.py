@@ -83,6 +83,7 @@ TASK_PAGE = "tl"  # tl:<page>                      page of the /nhiemvu list
 CONFIRM = "ok"  # ok:<draft_id>                    write what the bot understood
 CORRECT = "no"  # no:<draft_id>                    drop it; the officer writes again
 WHICH_TASK = "wt"  # wt:<draft_id>:<task_id>       answer to "which task?"
+FIGURE = "fg"  # fg:<draft_id>:<item>:<percent>     answer to "80% or 100%?" / "gần xong: 75 or 90?"
 EXT_APPROVE = "xa"  # xa:<extension_id>
 EXT_REFUSE = "xr"  # xr:<extension_id>
 JOIN_APPROVE = "ja"  # ja:<request_id>             approve a join request: ask the role

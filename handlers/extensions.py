@@ -23,6 +23,7 @@ from handlers.officers import edit_or_reply, error_text, fmt_date, send_to, toda
 from locales import t
 from plans.dates import parse_user_date
 from plans.errors import UserError
+from plans.numbers import parse_task_number
 from plans.text import clip
 from storage.extensions import (
     INFORMED,
@@ -90,10 +91,10 @@ def _request_text(info: ExtensionInfo, lang: str) -> str:
 async def extend_command(update: Update, context: BotContext, actor: Actor) -> None:
     assert actor.person is not None
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    number = parse_task_number(args[0]) if len(args) >= 2 else None
+    if number is None:
         await reply_html(update, t("extension.usage", actor.lang))
         return
-    number = int(args[0].lstrip("#"))
     today = today_of(context)
     new_due, reason = split_date_and_reason(args[1:], today)
     if new_due is None:

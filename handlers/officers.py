@@ -9,6 +9,7 @@ outgrows Telegram's 64 bytes.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -23,10 +24,13 @@ from handlers.common import Actor, esc
 from locales import t
 from plans.completion import days_left
 from plans.errors import UserError
+from plans.numbers import parse_count
 from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
 from plans.text import clip
+from plans.understanding.fold import fold
+from plans.understanding.tasks import find_mentions
 from storage.models import OutboxMessage, Role
-from storage.tasks import TaskView
+from storage.tasks import TaskView, find_task_by_number
 
 log = logging.getLogger(__name__)
 
@@ -160,24 +164,48 @@ def task_ids_in_markup(markup: InlineKeyboardMarkup | None) -> list[int]:
     return found
 
 
-async def tasks_covered_by(context: BotContext, message: Message) -> list[int]:
-    """Task ids of a bot message: its buttons, else the outbox row that sent it."""
+_SUBJECT_TASK_RE = re.compile(r"(?:^|:)task:(\d{1,9})$")
+
+
+async def tasks_covered_by(
+    context: BotContext, message: Message, organization_id: int | None = None
+) -> list[int]:
+    """Task ids of a bot message: its buttons, the outbox row that sent it, else its text.
+
+    Every message the bot sends about one task (reminder, deadline-day warning,
+    overdue notice, the chairman's nudge, an extension answer) must accept a
+    reply as an update of that task (issue 11, defect 3): buttons and the
+    outbox row's ``task_ids`` cover digests; a notice row's subject
+    (``nudge:task:<id>``) covers nudges; and a message sent directly (the
+    extension answer) is read for the task number it names ("nhiệm vụ số
+    3"), resolved in the person's organization.
+    """
     ids = task_ids_in_markup(message.reply_markup)
     async with context.db.read() as session:
-        payload = await session.scalar(
-            select(OutboxMessage.payload).where(
-                OutboxMessage.chat_id == message.chat_id,
-                OutboxMessage.message_id == message.message_id,
+        row = (
+            await session.execute(
+                select(OutboxMessage.payload, OutboxMessage.subject).where(
+                    OutboxMessage.chat_id == message.chat_id,
+                    OutboxMessage.message_id == message.message_id,
+                )
             )
-        )
-    if isinstance(payload, dict):
-        for raw in payload.get("task_ids", []) or []:
-            try:
-                task_id = int(raw)
-            except (TypeError, ValueError):
-                continue
-            if task_id not in ids:
-                ids.append(task_id)
+        ).first()
+        payload, subject = (row[0], row[1]) if row is not None else (None, None)
+        if isinstance(payload, dict):
+            for raw in payload.get("task_ids", []) or []:
+                task_id = raw if isinstance(raw, int) else parse_count(str(raw))
+                if task_id is not None and task_id not in ids:
+                    ids.append(task_id)
+        if not ids and subject:
+            match = _SUBJECT_TASK_RE.search(subject)
+            if match is not None:
+                ids.append(int(match.group(1)))
+        if not ids and organization_id is not None and message.text:
+            for mention in find_mentions(fold(message.text)):
+                for number in mention.numbers:
+                    view = await find_task_by_number(session, organization_id, number)
+                    if view is not None and view.id not in ids:
+                        ids.append(view.id)
     return ids
 
 

@@ -29,6 +29,7 @@ from handlers.officers import (
 )
 from locales import t
 from plans.errors import UserError
+from plans.numbers import parse_task_number
 from storage.models import Role
 from storage.progress import HistoryEntry, can_update, task_history
 from storage.tasks import TaskView, find_task_by_number, load_task_views
@@ -184,10 +185,10 @@ def _history_text(view: TaskView, entries: list[HistoryEntry], lang: str, tz: tz
 async def history_command(update: Update, context: BotContext, actor: Actor) -> None:
     assert actor.person is not None
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    number = parse_task_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await reply_html(update, t("officer.history.usage", actor.lang))
         return
-    number = int(args[0].lstrip("#"))
     async with context.db.read() as session:
         view = await find_task_by_number(session, actor.person.organization_id, number)
         entries = await task_history(session, view.id) if view else []

@@ -1,17 +1,22 @@
-"""Recording progress: buttons, /capnhat, plain-language replies, evidence files.
+"""Recording progress: buttons, /capnhat, plain-language messages, evidence files.
 
 Every path ends in :func:`storage.progress.record_progress` (permission,
-validation, audit). A reply in plain Vietnamese is never written as read:
-the bot echoes what it understood with "Đúng" / "Sửa lại" buttons and keeps
-the draft in the database (storage.drafts) until the officer decides, so a
-restart loses nothing; when the replied-to message covered several tasks it
-first asks which one.
+validation, audit). A message in plain Vietnamese (a reply or not) is read
+by :func:`plans.understanding.read_message` and never written as read: the
+bot echoes what it understood — one confirmation listing every task the
+message named — with "Đúng" / "Sửa lại" buttons and keeps the draft in the
+database (storage.drafts) until the officer decides, so a restart loses
+nothing. It asks first when it must: which task (only when two or more
+fit, listing those), or the figure ("gần xong": 75% or 90%?; "đã xong 80%":
+80% or 100%?). Questions ("hạn nhiệm vụ 9 là khi nào?", "tôi còn việc
+gì?") are answered, and a file whose caption names a task is evidence for it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -25,19 +30,38 @@ from handlers.access import open_to
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, get_actor, reply_html, require
 from handlers.officers import (
     STATUS_WORDS,
+    deadline_phrase,
     edit_or_reply,
     error_text,
     fmt_date,
     task_card,
+    task_line,
     tasks_covered_by,
     today_of,
     update_keyboard,
+    visible_unit_ids,
     which_task_keyboard,
 )
 from locales import t
 from plans.completion import status_says_done
 from plans.errors import UserError
-from plans.progress_text import STATUS_COMPLETED, STATUS_NOT_STARTED, parse_progress_text
+from plans.numbers import looks_numeric, parse_percent, parse_task_number
+from plans.progress_text import (
+    STATUS_COMPLETED,
+    STATUS_IN_PROGRESS,
+    STATUS_NOT_STARTED,
+    parse_progress_text,
+)
+from plans.text import clip
+from plans.understanding import (
+    ALMOST_DONE_OFFERS,
+    QUESTION_DEADLINE,
+    QUESTION_MY_TASKS,
+    Reading,
+    TaskRef,
+    UpdateDraft,
+    read_message,
+)
 from storage.drafts import (
     EVIDENCE_WAIT,
     choose_task,
@@ -56,7 +80,6 @@ WORKERS = (Role.OFFICER, *MANAGERS)
 COMMANDS = [CommandSpec("capnhat", "officer.cmd.update", frozenset(WORKERS), ("update",))]
 
 _CAPTION_COMMAND_RE = re.compile(r"^/(capnhat|update)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-_PERCENT_TOKEN_RE = re.compile(r"^(-?\d{1,4})%?$")
 
 
 # --- the one place that writes --------------------------------------------------------
@@ -188,23 +211,31 @@ async def attach_button(update: Update, context: BotContext, actor: Actor) -> No
 # --- /capnhat --------------------------------------------------------------------------
 
 
-def _split_command_args(text: str) -> tuple[int | None, int | None, str | None, str | None]:
-    """(number, percent, rest-as-note, problem key) from "<số> <phần trăm> [ghi chú]"."""
+def _split_command_args(
+    text: str,
+) -> tuple[int | None, int | None, str | None, str | None, dict[str, Any]]:
+    """(number, percent, rest-as-note, problem key, its params) from "<số> <phần trăm> [ghi chú]".
+
+    Numbers go through :mod:`plans.numbers`: ASCII digits only ("²" is refused
+    politely), a decimal comma or dot in the percent ("99,5%" → 99, see there).
+    A second word that looks like a number but is not a percent ("10000%",
+    "-5", "5,5,5") is refused with an example; it is never re-read from the note.
+    """
     words = text.split()
     if not words:
-        return None, None, None, "officer.update.usage"
-    number_text = words[0].lstrip("#")
-    if not number_text.isdigit():
-        return None, None, None, "officer.update.bad_number"
+        return None, None, None, "officer.update.usage", {}
+    number = parse_task_number(words[0])
+    if number is None:
+        return None, None, None, "officer.update.bad_number", {}
     rest = words[1:]
     percent = None
-    if rest:
-        match = _PERCENT_TOKEN_RE.match(rest[0])
-        if match:
-            percent = int(match.group(1))
-            rest = rest[1:]
+    if rest and looks_numeric(rest[0]):
+        percent = parse_percent(rest[0])
+        if percent is None:
+            return None, None, None, "understanding.chat.percent_unreadable", {"text": rest[0]}
+        rest = rest[1:]
     note = " ".join(rest) or None
-    return int(number_text), percent, note, None
+    return number, percent, note, None, {}
 
 
 async def _task_by_number(context: BotContext, actor: Actor, number: int) -> TaskView:
@@ -221,20 +252,37 @@ async def _command_update(
     actor: Actor,
     args_text: str,
     attachments: tuple[AttachmentIn, ...] = (),
-) -> str:
-    """Shared by /capnhat and a file captioned "/capnhat 3 …": returns the reply HTML."""
-    number, percent, note, problem = _split_command_args(args_text)
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Shared by /capnhat and a file captioned "/capnhat 3 …": the reply HTML and keyboard.
+
+    A typed percent is recorded at once (the command is explicit). A note that
+    contradicts itself ("/capnhat 3 đã xong 80%") or asks ("gần xong") becomes a
+    draft with the same question the chat asks; nothing is written before the answer.
+    """
+    number, percent, note, problem, params = _split_command_args(args_text)
     if problem is not None:
-        return t(problem, actor.lang)
+        return t(problem, actor.lang, **{k: esc(v) for k, v in params.items()}), None
     assert number is not None
     try:
         view = await _task_by_number(context, actor, number)
         status = output = None
         if percent is None and note:
             reading = parse_progress_text(note, today_of(context))
+            if reading.invalid is not None:
+                text = t("understanding.chat.percent_unreadable", actor.lang, text=reading.invalid)
+                return text, None
+            if reading.conflict or reading.asks_figure:
+                assert actor.person is not None
+                async with context.db.write() as session:
+                    if not await can_update(session, actor.person, view.id):
+                        raise UserError("progress.not_your_task")
+                data = _reading_data(reading.percent, reading.status_text, reading.output, note)
+                data.update(conflict=reading.conflict, asks=reading.asks_figure)
+                data["attachments"] = [asdict(a) for a in attachments]
+                return await _save_and_echo(context, actor, [(view, data)])
             percent, status, output = reading.percent, reading.status_text, reading.output
         if percent is None and not attachments and status is None:
-            return t("officer.update.usage", actor.lang)
+            return t("officer.update.usage", actor.lang), None
         validate_percent(percent)
         view = await _record(
             context,
@@ -249,11 +297,11 @@ async def _command_update(
             carry=percent is None,
         )
     except UserError as error:
-        return error_text(error, actor.lang)
+        return error_text(error, actor.lang), None
     text = _recorded_text(view, context, actor.lang)
     if attachments:
         text = t("officer.evidence.stored", actor.lang, count=len(attachments)) + "\n" + text
-    return text
+    return text, None
 
 
 @require(*WORKERS)
@@ -261,10 +309,54 @@ async def update_command(update: Update, context: BotContext, actor: Actor) -> N
     message = update.effective_message
     assert message is not None and message.text is not None
     args_text = message.text.split(maxsplit=1)[1] if len(message.text.split()) > 1 else ""
-    await reply_html(update, await _command_update(context, actor, args_text))
+    text, markup = await _command_update(context, actor, args_text)
+    await reply_html(update, text, reply_markup=markup)
 
 
-# --- replies in plain language -----------------------------------------------------------
+# --- drafts: what the bot understood, waiting for "Đúng" ----------------------------------
+#
+# A draft's data is one task's reading (percent, status_text, output, note,
+# expected_date, attachments, and the open questions ``conflict`` / ``asks``),
+# or, for a message about several tasks, ``{"items": [{"task_id", "data"}, …]}``.
+
+
+def _reading_data(
+    percent: int | None,
+    status_text: str | None,
+    output: str | None,
+    note: str | None,
+    expected: date | None = None,
+) -> dict[str, Any]:
+    return {
+        "percent": percent,
+        "status_text": status_text,
+        "output": output,
+        "expected_date": expected.isoformat() if expected else None,
+        "note": note,
+        "attachments": [],
+        "conflict": False,
+        "asks": False,
+    }
+
+
+def _draft_data(item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]) -> dict:
+    expected = parse_progress_text(item.note, today).expected_date if item.note else None
+    data = _reading_data(item.percent, item.status_text, item.output, item.note or None, expected)
+    data.update(
+        conflict=item.conflict,
+        asks=item.asks_figure,
+        attachments=[asdict(a) for a in attachments],
+    )
+    return data
+
+
+def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-task readings of a draft (one for a single-task draft)."""
+    return [dict(i) for i in data["items"]] if "items" in data else [{"data": data}]
+
+
+def _pending(data: dict[str, Any]) -> bool:
+    return bool(data.get("conflict") or data.get("asks"))
 
 
 def _reading_lines(data: dict[str, Any], lang: str) -> list[str]:
@@ -287,79 +379,279 @@ def _reading_lines(data: dict[str, Any], lang: str) -> list[str]:
         lines.append(t("officer.reply.files", lang, count=len(data["attachments"])))
     if data.get("note"):
         lines.append(t("officer.reply.note", lang, note=esc(data["note"])))
+    if data.get("conflict"):
+        lines.append(t("understanding.chat.conflict", lang, percent=data.get("percent")))
+    elif data.get("asks"):
+        lines.append(t("understanding.chat.ask_figure", lang))
     return lines
 
 
-def _confirm_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
+def _figure_choices(data: dict[str, Any]) -> list[int]:
+    if data.get("conflict"):
+        return [int(data.get("percent") or 0), 100]
+    if data.get("asks"):
+        return list(ALMOST_DONE_OFFERS)
+    return []
+
+
+def _draft_keyboard(
+    draft_id: int, items: list[tuple[int | None, dict[str, Any]]], lang: str
+) -> InlineKeyboardMarkup:
+    """ "Đúng" / "Sửa lại", or the figure choices while a reading still asks one."""
+    correct = InlineKeyboardButton(
+        t("officer.button.correct", lang), callback_data=cb.build(cb.CORRECT, draft_id)
+    )
+    rows: list[list[InlineKeyboardButton]] = []
+    several = len(items) > 1
+    for index, (number, data) in enumerate(items):
+        choices = _figure_choices(data)
+        if not choices:
+            continue
+        key = "understanding.button.figure_of" if several else "understanding.button.figure"
+        rows.append(
             [
                 InlineKeyboardButton(
-                    t("officer.button.confirm", lang), callback_data=cb.build(cb.CONFIRM, draft_id)
-                ),
-                InlineKeyboardButton(
-                    t("officer.button.correct", lang), callback_data=cb.build(cb.CORRECT, draft_id)
-                ),
+                    t(key, lang, number=number, percent=p),
+                    callback_data=cb.build(cb.FIGURE, draft_id, index, p),
+                )
+                for p in choices
             ]
-        ]
+        )
+    if rows:
+        return InlineKeyboardMarkup([*rows, [correct]])
+    confirm = InlineKeyboardButton(
+        t("officer.button.confirm", lang), callback_data=cb.build(cb.CONFIRM, draft_id)
     )
+    return InlineKeyboardMarkup([[confirm, correct]])
 
 
-def _echo_text(view: TaskView, data: dict[str, Any], lang: str) -> str:
-    return "\n".join(
-        [
-            t("officer.reply.understood", lang, number=view.number, content=esc(view.content)),
-            *_reading_lines(data, lang),
-            "",
-            t("officer.reply.confirm_question", lang),
-        ]
-    )
+def _echo_text(views: list[TaskView], datas: list[dict[str, Any]], lang: str) -> str:
+    if len(views) == 1:
+        view, data = views[0], datas[0]
+        return "\n".join(
+            [
+                t("officer.reply.understood", lang, number=view.number, content=esc(view.content)),
+                *_reading_lines(data, lang),
+                "",
+                t("officer.reply.confirm_question", lang),
+            ]
+        )
+    lines = [t("understanding.chat.several", lang, count=len(views))]
+    for view, data in zip(views, datas, strict=True):
+        lines.append("")
+        lines.append(
+            t(
+                "understanding.chat.item",
+                lang,
+                number=view.number,
+                content=esc(clip(view.content, 60)),
+            )
+        )
+        lines.extend(_reading_lines(data, lang))
+    lines.extend(["", t("understanding.chat.confirm_all", lang)])
+    return "\n".join(lines)
 
 
-async def _ask_or_echo(
+async def _save_and_echo(
+    context: BotContext, actor: Actor, items: list[tuple[TaskView, dict[str, Any]]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Keep the drafts (one row for one message) and return the confirmation to show."""
+    assert actor.person is not None and items
+    if len(items) == 1:
+        data = items[0][1]
+    else:
+        data = {"items": [{"task_id": v.id, "data": d} for v, d in items]}
+    async with context.db.write() as session:
+        draft = await save_draft(
+            session,
+            person_id=actor.person.id,
+            organization_id=actor.person.organization_id,
+            task_id=items[0][0].id if len(items) == 1 else None,
+            candidates=tuple(v.id for v, _ in items),
+            data=data,
+            now=context.clock.now(),
+        )
+    views = [v for v, _ in items]
+    datas = [d for _, d in items]
+    keyboard = _draft_keyboard(draft.id, [(v.number, d) for v, d in items], actor.lang)
+    return _echo_text(views, datas, actor.lang), keyboard
+
+
+# --- plain messages -----------------------------------------------------------------------
+
+
+async def _person_tasks(context: BotContext, actor: Actor) -> list[TaskView]:
+    """The tasks the person works on (their units'; a manager's: the organization's)."""
+    assert actor.person is not None
+    async with context.db.read() as session:
+        return await load_task_views(
+            session, actor.person.organization_id, unit_ids=visible_unit_ids(actor)
+        )
+
+
+def _refs(views: Sequence[TaskView]) -> list[TaskRef]:
+    return [TaskRef(v.number, v.code, v.content) for v in views]
+
+
+async def _covered(context: BotContext, actor: Actor, replied: Message | None) -> list[TaskView]:
+    if replied is None:
+        return []
+    assert actor.person is not None
+    ids = await tasks_covered_by(context, replied, actor.person.organization_id)
+    if not ids:
+        return []
+    async with context.db.read() as session:
+        views = await load_task_views(session, actor.person.organization_id, task_ids=ids)
+    order = {task_id: i for i, task_id in enumerate(ids)}
+    return sorted(views, key=lambda v: order.get(v.id, 0))
+
+
+async def _view_of(
+    context: BotContext, actor: Actor, number: int, known: Sequence[TaskView]
+) -> TaskView | None:
+    for view in known:
+        if view.number == number:
+            return view
+    assert actor.person is not None
+    async with context.db.read() as session:
+        return await find_task_by_number(session, actor.person.organization_id, number)
+
+
+def _open(views: Sequence[TaskView]) -> list[TaskView]:
+    return [v for v in views if not v.done]
+
+
+async def _propose(
     update: Update,
     context: BotContext,
     actor: Actor,
-    replied: Message,
-    data: dict[str, Any],
+    reading: Reading,
+    mine: list[TaskView],
+    covered: list[TaskView],
+    attachments: Sequence[AttachmentIn] = (),
 ) -> None:
-    """Save a draft for the replied-to message's task, or ask which task first."""
+    """Turn a reading into drafts and one confirmation (or ask which task first)."""
     assert actor.person is not None
-    covered = await tasks_covered_by(context, replied)
-    async with context.db.write() as session:
-        allowed = [i for i in covered if await can_update(session, actor.person, i)]
-        views = (
-            await load_task_views(session, actor.person.organization_id, task_ids=allowed)
-            if allowed
-            else []
-        )
-        if not views:
-            draft = None
-        else:
-            draft = await save_draft(
-                session,
-                person_id=actor.person.id,
-                organization_id=actor.person.organization_id,
-                task_id=views[0].id if len(views) == 1 else None,
-                candidates=tuple(v.id for v in views),
-                data=data,
-                now=context.clock.now(),
-            )
-    if draft is None:
-        await reply_html(update, t("officer.reply.no_task", actor.lang))
-        return
-    if len(views) == 1:
+    lang = actor.lang
+    invalid = next((u.invalid for u in reading.updates if u.invalid), None)
+    if invalid is not None:
         await reply_html(
-            update,
-            _echo_text(views[0], data, actor.lang),
-            reply_markup=_confirm_keyboard(draft.id, actor.lang),
+            update, t("understanding.chat.percent_unreadable", lang, text=esc(invalid))
         )
         return
-    await reply_html(
-        update,
-        "\n".join([t("officer.reply.which_task", actor.lang), *_reading_lines(data, actor.lang)]),
-        reply_markup=which_task_keyboard(draft.id, views),
-    )
+    today = today_of(context)
+    known = [*covered, *mine]
+    items: list[tuple[TaskView, dict[str, Any]]] = []
+    problems: list[str] = []
+    unresolved: tuple[UpdateDraft, list[TaskView]] | None = None
+    for item in reading.updates:
+        if item.task_number is None:
+            if item.candidates:
+                options = [
+                    v for n in item.candidates if (v := await _view_of(context, actor, n, known))
+                ]
+            elif len(covered) > 1:
+                options = covered
+            else:
+                options = _open(mine)[:_MAX_CHOICES]
+            if len(reading.updates) > 1:
+                problems.append(t("understanding.chat.part_unclear", lang, text=esc(item.note)))
+            else:
+                unresolved = (item, options)
+            continue
+        view = await _view_of(context, actor, item.task_number, known)
+        if view is None:
+            problems.append(t("officer.task_unknown", lang, number=item.task_number))
+            continue
+        async with context.db.read() as session:
+            allowed = await can_update(session, actor.person, view.id)
+        if not allowed:
+            problems.append(
+                t("understanding.chat.not_yours", lang, number=view.number)
+                if len(reading.updates) > 1
+                else t("progress.not_your_task", lang)
+            )
+            continue
+        items.append((view, _draft_data(item, today, attachments)))
+    prefix = "\n".join(problems)
+    if items:
+        text, keyboard = await _save_and_echo(context, actor, items)
+        await reply_html(update, f"{prefix}\n\n{text}" if prefix else text, reply_markup=keyboard)
+        return
+    if unresolved is not None:
+        item, options = unresolved
+        async with context.db.read() as session:
+            options = [v for v in options if await can_update(session, actor.person, v.id)]
+        if options:
+            data = _draft_data(item, today, attachments)
+            async with context.db.write() as session:
+                draft = await save_draft(
+                    session,
+                    person_id=actor.person.id,
+                    organization_id=actor.person.organization_id,
+                    task_id=None,
+                    candidates=tuple(v.id for v in options),
+                    data=data,
+                    now=context.clock.now(),
+                )
+            if attachments and not item.has_figure:
+                question = t("understanding.chat.evidence_which", lang)
+            elif len(covered) > 1:
+                question = t("officer.reply.which_task", lang)
+            else:
+                question = t("understanding.chat.which_task", lang)
+            await reply_html(
+                update,
+                "\n".join([question, *_reading_lines(data, lang)]),
+                reply_markup=which_task_keyboard(draft.id, options),
+            )
+            return
+        if attachments:
+            await reply_html(update, t("officer.evidence.which", lang))
+            return
+        await reply_html(update, t("officer.reply.no_task", lang))
+        return
+    await reply_html(update, prefix or t("officer.reply.no_task", lang))
+
+
+async def _answer_deadline(
+    update: Update, context: BotContext, actor: Actor, reading: Reading, known: list[TaskView]
+) -> None:
+    lang = actor.lang
+    numbers = [u.task_number for u in reading.updates if u.task_number is not None]
+    if not numbers:
+        await reply_html(update, t("understanding.chat.deadline_which", lang))
+        return
+    today = today_of(context)
+    lines = []
+    for number in numbers:
+        view = await _view_of(context, actor, number, known)
+        if view is None:
+            lines.append(t("officer.task_unknown", lang, number=number))
+            continue
+        lines.append(
+            t(
+                "understanding.chat.deadline",
+                lang,
+                number=view.number,
+                content=esc(clip(view.content, 120)),
+                deadline=deadline_phrase(view, today, lang),
+            )
+        )
+    await reply_html(update, "\n".join(lines))
+
+
+async def _answer_my_tasks(
+    update: Update, context: BotContext, actor: Actor, mine: list[TaskView]
+) -> None:
+    from handlers.tasks_list import render_page  # the /nhiemvu page, for the open tasks only
+
+    still_open = _open(mine)
+    if not still_open:
+        await reply_html(update, t("understanding.chat.nothing_open", actor.lang))
+        return
+    text, markup = render_page(still_open, 0, actor, context)
+    await reply_html(update, text, reply_markup=markup)
 
 
 def _replied_bot_message(update: Update, context: BotContext) -> Message | None:
@@ -374,7 +666,7 @@ def _replied_bot_message(update: Update, context: BotContext) -> Message | None:
 
 @open_to("checks the person itself: strangers get the registration hint, groups only replies")
 async def text_message(update: Update, context: BotContext) -> None:
-    """Plain text: a reply to the bot is a progress report; anything else gets a hint."""
+    """Plain text, a reply or not: an update, a question, or small talk (one hint line)."""
     message = update.effective_message
     assert message is not None
     actor = await get_actor(update, context)
@@ -383,31 +675,29 @@ async def text_message(update: Update, context: BotContext) -> None:
         if not actor.in_group:
             await reply_html(update, t("auth.stranger", actor.lang))
         return  # strangers in a group are not ours to answer
-    if replied is None:
-        if not actor.in_group:
-            await reply_html(update, t("officer.text.hint", actor.lang))
-        return
+    if replied is None and actor.in_group:
+        return  # group talk is not addressed to the bot
     if not actor.has_role(WORKERS):
-        await reply_html(update, t("auth.forbidden", actor.lang))
+        if replied is not None or not actor.in_group:
+            await reply_html(update, t("auth.forbidden", actor.lang))
         return
-    reading = parse_progress_text(message.text or "", today_of(context))
-    if reading.invalid is not None:
-        await reply_html(update, t("progress.percent_invalid", actor.lang, value=reading.invalid))
+    mine = await _person_tasks(context, actor)
+    covered = await _covered(context, actor, replied)
+    reading = read_message(message.text or "", _refs(mine), reply_tasks=[v.number for v in covered])
+    if reading.question == QUESTION_MY_TASKS:
+        await _answer_my_tasks(update, context, actor, mine)
         return
-    if not reading.understood:
-        await reply_html(update, t("officer.reply.not_understood", actor.lang))
+    if reading.question == QUESTION_DEADLINE:
+        await _answer_deadline(update, context, actor, reading, [*covered, *mine])
         return
-    try:
-        validate_percent(reading.percent)
-    except UserError as error:
-        await reply_html(update, error_text(error, actor.lang))
+    if reading.small_talk:
+        key = "officer.reply.not_understood" if replied is not None else "understanding.chat.hint"
+        await reply_html(update, t(key, actor.lang))
         return
-    data = asdict(reading)
-    data["expected_date"] = reading.expected_date.isoformat() if reading.expected_date else None
-    await _ask_or_echo(update, context, actor, replied, data)
+    await _propose(update, context, actor, reading, mine, covered)
 
 
-# --- confirm / correct / which task ------------------------------------------------------
+# --- confirm / correct / which task / which figure ------------------------------------------
 
 
 async def _own_open_draft(update: Update, context: BotContext, actor: Actor, draft_id: int):
@@ -429,6 +719,59 @@ def _attachments_of(data: dict[str, Any]) -> tuple[AttachmentIn, ...]:
     return tuple(AttachmentIn(**item) for item in data.get("attachments") or [])
 
 
+def _with_figure(data: dict[str, Any], percent: int) -> dict[str, Any]:
+    """The reading once the officer picked the figure: no question left."""
+    chosen = dict(data, percent=percent, conflict=False, asks=False)
+    if percent < 100:
+        chosen["status_text"] = STATUS_IN_PROGRESS
+    elif not chosen.get("status_text"):
+        chosen["status_text"] = STATUS_COMPLETED
+    return chosen
+
+
+async def _draft_views(context: BotContext, actor: Actor, task_ids: list[int]) -> list[TaskView]:
+    assert actor.person is not None
+    async with context.db.read() as session:
+        views = await load_task_views(session, actor.person.organization_id, task_ids=task_ids)
+    by_id = {v.id: v for v in views}
+    return [by_id[i] for i in task_ids if i in by_id]
+
+
+async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draft, args) -> None:
+    query = update.callback_query
+    assert query is not None and actor.person is not None
+    index, percent = (args[1], args[2]) if len(args) == 3 else (-1, -1)
+    entries = _items(draft.data)
+    if not 0 <= index < len(entries) or percent not in _figure_choices(entries[index]["data"]):
+        await query.answer()
+        return
+    entries[index]["data"] = _with_figure(entries[index]["data"], percent)
+    data = entries[0]["data"] if "items" not in draft.data else {"items": entries}
+    task_ids = [draft.task_id] if "items" not in draft.data else [e["task_id"] for e in entries]
+    now = context.clock.now()
+    async with context.db.write() as session:
+        await resolve_draft(session, draft, "figure", now, index=index, percent=percent)
+        fresh = await save_draft(
+            session,
+            person_id=draft.person_id,
+            organization_id=actor.person.organization_id,
+            task_id=draft.task_id,
+            candidates=draft.candidates,
+            data=data,
+            now=now,
+        )
+    views = await _draft_views(context, actor, task_ids)
+    datas = [e["data"] for e in _items(data)]
+    await query.answer()
+    await edit_or_reply(
+        update,
+        _echo_text(views, datas, actor.lang),
+        _draft_keyboard(
+            fresh.id, [(v.number, d) for v, d in zip(views, datas, strict=False)], actor.lang
+        ),
+    )
+
+
 @require(*WORKERS)
 async def draft_button(update: Update, context: BotContext, actor: Actor) -> None:
     query = update.callback_query
@@ -447,9 +790,12 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
         await query.answer()
         await edit_or_reply(update, t("officer.reply.corrected", actor.lang))
         return
+    if parsed.verb == cb.FIGURE:
+        await _figure_chosen(update, context, actor, draft, parsed.args)
+        return
     if parsed.verb == cb.WHICH_TASK:
         task_id = parsed.args[1] if len(parsed.args) > 1 else 0
-        if task_id not in draft.candidates:
+        if task_id not in draft.candidates or "items" in draft.data:
             await query.answer(t("progress.not_your_task", actor.lang), show_alert=True)
             return
         async with context.db.write() as session:
@@ -458,39 +804,58 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
         await query.answer()
         await edit_or_reply(
             update,
-            _echo_text(views[0], chosen.data, actor.lang),
-            _confirm_keyboard(chosen.id, actor.lang),
+            _echo_text(views, [chosen.data], actor.lang),
+            _draft_keyboard(chosen.id, [(views[0].number, chosen.data)], actor.lang),
         )
         return
     # CONFIRM
-    if draft.task_id is None:
-        await query.answer(t("officer.reply.which_task", actor.lang), show_alert=True)
+    entries = _items(draft.data)
+    if "items" not in draft.data:
+        if draft.task_id is None:
+            await query.answer(t("officer.reply.which_task", actor.lang), show_alert=True)
+            return
+        entries[0]["task_id"] = draft.task_id
+    if any(_pending(e["data"]) for e in entries):
+        await query.answer(t("understanding.chat.choose_figure_first", actor.lang), show_alert=True)
         return
-    data = draft.data
-    try:
-        view = await _record(
-            context,
-            actor,
-            draft.task_id,
-            UpdateChannel.REPLY,
-            percent=data.get("percent"),
-            status_text=data.get("status_text"),
-            output=data.get("output"),
-            note=data.get("note"),
-            attachments=_attachments_of(data),
-            carry=data.get("percent") is None,
-        )
-    except UserError as error:
-        await query.answer(error_text(error, actor.lang), show_alert=True)
+    recorded: list[TaskView] = []
+    failed: list[str] = []
+    for entry in entries:
+        data = entry["data"]
+        try:
+            recorded.append(
+                await _record(
+                    context,
+                    actor,
+                    int(entry["task_id"]),
+                    UpdateChannel.REPLY,
+                    percent=data.get("percent"),
+                    status_text=data.get("status_text"),
+                    output=data.get("output"),
+                    note=data.get("note"),
+                    attachments=_attachments_of(data),
+                    carry=data.get("percent") is None,
+                )
+            )
+        except UserError as error:
+            failed.append(error_text(error, actor.lang))
+    if not recorded:
+        await query.answer(failed[0] if failed else "", show_alert=True)
         return
     async with context.db.write() as session:
         await resolve_draft(session, draft, "confirmed", now)
     await query.answer(t("officer.update.recorded", actor.lang))
-    await edit_or_reply(
-        update,
-        _recorded_text(view, context, actor.lang),
-        update_keyboard(draft.task_id, actor.lang),
-    )
+    if len(recorded) == 1 and not failed:
+        await edit_or_reply(
+            update,
+            _recorded_text(recorded[0], context, actor.lang),
+            update_keyboard(recorded[0].id, actor.lang),
+        )
+        return
+    today = today_of(context)
+    lines = [t("officer.update.recorded", actor.lang), *failed, ""]
+    lines.extend(task_line(v, today, actor.lang) for v in recorded)
+    await edit_or_reply(update, "\n".join(lines))
 
 
 # --- evidence files -------------------------------------------------------------------
@@ -512,7 +877,9 @@ def _attachment(message: Message) -> AttachmentIn | None:
 
 @open_to("checks the person itself; in groups only files addressed to the bot")
 async def file_message(update: Update, context: BotContext) -> None:
-    """A document or photo: evidence by caption command, by reply, or after "Đính kèm"."""
+    """A document or photo: evidence by caption command, a caption naming the task
+    ("minh chứng nhiệm vụ 9", "kiểm chứng 3.2"), a reply, or after "Đính kèm"; else the
+    bot asks which task with buttons."""
     message = update.effective_message
     assert message is not None
     attachment = _attachment(message)
@@ -532,25 +899,22 @@ async def file_message(update: Update, context: BotContext) -> None:
         return
     assert actor.person is not None
     if command is not None:
-        text = await _command_update(context, actor, command.group(2) or "", (attachment,))
-        await reply_html(update, text)
+        text, markup = await _command_update(context, actor, command.group(2) or "", (attachment,))
+        await reply_html(update, text, reply_markup=markup)
         return
-    if replied is not None:
-        reading = parse_progress_text(caption, today_of(context)) if caption else None
-        data: dict[str, Any] = {
-            "percent": reading.percent if reading else None,
-            "status_text": reading.status_text if reading else None,
-            "output": reading.output if reading else None,
-            "expected_date": None,
-            "note": caption or None,
-            "attachments": [asdict(attachment)],
-        }
-        await _ask_or_echo(update, context, actor, replied, data)
+    mine = await _person_tasks(context, actor)
+    covered = await _covered(context, actor, replied)
+    reading = read_message(
+        caption, _refs(mine), reply_tasks=[v.number for v in covered], caption=True
+    )
+    names_task = any(u.named for u in reading.updates)
+    if replied is not None or names_task:
+        await _propose(update, context, actor, reading, mine, covered, (attachment,))
         return
     async with context.db.read() as session:
         waiting = await open_evidence_wait(session, actor.person.id)
     if waiting is None or waiting.task_id is None:
-        await reply_html(update, t("officer.evidence.which", actor.lang))
+        await _propose(update, context, actor, reading, mine, covered, (attachment,))
         return
     try:
         view = await _record(
@@ -575,6 +939,8 @@ async def file_message(update: Update, context: BotContext) -> None:
     )
 
 
+_MAX_CHOICES = 10  # "which task?" lists at most this many of the person's open tasks
+
 HANDLERS = {
     0: [
         CommandHandler(["capnhat", "update"], update_command),
@@ -583,7 +949,8 @@ HANDLERS = {
         ),
         CallbackQueryHandler(attach_button, pattern=rf"^{cb.ATTACH}:"),
         CallbackQueryHandler(
-            draft_button, pattern=rf"^({cb.CONFIRM}|{cb.CORRECT}|{cb.WHICH_TASK}):"
+            draft_button,
+            pattern=rf"^({cb.CONFIRM}|{cb.CORRECT}|{cb.WHICH_TASK}|{cb.FIGURE}):",
         ),
         MessageHandler(filters.Document.ALL | filters.PHOTO, file_message),
         MessageHandler(filters.TEXT & ~filters.COMMAND, text_message),

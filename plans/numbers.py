@@ -20,9 +20,17 @@ re-read from the rest of the message.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["MAX_TASK_NUMBER", "parse_count", "parse_percent", "parse_task_number", "round_percent"]
+__all__ = [
+    "MAX_TASK_NUMBER",
+    "looks_numeric",
+    "parse_count",
+    "parse_percent",
+    "parse_task_number",
+    "round_percent",
+]
 
 # A plan has at most a few hundred tasks; 6 digits keeps anything absurd out of SQL.
 MAX_TASK_NUMBER = 999_999
@@ -45,7 +53,11 @@ def parse_count(text: str | None, *, maximum: int | None = None) -> int | None:
 
 
 def parse_task_number(text: str | None) -> int | None:
-    """A task number as typed in a command: "10", "#10", "số10" → 10; "²", "0", "1e3" → None."""
+    """A task number as typed in a command: "10", "#10", "số10" → 10; "²", "0", "1e3" → None.
+
+    Any size is returned (a huge number is simply a task that does not exist, which
+    the caller says politely); only what is not a plain ASCII number is None.
+    """
     if text is None:
         return None
     text = text.strip().lstrip("#")
@@ -54,7 +66,7 @@ def parse_task_number(text: str | None) -> int | None:
         if lowered.startswith(prefix):
             text = text[len(prefix) :]
             break
-    value = parse_count(text, maximum=MAX_TASK_NUMBER)
+    value = parse_count(text) if len(text) <= 30 else None
     return value if value else None
 
 
@@ -78,3 +90,22 @@ def parse_percent(text: str | None) -> int | None:
     if value > 100:
         return None
     return round_percent(value)
+
+
+def looks_numeric(text: str) -> bool:
+    """Whether a word was meant as a number ("80%", "-5", "99,5", "²", "٣") rather than words.
+
+    Used to decide that a word *is* the percent (and must then read cleanly),
+    so "10000%" is refused instead of the next words being read for a figure.
+    """
+    stripped = text.strip().rstrip("%").lstrip("+-#")
+    if not stripped:
+        return False
+    has_digit = False
+    for ch in stripped:
+        if ch in ".,":
+            continue
+        if unicodedata.numeric(ch, None) is None:
+            return False
+        has_digit = True
+    return has_digit

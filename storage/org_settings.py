@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.calendar import CalendarSettings
 from plans.errors import UserError
+from plans.numbers import parse_count
 from plans.reminder_policy import ReminderPolicy
 from storage.directory import audit
 from storage.models import PLANNER_NEXT_KEY, Chat, Organization, SchedulerState
@@ -77,10 +78,10 @@ async def load_settings(session: AsyncSession, org_id: int) -> OrgSettings:
 def parse_lead_days(text: str) -> tuple[int, ...]:
     """ "7, 3, 1" or "7 3 1" → (7, 3, 1); 1..60 days, at most five values."""
     parts = [p for p in text.replace(",", " ").replace(";", " ").split() if p]
-    try:
-        values = tuple(sorted({int(p) for p in parts}, reverse=True))
-    except ValueError as exc:
-        raise UserError("settings.error.lead_days", text=text) from exc
+    numbers = [parse_count(p) for p in parts]
+    if any(n is None for n in numbers):
+        raise UserError("settings.error.lead_days", text=text)
+    values = tuple(sorted({n for n in numbers if n is not None}, reverse=True))
     if not values or len(values) > MAX_LEADS or any(not 1 <= v <= MAX_LEAD_DAY for v in values):
         raise UserError("settings.error.lead_days", text=text)
     return values
@@ -91,20 +92,16 @@ def parse_hour(text: str) -> time:
     cleaned = text.strip().lower().replace("h", ":").replace(".", ":")
     if cleaned.endswith(":"):
         cleaned = cleaned[:-1]
-    try:
-        hour, _, minute = cleaned.partition(":")
-        value = time(int(hour), int(minute or 0))
-    except (ValueError, OverflowError) as exc:
-        raise UserError("settings.error.hour", text=text) from exc
-    return value
+    hour_text, _, minute_text = cleaned.partition(":")
+    hour, minute = parse_count(hour_text), parse_count(minute_text or "0")
+    if hour is None or minute is None or hour > 23 or minute > 59:
+        raise UserError("settings.error.hour", text=text)
+    return time(hour, minute)
 
 
 def parse_day(text: str) -> int:
-    try:
-        day = int(text.strip())
-    except ValueError as exc:
-        raise UserError("settings.error.day", text=text) from exc
-    if not 1 <= day <= 28:
+    day = parse_count(text)
+    if day is None or not 1 <= day <= 28:
         raise UserError("settings.error.day", text=text)
     return day
 

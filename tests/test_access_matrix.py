@@ -578,6 +578,8 @@ DRAFT_VERBS = [
     ("ok:{draft}", ok(*UPDATE_WRITES, may=MAYBE_TASK)),  # writes what was understood
     ("no:{draft}", ok("audit_log")),  # drops it (a resolution line)
     ("wt:{draft}:{task}", ok("audit_log")),  # chooses one of its candidate tasks
+    # answers "80% or 100%?" / "75% or 90%?"; this draft asks nothing, so nothing changes
+    ("fg:{draft}:0:90", ok()),
 ]
 
 EXT_ROLE_TABLE = {
@@ -743,7 +745,7 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
         }
     if verb == "tl":
         return {"page": {"first": 0, "beyond": 99, "negative": -3}[target]}
-    if verb in {"ok", "no", "wt"}:
+    if verb in {"ok", "no", "wt", "fg"}:
         if target == "missing":
             return {"draft": NOWHERE, "task": tasks[3]}
         owner = ROLE_TG["officer_unit"]

@@ -349,3 +349,34 @@ def test_demo_keeps_data_reads_stdin_and_rejects_bad_options(
     missing = tmp_path / "khong-co.txt"
     assert main(["demo", "--script", str(missing), "--db", str(db)]) == 1
     assert "Không đọc được tệp kịch bản" in capsys.readouterr().err
+
+
+def test_demo_script_replays_messages_through_the_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15: a script of ``:read`` lines prints how each message is read (nothing sent)."""
+    script = tmp_path / "doc-thu.txt"
+    script.write_text(
+        "\n".join(
+            [
+                ":read số 7 xong, số 8 được 50%",
+                ":read gan xong",
+                ":read hạn nhiệm vụ 9 là khi nào?",
+                ":read chào anh",
+                ":quit",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "demo" / "demo.sqlite3"
+    code = main(["demo", "--script", str(script), "--db", str(db), "--speed", "1"])
+    output = capsys.readouterr().out
+    assert code == 0, output
+    first = output.split("> :read số 7 xong", 1)[1].split("> :read gan xong", 1)[0]
+    assert "Nhiệm vụ số 7 · 100% · hoàn thành" in first
+    assert "Nhiệm vụ số 8 · 50% · đang thực hiện" in first
+    assert "── Bot" not in first  # nothing was sent to the bot
+    second = output.split("> :read gan xong", 1)[1]
+    assert "cần hỏi: nhiệm vụ nào" in second and "cần hỏi: tỷ lệ hoàn thành" in second
+    assert "Câu hỏi: hạn của nhiệm vụ 9" in output
+    assert "Không phải cập nhật tiến độ" in output

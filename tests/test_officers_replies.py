@@ -131,20 +131,30 @@ async def test_reply_about_someone_elses_task_and_plain_text(
     binh = user(harness, OFFICER_TC_TG)
     card = await _card(harness, binh, commune.task_ids[7])
     an = user(harness, OFFICER_TP_TG)
-    # An replies in the group to Bình's card (forwarded there): not An's task.
+    # An replies in the group to a bot message about Bình's task 7: not An's task.
     group = harness.api.add_group("UBND xã Vĩnh Khê", [an, binh])
     posted = await harness.application.bot.send_message(group.id, "Nhiệm vụ 7", reply_markup=None)
     before = await counts(harness)
     harness.api.user_sends_text(an, group, "được 50%", reply_to=posted.message_id)
     msg = await harness.api.wait_for_bot_message(group.id)
-    assert msg.text is not None and "không gắn với nhiệm vụ" in msg.text
+    assert msg.text is not None and "không thuộc bộ phận" in msg.text
+    # A bot message about no task at all: read like a plain message, so the bot asks
+    # which of An's own tasks (2 as coordinator, 3 and 4) is meant.
+    notice = await harness.application.bot.send_message(group.id, "Chào cả nhà", reply_markup=None)
+    harness.api.user_sends_text(an, group, "được 50%", reply_to=notice.message_id)
+    await harness.idle()
+    msg = harness.api.last_bot_message(group.id)
+    assert msg is not None and msg.text is not None and "nhiệm vụ nào" in msg.text
+    choices = [cb.parse(d) for d in msg.button_data()]
+    assert [c.args[1] for c in choices if c] == [commune.task_ids[n] for n in (2, 3, 4)]
     stranger = user(harness, 9999)
     harness.api.state.chats[group.id].members.append(stranger)
     harness.api.user_sends_text(stranger, group, "được 50%", reply_to=posted.message_id)
     await harness.idle()
     assert harness.api.last_bot_message(group.id) == msg  # strangers are ignored in groups
     plain = await say(harness, an, "chào bot")
-    assert plain.text is not None and "trả lời (reply)" in plain.text
+    assert plain.text is not None and "nhiệm vụ 3 được 60%" in plain.text
+    assert plain.text.count("\n") == 0  # small talk gets one short hint line
     assert await counts(harness) == before
     assert card.text is not None
 

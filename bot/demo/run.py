@@ -40,8 +40,12 @@ from locales import t
 from plans.clock import ScaledClock
 from plans.errors import UserError
 from plans.par_index.render import total_line
+from plans.understanding import TaskRef
 from storage.db import Database
+from storage.directory import person_by_telegram_id
 from storage.migrate import upgrade_async
+from storage.models import Role
+from storage.tasks import load_task_views
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +176,7 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
             tick=harness.tick if has_scheduler else None,
             speed=options.speed,
             files_dir=db_path.parent / "demo-files",
+            read_tasks=lambda telegram_id: _tasks_of(harness.database, telegram_id),
         )
         try:
             await harness.start()
@@ -189,6 +194,17 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
             terminal.detach()
             await harness.stop()
     return 0
+
+
+async def _tasks_of(database: Database, telegram_id: int) -> list[TaskRef]:
+    """The tasks a demo person works on, as the reader sees them (for ``:read``)."""
+    async with database.read() as session:
+        person = await person_by_telegram_id(session, telegram_id)
+        if person is None or person.organization_id is None:
+            return []
+        units = person.unit_ids if person.role is Role.OFFICER else None
+        views = await load_task_views(session, person.organization_id, unit_ids=units)
+    return [TaskRef(v.number, v.code, v.content) for v in views]
 
 
 def _script_lines(script: Path | None) -> list[str] | None:

@@ -14,15 +14,18 @@ from __future__ import annotations
 import mimetypes
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.commands.understanding import describe as describe_reading
 from bot.demo.seed import PEOPLE, DemoPerson, person_by_key
 from bot.devserver import FakeBotApi, Message, User
 from locales import t
+from plans.numbers import parse_count
+from plans.understanding import TaskRef, read_message
 
 _PRESS = re.compile(r"^[#:](\d+)$")
 _REPLY = re.compile(r"^(?:/reply\s+|>\s*)(\d+)\s+(.+)$", re.S)
@@ -295,8 +298,10 @@ class Terminal:
         tick: Callable[[], Any] | None,
         speed: float,
         files_dir: Path | None = None,
+        read_tasks: Callable[[int], Awaitable[list[TaskRef]]] | None = None,
     ) -> None:
         self.api = api
+        self.read_tasks = read_tasks
         self.clock = clock
         self.tz = tz
         self.lang = lang
@@ -411,12 +416,26 @@ class Terminal:
                 self.say("demo.error.person", text=rest)
             else:
                 self.show_web_link(person)
+        elif name in ("read", "hieu", "doc"):
+            await self._read(rest)
         elif name in ("mine", "all"):
             self.output.only_current = name == "mine"
             self.say(f"demo.filter.{name}")
         else:
             self.say("demo.error.unknown_command", command=":" + name)
         return True
+
+    async def _read(self, text: str) -> None:
+        """How the bot reads ``text`` from the current person (nothing is sent).
+
+        A script of ``:read …`` lines replays a list of messages and prints
+        each reading: the demo's window on issue 15's reader.
+        """
+        tasks = await self.read_tasks(self.person.telegram_user_id) if self.read_tasks else []
+        reading = read_message(text, tasks)
+        self.say("demo.read.header", text=text)
+        for line in describe_reading(reading, self.lang):
+            self.write("  " + line)
 
     def show_people(self) -> None:
         self.say("demo.who.header")
@@ -486,10 +505,10 @@ class Terminal:
         """Print one of the current person's bot messages again (default: the latest)."""
         messages = self.api.bot_messages(self.user.id)
         if text:
-            if not text.isdigit():
+            wanted = parse_count(text)
+            if wanted is None:
                 self.say("demo.error.show", text=text)
                 return
-            wanted = int(text)
             messages = [m for m in messages if m.message_id == wanted]
         if not messages:
             self.say("demo.error.show", text=text or "—")

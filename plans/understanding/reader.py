@@ -87,6 +87,7 @@ class UpdateDraft:
     asks_figure: bool = False
     invalid: str | None = None
     evidence: bool = False
+    named: bool = False  # the task was named in the text ("số 10", "3.2.1"), not guessed
 
     @property
     def has_figure(self) -> bool:
@@ -220,7 +221,7 @@ def read_message(
         refs: list[UpdateDraft] = []
         for mention in mentions:
             numbers, code = _resolve(mention, index)
-            refs.extend(UpdateDraft(n, note=text, code=code) for n in numbers)
+            refs.extend(UpdateDraft(n, note=text, code=code, named=True) for n in numbers)
         if question == QUESTION_DEADLINE and not refs:
             refs.append(_draft(reply, text, Figure(), None, False, index=index, folded=folded))
         return _finish(text, refs, question, evidence)
@@ -241,13 +242,22 @@ def read_message(
             # a code not in the person's plan, or one that covers several tasks: ask which
             drafts.append(
                 _from_figure(
-                    None, note, segment.figure, segment.output, evidence, code, tuple(numbers)
+                    None,
+                    note,
+                    segment.figure,
+                    segment.output,
+                    evidence,
+                    code,
+                    tuple(numbers),
+                    named=True,
                 )
             )
             continue
         for number in numbers:
             drafts.append(
-                _from_figure(number, note, segment.figure, segment.output, evidence, code)
+                _from_figure(
+                    number, note, segment.figure, segment.output, evidence, code, named=True
+                )
             )
     return _finish(text, drafts, None, evidence)
 
@@ -260,12 +270,15 @@ def _from_figure(
     evidence: bool,
     code: str | None = None,
     candidates: tuple[int, ...] = (),
+    *,
+    named: bool = False,
 ) -> UpdateDraft:
     percent, status, status_text = figure.percent, figure.status, figure.status_text
     if output is not None and status is None:
         # A document named with no figure: the product exists, the task is done.
         percent, status = 100, "done"
     return UpdateDraft(
+        named=named,
         task_number=number,
         percent=percent,
         status=status,
