@@ -30,6 +30,8 @@ from storage.invitations import (
     create_invitation,
     decide_join_request,
     get_join_request,
+    join_link_payload,
+    organization_of_join_link,
     record_join_request,
     redeem_invitation,
 )
@@ -116,7 +118,7 @@ async def start_command(update: Update, context: BotContext) -> None:
         await reply_html(update, t("auth.stranger", actor.lang))
         return
     language = normalize_language(user.language_code) if user.language_code else None
-    if code:
+    if code and not code.startswith(JOIN_LINK_PREFIX):
         try:
             async with context.db.write() as session:
                 person = await redeem_invitation(
@@ -133,15 +135,26 @@ async def start_command(update: Update, context: BotContext) -> None:
         await _refresh_menu(context, person, actor.lang)
         await reply_html(update, greeting(await get_actor(update, context)))
         return
-    async with context.db.write() as session:
-        request, created = await record_join_request(
-            session,
-            telegram_user_id=user.id,
-            full_name=_full_name(update),
-            language=language,
-            now=context.clock.now(),
-        )
-        admins = await admins_to_ask(session) if created else []
+    organization_id = organization_of_join_link(code, _link_secret(context)) if code else None
+    if organization_id is None:
+        # No code, or a code nobody issued: nothing is written and nobody is bothered;
+        # the person is told to ask their office (their plan keeper) for an invitation.
+        await reply_html(update, t("registration.ask_office", actor.lang))
+        return
+    try:
+        async with context.db.write() as session:
+            request, created = await record_join_request(
+                session,
+                telegram_user_id=user.id,
+                full_name=_full_name(update),
+                language=language,
+                now=context.clock.now(),
+                organization_id=organization_id,
+            )
+            admins = await admins_to_ask(session, organization_id) if created else []
+    except UserError as error:
+        await reply_html(update, error_text(error, actor.lang))
+        return
     await reply_html(update, t("registration.stranger", actor.lang))
     for telegram_id, admin_lang in admins:
         lang = admin_lang or "vi"
@@ -169,6 +182,14 @@ async def start_command(update: Update, context: BotContext) -> None:
                 ]
             ),
         )
+
+
+JOIN_LINK_PREFIX = "join-"
+
+
+def _link_secret(context: BotContext) -> str:
+    """Join links are signed with the bot token: another bot's links do not work here."""
+    return context.services.settings.token()
 
 
 def _role_keyboard(verb: str, lang: str, *prefix: int) -> InlineKeyboardMarkup:
@@ -206,7 +227,11 @@ async def join_button(update: Update, context: BotContext, actor: Actor) -> None
     request_id = parsed.args[0]
     async with context.db.read() as session:
         request = await get_join_request(session, request_id)
-    if request is None or request.decided:
+    if (
+        request is None
+        or request.decided
+        or request.organization_id != actor.person.organization_id
+    ):  # another organization's request is, for this plan keeper, no request at all
         await query.answer(t("registration.request_decided", actor.lang), show_alert=True)
         return
     if parsed.verb == cb.JOIN_APPROVE:
@@ -334,9 +359,14 @@ async def invite_command(update: Update, context: BotContext, actor: Actor) -> N
     assert actor.person is not None
     args = context.args or []
     if not args:
+        join = _link(
+            context, join_link_payload(actor.person.organization_id, _link_secret(context))
+        )
         await reply_html(
             update,
-            t("registration.invite.ask_role", actor.lang),
+            t("registration.invite.ask_role", actor.lang)
+            + "\n\n"
+            + t("registration.join_link", actor.lang, link=esc(join)),
             reply_markup=_role_keyboard(cb.INVITE_ROLE, actor.lang),
         )
         return

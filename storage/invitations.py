@@ -2,14 +2,22 @@
 
 A code ties a future person to an organization, a role and (for an officer)
 a unit; it works once and expires, so a forwarded link cannot enrol a
-stranger a month later. A stranger who writes /start without a code leaves a
-join request (an audit line, since they have no organization yet) that any
-plan keeper may approve with buttons, choosing the role and unit.
+stranger a month later. A stranger who opens an organization's join link
+(``/start join-<org>-<signature>``) leaves a join request (an audit line,
+since they have no organization yet) that only *that* organization's plan
+keepers see and may approve with buttons, choosing the role and unit. A
+``/start`` without code or link leaves nothing: the person is told to ask
+their office for an invitation. One open request per person, and after a
+decision a new request waits :data:`REQUEST_COOLDOWN` (a refused stranger
+cannot ask again at once under a new display name).
 Functions take an open session and never commit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +30,6 @@ from storage.directory import PersonInfo, audit, person_by_telegram_id, person_i
 from storage.models import (
     AuditLog,
     Invitation,
-    Organization,
     Person,
     PersonStatus,
     PersonUnit,
@@ -33,6 +40,29 @@ from storage.models import (
 INVITATION_TTL = timedelta(days=7)
 JOIN_REQUEST = "join.request"
 JOIN_DECIDED = "join.decided"
+REQUEST_COOLDOWN = timedelta(hours=24)
+_JOIN_LINK_RE = re.compile(r"join-(\d{1,9})-([0-9a-f]{12})")
+
+
+def join_link_payload(organization_id: int, secret: str) -> str:
+    """The /start payload asking to join one organization, signed so ids cannot be walked."""
+    return f"join-{organization_id}-{_signature(organization_id, secret)}"
+
+
+def organization_of_join_link(payload: str, secret: str) -> int | None:
+    """The organization a join-link payload names, or None (not a link, forged signature)."""
+    match = _JOIN_LINK_RE.fullmatch(payload)
+    if match is None:
+        return None
+    org_id = int(match.group(1))
+    if not hmac.compare_digest(match.group(2), _signature(org_id, secret)):
+        return None
+    return org_id
+
+
+def _signature(organization_id: int, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"join:{organization_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +83,7 @@ class JoinRequest:
     full_name: str
     language: str | None
     decided: bool
+    organization_id: int | None = None  # None: an old request that named no organization
 
 
 def new_code() -> str:
@@ -239,22 +270,44 @@ async def record_join_request(
     full_name: str,
     language: str | None,
     now: datetime,
+    organization_id: int | None = None,
 ) -> tuple[JoinRequest, bool]:
-    """Record a stranger's wish to join; (request, created) — repeated /start reuses it."""
+    """Record a stranger's wish to join ``organization_id``; (request, created).
+
+    A repeated /start reuses the open request (its admins are not asked again);
+    within :data:`REQUEST_COOLDOWN` of a decision a new request is refused
+    with ``registration.request_wait``.
+    """
     existing = await _open_request_of(session, telegram_user_id)
     if existing is not None:
         return existing, False
+    last = await session.scalar(
+        select(AuditLog.created_at)
+        .where(AuditLog.action == JOIN_REQUEST, AuditLog.entity_id == telegram_user_id)
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    )
+    if last is not None:
+        last_at = last if last.tzinfo is not None else last.replace(tzinfo=now.tzinfo)
+        if now - last_at < REQUEST_COOLDOWN:
+            raise UserError(
+                "registration.request_wait", hours=int(REQUEST_COOLDOWN.total_seconds() // 3600)
+            )
     entry = AuditLog(
+        organization_id=organization_id,
         actor=f"telegram:{telegram_user_id}",
         action=JOIN_REQUEST,
         entity="telegram_user",
         entity_id=telegram_user_id,
-        details={"name": full_name, "language": language},
+        details={"name": full_name, "language": language, "organization_id": organization_id},
         created_at=now,
     )
     session.add(entry)
     await session.flush()
-    return JoinRequest(entry.id, telegram_user_id, full_name, language, False), True
+    return (
+        JoinRequest(entry.id, telegram_user_id, full_name, language, False, organization_id),
+        True,
+    )
 
 
 async def _decided_ids(session: AsyncSession, request_ids: list[int]) -> set[int]:
@@ -290,6 +343,7 @@ def _request(row: AuditLog, decided: bool) -> JoinRequest:
         str(row.details.get("name") or ""),
         row.details.get("language"),
         decided,
+        row.details.get("organization_id"),
     )
 
 
@@ -312,7 +366,8 @@ async def decide_join_request(
 ) -> tuple[JoinRequest, PersonInfo | None]:
     """Approve (enrol in the admin's organization) or refuse a pending request, once."""
     request = await get_join_request(session, request_id)
-    if request is None:
+    if request is None or request.organization_id != admin.organization_id:
+        # Only the organization the stranger asked to join may take them in.
         raise UserError("registration.request_unknown")
     if request.decided:
         raise UserError("registration.request_decided")
@@ -354,12 +409,13 @@ async def decide_join_request(
     return request, person
 
 
-async def admins_to_ask(session: AsyncSession) -> list[tuple[int, str | None]]:
-    """(telegram id, language) of every active plan keeper of a commune-level organization."""
+async def admins_to_ask(
+    session: AsyncSession, organization_id: int
+) -> list[tuple[int, str | None]]:
+    """(telegram id, language) of the active plan keepers of one organization."""
     rows = await session.execute(
-        select(Person.telegram_user_id, Person.language)
-        .join(Organization, Organization.id == Person.organization_id)
-        .where(
+        select(Person.telegram_user_id, Person.language).where(
+            Person.organization_id == organization_id,
             Person.role == Role.ADMIN,
             Person.status == PersonStatus.ACTIVE,
             Person.telegram_user_id.is_not(None),

@@ -188,14 +188,24 @@ async def new_extension(harness: BotHarness, world: World, *, other_org: bool = 
         return info.id
 
 
-async def new_join_request(harness: BotHarness, telegram_user_id: int) -> int:
+async def new_join_request(
+    harness: BotHarness, telegram_user_id: int, organization_id: int | None = None
+) -> int:
+    """An open join request to ``organization_id`` (default: xã Vĩnh Khê, the seeded commune)."""
+    from storage.models import Organization
+
     async with harness.database.write() as session:
+        if organization_id is None:
+            organization_id = await session.scalar(
+                select(Organization.id).where(Organization.name == "Vĩnh Khê")
+            )
         request, _ = await record_join_request(
             session,
             telegram_user_id=telegram_user_id,
             full_name="Người lạ",
             language="vi",
             now=harness.clock.now(),
+            organization_id=organization_id,
         )
         return request.id
 

@@ -138,12 +138,8 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
     (
         ("start",),
         "",
-        everyone_but(
-            ok(contains=("Xin chào",)),
-            stranger=Expect(
-                key="registration.stranger", may_write=frozenset({"audit_log"})
-            ),  # a join request: the only row a stranger can cause
-        ),
+        # Without a code or a join link a stranger reaches nobody and writes nothing.
+        everyone_but(ok(contains=("Xin chào",)), stranger=no("registration.ask_office")),
     ),
     (
         ("start",),

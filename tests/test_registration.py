@@ -26,12 +26,19 @@ async def _person(harness: BotHarness, tg: int) -> Person | None:
         return await session.scalar(select(Person).where(Person.telegram_user_id == tg))
 
 
+def _join(harness: BotHarness, org_id: int) -> str:
+    """The organization's join-link payload, as /moi shows it to its plan keeper."""
+    from storage.invitations import join_link_payload
+
+    return join_link_payload(org_id, harness.application.bot.token)
+
+
 async def test_stranger_start_and_approval_with_role_and_unit(
     harness: BotHarness, commune: Commune
 ) -> None:
     lan = user(harness, ADMIN_TG)
     newcomer = harness.api.add_user("Đỗ", last_name="Thị Mai", user_id=3001, username="maido")
-    msg = await say(harness, newcomer, "/start")
+    msg = await say(harness, newcomer, f"/start {_join(harness, commune.org_id)}")
     assert msg.text is not None and "chưa được đăng ký" in msg.text
     assert msg.button_data() == []  # nothing else: no data, no buttons
     assert await _person(harness, 3001) is None
@@ -39,7 +46,7 @@ async def test_stranger_start_and_approval_with_role_and_unit(
     assert notice.text is not None and "Đỗ Thị Mai (@maido)" in notice.text
     approve = notice.button_data()[0]
     # A second /start does not ask the plan keeper again.
-    await say(harness, newcomer, "/start")
+    await say(harness, newcomer, f"/start {_join(harness, commune.org_id)}")
     assert last(harness, lan.id) == notice
     # Only the plan keeper may approve.
     denied = await press(harness, user(harness, CHAIRMAN_TG), notice, approve)
@@ -73,7 +80,7 @@ async def test_stranger_start_and_approval_with_role_and_unit(
 async def test_join_request_refused(harness: BotHarness, commune: Commune) -> None:
     lan = user(harness, ADMIN_TG)
     newcomer = harness.api.add_user("Khách", user_id=3002)
-    await say(harness, newcomer, "/start")
+    await say(harness, newcomer, f"/start {_join(harness, commune.org_id)}")
     notice = await fresh(harness, lan.id)
     before = await counts(harness)
     await press(harness, lan, notice, notice.button_data()[1])
