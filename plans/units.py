@@ -117,6 +117,8 @@ _PLACEHOLDER_PATTERNS = re.compile(
     r"\blien quan\b|"  # "đơn vị liên quan"
     r"\bcac\s+(?:xa|phuong|thi tran|thon|khu pho|to dan pho|hoi|doan the|nganh)\b|"
     r"^(?:tat ca|toan the|toan bo)\b|"
+    # "UBND xã, thị trấn": every commune and township of a district, no single unit.
+    r"^(?:ubnd|uy ban nhan dan) (?:xa|phuong),? (?:va )?(?:thi tran|phuong|xa)$|"
     r"^(?:can bo,? cong chuc|cbcc)(?:\s+(?:ubnd|xa|phuong))*$|"
     r"^(?:doan the|hoi,? doan the|ban nganh|cac ban nganh)$"
 )

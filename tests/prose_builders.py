@@ -97,8 +97,14 @@ def _font_path() -> str:
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
 
 
-def pdf_from_markdown(source: str, *, repeat: int = 1, align: str = "L") -> bytes:
-    """A text PDF of the plan (A4, 13 pt, wrapped lines, page breaks where they fall)."""
+def pdf_from_markdown(
+    source: str, *, repeat: int = 1, align: str = "L", spacing: float = 2
+) -> bytes:
+    """A text PDF of the plan (A4, 12 pt, wrapped lines, page breaks where they fall).
+
+    ``spacing`` (mm) is the space after each paragraph; 0 prints paragraphs
+    line after line, so only line lengths tell where one ends.
+    """
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -114,7 +120,8 @@ def pdf_from_markdown(source: str, *, repeat: int = 1, align: str = "L") -> byte
             if para.bullet:
                 text = ("+ " if para.level else "- ") + text
             pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align=align)
-            pdf.ln(2)
+            if spacing:
+                pdf.ln(spacing)
     return bytes(pdf.output())
 
 

@@ -24,7 +24,7 @@ from plans.importing.legacy import soffice_path
 from plans.importing.paragraphs import paragraphs_from_lines
 from tests import prose_builders as pb
 
-FORMS = ["docx", "docx-word-lists", "docx-messy", "pdf"]
+FORMS = ["docx", "docx-word-lists", "docx-messy", "pdf", "pdf-tight"]
 
 
 def build(path, form: str) -> tuple[bytes, str]:
@@ -35,6 +35,8 @@ def build(path, form: str) -> tuple[bytes, str]:
         return pb.docx_from_markdown(source, word_lists=True), "ke-hoach.docx"
     if form == "docx-messy":
         return pb.docx_from_markdown(pb.messy(source)), "ke-hoach.docx"
+    if form == "pdf-tight":  # no paragraph spacing: line lengths only
+        return pb.pdf_from_markdown(source, spacing=0), "ke-hoach.pdf"
     return pb.pdf_from_markdown(source), "ke-hoach.pdf"
 
 
@@ -221,9 +223,20 @@ def test_duong_hoa_part_a_scores_are_not_tasks(duong_hoa):
     closing = [s for s in duong_hoa.skipped_rows if s.reason == "importing.skip.prose_text"]
     if duong_hoa.source_format == "docx":
         assert closing and closing[-1].text.startswith("Căn cứ nội dung kế hoạch này")
-    # In the PDF the closing sentence may be glued to the last bullet (no paragraph
-    # marks in a text layer); it never becomes a task of its own.
+    # In a PDF without paragraph spacing the closing sentence may be glued to the
+    # last bullet (nothing in the text layer marks the paragraph's end); it never
+    # becomes a task of its own.
     assert not any(t.content.startswith("Căn cứ") for t in duong_hoa.all_tasks())
+
+
+@pytest.mark.parametrize("path", [pb.HUONG_HOA, pb.DUONG_HOA], ids=["001", "000"])
+def test_pdf_with_paragraph_spacing_reads_exactly_like_the_docx(path):
+    """Gaps between paragraphs in the text layer end paragraphs where Word did."""
+    pdf = load_plan(*build(path, "pdf"))
+    docx = load_plan(*build(path, "docx"))
+    assert [t.content for t in pdf.all_tasks()] == [t.content for t in docx.all_tasks()]
+    assert [t.lead_units for t in pdf.all_tasks()] == [t.lead_units for t in docx.all_tasks()]
+    assert [s.reason for s in pdf.skipped_rows] == [s.reason for s in docx.skipped_rows]
 
 
 def test_skipped_sections_render_in_the_report():

@@ -9,6 +9,7 @@ styles; from a PDF only the text (lines glued back into paragraphs here).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,28 +41,57 @@ _ENDS_HEADING_RE = re.compile(r":$")
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
 
 
-def paragraphs_from_lines(pages: list[list[str]]) -> list[Para]:
+Line = str | tuple[str, float | None]  # text, or text and its height on the page
+
+
+def _gap_breaks(heights: list[float | None]) -> list[bool | None]:
+    """Per line: True after a taller-than-usual gap, False after a usual one, None unknown.
+
+    Paragraph spacing shows as gaps larger than the page's line pitch; a page
+    whose gaps are all alike (no spacing) says nothing, and the caller falls
+    back on line lengths.
+    """
+    gaps: list[float | None] = [None]
+    for before, after in itertools.pairwise(heights):
+        gaps.append(before - after if before is not None and after is not None else None)
+    positive = sorted(g for g in gaps if g is not None and g > 0.5)
+    if len(positive) < 3:
+        return [None] * len(heights)
+    pitch = positive[len(positive) // 5]  # the usual line pitch: a low quantile
+    if positive[-1] <= pitch * 1.15:
+        return [None] * len(heights)
+    return [None if g is None else (g > pitch * 1.15 or g < 0) for g in gaps]
+
+
+def paragraphs_from_lines(pages: list[list[Line]]) -> list[Para]:
     """Glue wrapped lines of extracted text (one list per page) back into paragraphs.
 
     A line starts a paragraph when it opens with a list marker or a heading
-    number, or when the previous line stopped short of the right margin
-    (shorter than most full lines of its page) and this one starts with a
-    capital. Otherwise it continues the previous line: a paragraph wrapped by
-    the page, or split across a page break. Bare page numbers are dropped.
+    number, or when a larger gap than the line pitch stands before it
+    (paragraph spacing, when the text layer gives heights), or else when the
+    previous line stopped short of the right margin and this one starts with
+    a capital. Otherwise it continues the previous line: a paragraph wrapped
+    by the page, or split across a page break. Bare page numbers are dropped.
     """
     paras: list[tuple[str, str]] = []
     prev_short = True
-    for page_no, lines in enumerate(pages, start=1):
-        clean = [" ".join(unicodedata.normalize("NFC", raw).split()) for raw in lines]
-        clean = [line for line in clean if line and not _PAGE_NUMBER_RE.match(line)]
-        lengths = sorted(len(line) for line in clean)
+    for page_no, raw_lines in enumerate(pages, start=1):
+        items = [(line, None) if isinstance(line, str) else line for line in raw_lines]
+        clean = [(" ".join(unicodedata.normalize("NFC", text).split()), y) for text, y in items]
+        clean = [(text, y) for text, y in clean if text and not _PAGE_NUMBER_RE.match(text)]
+        breaks = _gap_breaks([y for _, y in clean])
+        lengths = sorted(len(text) for text, _ in clean)
         # A "full" line: the length most wrapped lines reach on this page.
         full = lengths[int(len(lengths) * 0.8)] if lengths else 0
-        for line in clean:
+        for (line, _), gap_break in zip(clean, breaks, strict=True):
             source = f"trang {page_no}"
             starts = bool(_STARTS_RE.match(line))
             capital = line[:1].isupper()
-            if not paras or starts or (capital and prev_short):
+            if gap_break is None:
+                new = starts or (capital and prev_short)
+            else:
+                new = starts or gap_break
+            if not paras or new:
                 paras.append((line, source))
             else:
                 prev, prev_source = paras[-1]

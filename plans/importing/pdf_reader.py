@@ -22,8 +22,33 @@ MAX_PAGES = 400
 MIN_CHARS_PER_PAGE = 40
 
 
-def read_pdf_pages(data: bytes) -> list[list[str]]:
-    """Lines of text of every page; raises for encrypted, broken or scanned files."""
+def _page_lines(page: object) -> list[tuple[str, float | None]]:
+    """The page's text lines with the height of each on the page (for paragraph gaps)."""
+    lines: list[tuple[str, float | None]] = []
+    current: list[str] = []
+    y: float | None = None
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        nonlocal y
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                lines.append(("".join(current), y))
+                current.clear()
+                y = None
+            if piece:
+                current.append(piece)
+                if y is None and piece.strip() and cm and tm:
+                    y = cm[5] + tm[5] * cm[3]
+
+    page.extract_text(orientations=(0,), visitor_text=visit)  # type: ignore[attr-defined]
+    if current:
+        lines.append(("".join(current), y))
+    return lines
+
+
+def read_pdf_pages(data: bytes) -> list[list[tuple[str, float | None]]]:
+    """Lines of text (with their height) of every page; raises for encrypted, broken or scans."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -39,15 +64,15 @@ def read_pdf_pages(data: bytes) -> list[list[str]]:
             raise CorruptedFileError(f"{len(pages)} pages")
         # Upright text only: a plan's body is never rotated, and skipping the
         # other orientations saves a fifth of the extraction time.
-        texts = [page.extract_text(orientations=(0,)) or "" for page in pages]
+        lines = [_page_lines(page) for page in pages]
     except (EncryptedFileError, CorruptedFileError):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise CorruptedFileError(f"pdf: {exc}") from exc
-    total = sum(len(text.strip()) for text in texts)
-    if not texts or total < MIN_CHARS_PER_PAGE * len(texts):
-        raise ScannedPdfError(f"{total} characters on {len(texts)} pages", pages=len(texts))
-    return [text.splitlines() for text in texts]
+    total = sum(len(text.strip()) for page in lines for text, _ in page)
+    if not lines or total < MIN_CHARS_PER_PAGE * len(lines):
+        raise ScannedPdfError(f"{total} characters on {len(lines)} pages", pages=len(lines))
+    return lines
 
 
 def read_pdf(data: bytes) -> list[Para]:
