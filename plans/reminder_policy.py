@@ -17,8 +17,11 @@ Rules (times in the organization's zone; a due date is the END of its day):
   - DEADLINE_DAY on the due date; when the due date is a day off the warning
     goes out on the previous working day *only* -- nobody is at the office on
     the day itself, and the last working day is the last chance to act.
-  - OVERDUE every working day after the due date while the task is open
-    (``overdue_daily``); ``offset_days`` says how late it is.
+  - OVERDUE while the task is open, backing off (issue 11: the same overdue
+    list every working day for months is noise): on the first working day on
+    or after due + ``n`` for each ``n`` in ``overdue_days`` (1, 3, 7), then
+    every ``overdue_every_days`` (7) days after the last of them;
+    ``overdue_daily=False`` turns them off.  ``offset_days`` says how late.
   - ESCALATION to the chairman once, on the first working day on or after
     ``due + escalate_after_days`` (at least the day after the due date);
     ``escalate_after_days=None`` turns it off.
@@ -111,8 +114,16 @@ class ReminderPolicy:
     weekly_summary_weekday: int = 0  # Monday
     weekly_summary: bool = True
     catch_up_grace: timedelta = timedelta(hours=12)
+    overdue_days: tuple[int, ...] = (1, 3, 7)  # overdue reminders back off ...
+    overdue_every_days: int = 7  # ... then weekly
 
     def __post_init__(self) -> None:
+        backoff = tuple(sorted({int(v) for v in self.overdue_days}))
+        if not backoff or backoff[0] <= 0:
+            raise ValueError(f"overdue_days must be positive day counts, got {backoff}")
+        object.__setattr__(self, "overdue_days", backoff)
+        if self.overdue_every_days <= 0:
+            raise ValueError("overdue_every_days must be positive")
         for name in ("lead_days", "report_lead_days"):
             values = tuple(sorted({int(v) for v in getattr(self, name)}, reverse=True))
             if any(v <= 0 for v in values):
@@ -139,6 +150,8 @@ class ReminderPolicy:
             "weekly_summary_weekday": self.weekly_summary_weekday,
             "weekly_summary": self.weekly_summary,
             "catch_up_grace_seconds": int(self.catch_up_grace.total_seconds()),
+            "overdue_days": list(self.overdue_days),
+            "overdue_every_days": self.overdue_every_days,
         }
 
     @classmethod
@@ -149,9 +162,11 @@ class ReminderPolicy:
         for name in ("on_deadline_day", "overdue_daily", "weekly_summary"):
             if name in data:
                 kwargs[name] = bool(data[name])
-        for name in ("lead_days", "report_lead_days"):
+        for name in ("lead_days", "report_lead_days", "overdue_days"):
             if name in data:
                 kwargs[name] = tuple(int(v) for v in data[name])
+        if "overdue_every_days" in data:
+            kwargs["overdue_every_days"] = int(data["overdue_every_days"])
         if "escalate_after_days" in data:
             value = data["escalate_after_days"]
             kwargs["escalate_after_days"] = None if value is None else int(value)
@@ -269,6 +284,29 @@ def escalation_day(
     return _next_working(due + timedelta(days=after), is_working)
 
 
+def overdue_reminder_due(
+    due: date,
+    day: date,
+    policy: ReminderPolicy,
+    is_working: WorkingDayTest = workdays.is_working_day,
+) -> bool:
+    """Whether an open task ``due`` gets its overdue reminder on ``day`` (the back-off)."""
+    if day <= due or not is_working(day):
+        return False
+    last = policy.overdue_days[-1]
+    # nominal days late whose reminder may have moved onto ``day`` (days off in between)
+    for late in range(max(1, (day - due).days - LEAD_SLACK), (day - due).days + 1):
+        scheduled = late in policy.overdue_days or (
+            late > last and (late - last) % policy.overdue_every_days == 0
+        )
+        if scheduled and _next_working(due + timedelta(days=late), is_working) == day:
+            return True
+    return False
+
+
+LEAD_SLACK = 14  # Tết can push a reminder this many days later
+
+
 def _dated(task: PlannedTask) -> bool:
     # a recurring task has a due date only while one of its milestones is open
     return task.due_date is not None
@@ -298,7 +336,7 @@ def task_occasions(
             )
         return found
     late = (day - due).days
-    if policy.overdue_daily and is_working(day):
+    if policy.overdue_daily and overdue_reminder_due(due, day, policy, is_working):
         found.append(Occasion(OccasionKind.OVERDUE, day, subject, offset_days=late))
     if escalation_day(due, policy, is_working) == day:
         found.append(Occasion(OccasionKind.ESCALATION, day, subject, offset_days=late))

@@ -248,17 +248,18 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
             continue
         pending = [v for v in ctx.tasks if needs_update(v, period, ctx)]
         for occ in occasions:
+            # Officers who still owe a figure hear about it on each lead day and on the
+            # deadline day itself (issue 11 defect 11), not only the keeper and chairman.
+            by_officer: dict[int, list[int]] = {}
+            officers: dict[int, Member] = {}
+            for v in pending:
+                for m in ctx.officers_of(v.unit_ids):
+                    by_officer.setdefault(m.id, []).append(v.id)
+                    officers[m.id] = m
+            due = OccasionKind.REPORT_DUE.value
+            for mid, ids in by_officer.items():
+                builder.report([officers[mid]], due, period.code, occ.offset_days, ids)
             if occ.kind is OccasionKind.REPORT_DUE:
-                by_officer: dict[int, list[int]] = {}
-                officers: dict[int, Member] = {}
-                for v in pending:
-                    for m in ctx.officers_of(v.unit_ids):
-                        by_officer.setdefault(m.id, []).append(v.id)
-                        officers[m.id] = m
-                for mid, ids in by_officer.items():
-                    builder.report(
-                        [officers[mid]], occ.kind.value, period.code, occ.offset_days, ids
-                    )
                 builder.report(
                     keepers, occ.kind.value, period.code, occ.offset_days, [], keeper=True
                 )

@@ -77,6 +77,12 @@ class _Lines:
         return True
 
 
+def _updated_on(view: TaskView, day: date, ctx: OrgContext) -> bool:
+    """Whether the task got an update on local ``day``."""
+    at = view.last_update_at
+    return at is not None and at.astimezone(ctx.tz).date() == day
+
+
 def _task_line(view: TaskView, kind: str, day: date, lang: str, ctx: OrgContext) -> str:
     due = view.effective_due_date
     parts = [t("reminders.item.line", lang, number=view.number, content=_short(view.content))]
@@ -243,7 +249,12 @@ def render_digest(
             for e in payload.get("items") or []
             if e.get("k") == section and int(e.get("t", 0)) in views
         ]
-        live = [views[int(e["t"])] for e in entries if not views[int(e["t"])].done]
+        # never a task whose figure was given today (issue 11 defect 10)
+        live = [
+            views[int(e["t"])]
+            for e in entries
+            if not views[int(e["t"])].done and not _updated_on(views[int(e["t"])], today, ctx)
+        ]
         if not live:
             continue
         content = True

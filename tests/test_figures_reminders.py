@@ -35,3 +35,43 @@ async def test_catch_up_after_months_down_says_how_long_ago(tmp_path: Path) -> N
             before = {n for t in texts for n in TASK_RE.findall(t)}
             today = {n for t in regular for n in TASK_RE.findall(t)}
             assert not before & today, (chat, before & today)
+
+
+async def test_officers_who_owe_a_figure_are_warned_on_the_deadline_day(tmp_path: Path) -> None:
+    """Defect 11: on 10/06 (6-month deadline) the officers hear it too, not only the keeper."""
+    clock = ManualClock(at("2024-06-10 07:00"))
+    async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
+        await seed_commune(h.database)
+        add_users(h.api)
+        await h.tick()
+        h.set_time(at("2024-06-10 07:30"))
+        await h.tick()
+        text = "\n".join(m.text or "" for m in h.api.bot_messages(OFFICER_TC_TG))
+        assert "Báo cáo 6 tháng đầu năm 2024: hôm nay là hạn nộp (10/06/2024)" in text
+        assert "Số 7:" in text  # a task of theirs that still owes the period a figure
+
+
+async def test_a_digest_leaves_out_what_was_updated_that_day(tmp_path: Path) -> None:
+    """Defect 10: a digest sent after the person gave the figure does not ask for it again."""
+    from storage.models import UpdateChannel
+    from storage.progress import record_progress
+
+    clock = ManualClock(at("2024-06-03 07:00"))
+    async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
+        commune = await seed_commune(h.database)
+        add_users(h.api)
+        await h.tick()  # plans Monday's digest for 07:30
+        async with h.database.write() as session:
+            await record_progress(  # task 6 (overdue) gets a figure at 07:10, not done
+                session,
+                task_id=commune.task_ids[6],
+                person=None,
+                channel=UpdateChannel.CLI,
+                at=at("2024-06-03 07:10"),
+                percent=70,
+                check_permission=False,
+            )
+        h.set_time(at("2024-06-03 07:30"))
+        await h.tick()
+        text = "\n".join(m.text or "" for m in h.api.bot_messages(OFFICER_TC_TG))
+        assert "Nhắc việc CCHC" in text and "Số 6:" not in text

@@ -76,8 +76,7 @@ def test_plain_working_week_deadline():
         # 23-24/3 weekend: no overdue nag; escalation due+2 = Sat 23/3 -> Mon 25/3
         (date(2024, 3, 25), K.OVERDUE, 4),
         (date(2024, 3, 25), K.ESCALATION, 4),
-        (date(2024, 3, 26), K.OVERDUE, 5),
-        (date(2024, 3, 27), K.OVERDUE, 6),
+        # issue 11 defect 10: overdue reminders back off (1, 3, 7 days late, then weekly)
     ]
 
 
@@ -101,7 +100,6 @@ def test_deadline_inside_tet_warns_before_tet_and_escalates_after():
         (date(2024, 2, 7), K.DEADLINE_DAY, 5),  # 3 and 1 days before collapse into it
         (date(2024, 2, 15), K.OVERDUE, 3),
         (date(2024, 2, 15), K.ESCALATION, 3),
-        (date(2024, 2, 16), K.OVERDUE, 4),
     ]
     assert escalation_day(due, POLICY) == date(2024, 2, 15)
 
@@ -115,7 +113,6 @@ def test_reunification_and_labour_day_2024():
         (date(2024, 4, 26), K.BEFORE_DEADLINE, 6),
         (date(2024, 5, 2), K.DEADLINE_DAY, 0),
         (date(2024, 5, 3), K.OVERDUE, 1),
-        (date(2024, 5, 4), K.OVERDUE, 2),
         (date(2024, 5, 4), K.ESCALATION, 2),
         (date(2024, 5, 6), K.OVERDUE, 4),
     ]
@@ -362,3 +359,31 @@ def test_plans_modules_stay_free_of_telegram_and_databases():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )
     assert out.stdout.strip() == ""
+
+
+def test_overdue_reminders_back_off_then_weekly():
+    """Issue 11 defect 10: not the same overdue list every working day for months."""
+    due = date(2024, 3, 1)  # Friday
+    got = [
+        (d, off)
+        for d, kind, off in timeline(task(due), date(2024, 3, 2), date(2024, 4, 30))
+        if kind is K.OVERDUE
+    ]
+    # 2/3 Sat -> Mon 4/3; 4/3 (3 days); 8/3 (7); then every 7 days: 15/3, 22/3, 29/3, ...
+    assert got == [
+        (date(2024, 3, 4), 3),
+        (date(2024, 3, 8), 7),
+        (date(2024, 3, 15), 14),
+        (date(2024, 3, 22), 21),
+        (date(2024, 3, 29), 28),
+        (date(2024, 4, 5), 35),
+        (date(2024, 4, 12), 42),
+        (date(2024, 4, 19), 49),
+        (date(2024, 4, 26), 56),
+    ]
+    # configurable (/caidat stores the policy as JSON): daily again if a commune wants it
+    daily = ReminderPolicy.from_dict({"overdue_days": [1], "overdue_every_days": 1})
+    assert len(timeline(task(due), date(2024, 3, 2), date(2024, 3, 15), daily)) >= 10
+    assert ReminderPolicy.from_dict(POLICY.to_dict()) == POLICY
+    with pytest.raises(ValueError):
+        ReminderPolicy(overdue_days=(0,))
