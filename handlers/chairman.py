@@ -28,7 +28,7 @@ from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line,
 from plans.completion import TaskState
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
-from plans.par_index.render import district_projection
+from plans.par_index.render import district_projection, season_text
 from plans.status_table import format_percent_value, format_ratio, suggested_filename
 from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
@@ -628,7 +628,13 @@ async def period_command(update: Update, context: BotContext, actor: Actor) -> N
     assert actor.org is not None
     async with context.db.read() as session:
         ps = await reports.period_status(session, actor.org.id, now=_now(context))
-    await reply_html(update, render_period(ps, actor.lang))
+        season = await par_store.season_status(session, actor.org.id, now=_now(context))
+    text = render_period(ps, actor.lang)
+    if season is not None:  # the PAR INDEX self-assessment deadline (handlers/par_index.py)
+        text += "\n" + season_text(
+            season.year, season.deadline, season.working_days_left, actor.lang
+        )
+    await reply_html(update, text)
 
 
 # --------------------------------------------------------------------------- /baocao

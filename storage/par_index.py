@@ -40,6 +40,7 @@ from plans.par_index.projection import (
     scored_criteria,
 )
 from plans.par_index.season import Season
+from plans.workdays import working_days_between
 from storage.directory import audit
 from storage.models import (
     Attachment,
@@ -670,3 +671,26 @@ async def desks_for(
             if view is not None:
                 out[org_id] = view
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonStatus:
+    year: int
+    deadline: date
+    working_days_left: int
+
+
+async def season_status(
+    session: AsyncSession, org_id: int, *, now: datetime
+) -> SeasonStatus | None:
+    """This year's self-assessment deadline, for an organization that keeps PAR INDEX scores."""
+    has_scores = await session.scalar(
+        select(ParCriteriaSet.id).where(ParCriteriaSet.organization_id == org_id).limit(1)
+    )
+    org = await session.get(Organization, org_id)
+    if has_scores is None or org is None:
+        return None
+    today = now.astimezone(calendar_settings(org).tzinfo).date()
+    year = await current_year(session, org_id, today)
+    deadline = Season.from_settings(org.calendar_settings).deadline(year)
+    return SeasonStatus(year, deadline, working_days_between(today, deadline))

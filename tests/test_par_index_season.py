@@ -76,3 +76,15 @@ def test_cli_season(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_year_of_a_datetime_is_local() -> None:
     assert Season().deadline(datetime(2025, 1, 1).year) == date(2025, 11, 14)  # 15/11 is Saturday
+
+
+async def test_the_reporting_calendar_shows_the_self_assessment_deadline(
+    harness: BotHarness, commune: Commune
+) -> None:
+    user = harness.api.add_user("U", user_id=CHAIRMAN_TG)
+    harness.api.user_sends_text(user, None, "/kybaocao")
+    msg = await harness.api.wait_for_bot_message(user.id)
+    await harness.idle()
+    # Mon 03/06/2024 → Fri 15/11/2024.
+    assert "Tự đánh giá Chỉ số CCHC năm 2024: hạn gửi 15/11/2024 (còn" in msg.text
+    assert "ngày làm việc) · /kiemchung" in msg.text

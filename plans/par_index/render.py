@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from locales import t
@@ -82,3 +83,9 @@ def district_projection(
         worst=format_points(worst, lang),
         best=format_points(best, lang),
     )
+
+
+def season_text(year: int, deadline: date, working_days_left: int, lang: str) -> str:
+    """The self-assessment deadline as the reporting calendar shows it."""
+    key = "par_index.season.calendar" if working_days_left > 0 else "par_index.season.calendar_past"
+    return t(key, lang, year=year, date=deadline.strftime("%d/%m/%Y"), days=working_days_left)
