@@ -31,6 +31,20 @@ _LEAD = {"nhac", "nhắc", "lead", "truoc", "trước"}
 _HOUR = {"gio", "giờ", "hour", "time"}
 _DAY = {"hannop", "hạnnộp", "han", "hạn", "deadline", "day"}
 _DRAFT = {"duthao", "dựthảo", "draft"}  # report drafts N working days before (issue 14)
+_OVERDUE = {"quahan", "quáhạn", "overdue"}  # overdue back-off (issue 11)
+
+
+def _overdue_change(value: str) -> dict[str, object]:
+    """ "1,3,7 7": reminders 1, 3 and 7 days late, then every 7 days; the second part optional."""
+    first, _, rest = value.strip().partition(" ")
+    days = tuple(sorted(org_settings.parse_lead_days(first)))
+    change: dict[str, object] = {"overdue_days": days}
+    if rest.strip():
+        every = org_settings.parse_lead_days(rest)
+        if len(every) != 1:
+            raise UserError("figures.settings.error.overdue", text=value)
+        change["overdue_every_days"] = every[0]
+    return change
 
 
 def render_settings(s: org_settings.OrgSettings, lang: str, year: int) -> str:
@@ -48,6 +62,12 @@ def render_settings(s: org_settings.OrgSettings, lang: str, year: int) -> str:
             t("settings.title", lang),
             t("settings.lead_days", lang, days=", ".join(str(d) for d in s.reminder.lead_days)),
             t("settings.hour", lang, hour=s.reminder.digest_time.strftime("%H:%M")),
+            t(
+                "figures.settings.overdue",
+                lang,
+                days=", ".join(str(d) for d in s.reminder.overdue_days),
+                every=s.reminder.overdue_every_days,
+            ),
             t(
                 "settings.calendar",
                 lang,
@@ -106,6 +126,14 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
                         person_id=actor.person.id,
                         actor=who,
                         submission_day=day,
+                    )
+                elif word in _OVERDUE:
+                    await org_settings.update_reminder_policy(
+                        session,
+                        actor.org.id,
+                        person_id=actor.person.id,
+                        actor=who,
+                        **_overdue_change(value),
                     )
                 elif word in _DRAFT:
                     org = await session.get(Organization, actor.org.id)

@@ -68,3 +68,18 @@ async def test_only_the_keeper_changes_and_officers_are_refused(
         text = await say(harness, tg, "/caidat")
         assert "không dành cho vai trò" in text
     assert await stored(harness, commune.org_id) == ({}, {})
+
+
+async def test_overdue_back_off_is_set_in_caidat(harness: BotHarness, commune: Commune) -> None:
+    """Issue 11 defect 10: the overdue cadence is the commune's choice."""
+    text = await say(harness, CHAIRMAN_TG, "/caidat")
+    assert "Nhắc quá hạn: sau 1, 3, 7 ngày, rồi cứ 7 ngày một lần" in text
+    text = await say(harness, ADMIN_TG, "/caidat quahan 2,5 10")
+    assert "Đã lưu cài đặt" in text and "Nhắc quá hạn: sau 2, 5 ngày, rồi cứ 10 ngày" in text
+    policy, _ = await stored(harness, commune.org_id)
+    saved = ReminderPolicy.from_dict(policy)
+    assert (saved.overdue_days, saved.overdue_every_days) == ((2, 5), 10)
+    before = await stored(harness, commune.org_id)
+    text = await say(harness, ADMIN_TG, "/caidat quahan 1,3 7,8")
+    assert "Ví dụ: /caidat quahan 1,3,7 7" in text
+    assert await stored(harness, commune.org_id) == before
