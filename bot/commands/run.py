@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.logging_setup import configure_logging
+from bot.logging_setup import add_secret, configure_logging
 from bot.settings import get_settings
 from locales import t
 from storage.migrate import upgrade
@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
             if settings.webhook_secret
             else secrets.token_urlsafe(32)
         )
+        add_secret(secret, "secret")
         path = urlsplit(webhook_url).path.lstrip("/")
         listen = args.listen or settings.webhook_listen
         port = args.port or settings.webhook_port
