@@ -54,6 +54,7 @@ from scheduler.outbox import (
 )
 from scheduler.render import BUTTONS_PER_ROW, button_label, render
 from storage.db import Database
+from storage.directory import set_person_reachable
 from storage.models import Organization, Person, PersonStatus, Role
 
 log = logging.getLogger(__name__)
@@ -360,9 +361,14 @@ class Dispatcher:
                 person = await session.get(Person, row.person_id)
                 if person is None:
                     return
-                if person.reachable or person.unreachable_since is None:
-                    person.reachable = False
-                    person.unreachable_since = now
+                await set_person_reachable(
+                    session,
+                    person,
+                    False,
+                    now,
+                    actor="system:dispatcher",
+                    details={"error": error[:200], "outbox_id": row.id},
+                )
                 since = person.unreachable_since or now
                 subject = f"unreachable:person:{person.id}"
                 key = "reminders.notice.unreachable"

@@ -386,7 +386,25 @@ async def set_reachable(
     they write again (or unblock the bot) they must start receiving reminders.
     """
     person = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
-    if person is None or person.reachable == reachable:
+    if person is None:
+        return False
+    return await set_person_reachable(
+        session, person, reachable, at, actor=f"telegram:{telegram_user_id}"
+    )
+
+
+async def set_person_reachable(
+    session: AsyncSession,
+    person: Person,
+    reachable: bool,
+    at: datetime,
+    *,
+    actor: str,
+    details: dict[str, object] | None = None,
+) -> bool:
+    """The one path that changes ``reachable``, with its audit line (the chat tracker's
+    block/unblock and the dispatcher's 403 alike); True when something changed."""
+    if person.reachable == reachable and (reachable or person.unreachable_since is not None):
         return False
     person.reachable = reachable
     person.unreachable_since = None if reachable else at
@@ -394,10 +412,11 @@ async def set_reachable(
         session,
         person.organization_id,
         person.id,
-        f"telegram:{telegram_user_id}",
+        actor,
         "person.reachable" if reachable else "person.unreachable",
         "person",
         person.id,
+        details,
         at=at,
     )
     return True

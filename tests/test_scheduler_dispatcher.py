@@ -80,6 +80,34 @@ async def test_blocked_user_marked_unreachable_keeper_told_others_served(
     assert sum("chặn bot" in t for t in texts(harness.api, ADMIN_TG)) == 1
 
 
+async def test_dispatcher_and_block_tracker_write_the_same_audit_line(
+    harness: BotHarness,
+) -> None:
+    """One path for "unreachable" (issue 16 §12): the 403 from the dispatcher and the
+    block seen by the chat tracker both leave a ``person.unreachable`` audit line."""
+    from sqlalchemy import select
+
+    from storage.models import AuditLog
+
+    commune = await _start(harness)
+    harness.api.faults.block(OFFICER_TP_TG)
+    await harness.tick()
+    harness.set_time(at("2024-06-04 07:30"))
+    await harness.tick()  # still blocked: no second line
+    async with harness.database.read() as session:
+        rows = list(
+            await session.scalars(
+                select(AuditLog).where(
+                    AuditLog.action.in_(("person.unreachable", "person.reachable"))
+                )
+            )
+        )
+    assert [(r.action, r.person_id, r.actor) for r in rows] == [
+        ("person.unreachable", commune.people["officer_tp"], "system:dispatcher")
+    ]
+    assert "403" in rows[0].details["error"]
+
+
 async def test_server_errors_are_retried_with_backoff(harness: BotHarness) -> None:
     await _start(harness)
     harness.api.faults.fail_next(2, status=502, method="sendMessage")
