@@ -62,12 +62,15 @@ def _link(context: BotContext, code: str) -> str:
     return f"https://t.me/{context.services.bot_username}?start={code}"
 
 
-def _qr_zip(rows: list[InviteRow]) -> bytes:
+def _outputs(rows: list[InviteRow], organization: str, lang: str) -> tuple[bytes, bytes]:
+    """The invitation sheet and a .zip of the same QR codes as PNG files (each drawn once)."""
+    pngs = [qr_png(row.link) for row in rows]
+    sheet = invitation_workbook(rows, organization=organization, lang=lang, pictures=pngs)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for index, row in enumerate(rows, start=1):
-            archive.writestr(png_name(index, row.full_name), qr_png(row.link))
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed
+        for index, (row, png) in enumerate(zip(rows, pngs, strict=True), start=1):
+            archive.writestr(png_name(index, row.full_name), png)
+    return sheet, buffer.getvalue()
 
 
 @require(*KEEPERS, allow_group=False)
@@ -113,9 +116,7 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
         await message.reply_text(t("roster.report.no_invitations", lang))
         return ConversationHandler.END
     org_name = actor.org.name
-    workbook, archive = await asyncio.to_thread(
-        lambda: (invitation_workbook(rows, organization=org_name, lang=lang), _qr_zip(rows))
-    )
+    workbook, archive = await asyncio.to_thread(_outputs, rows, org_name, lang)
     stem = t("roster.sheet.filename", lang)
     await message.reply_document(document=workbook, filename=f"{stem}.xlsx")
     await message.reply_document(

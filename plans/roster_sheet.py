@@ -51,9 +51,18 @@ def png_name(index: int, full_name: str) -> str:
 
 
 def invitation_workbook(
-    rows: Sequence[InviteRow], *, organization: str, lang: str = "vi", with_pictures: bool = True
+    rows: Sequence[InviteRow],
+    *,
+    organization: str,
+    lang: str = "vi",
+    with_pictures: bool = True,
+    pictures: Sequence[bytes] | None = None,
 ) -> bytes:
-    """The .xlsx of invitations, one row per person, QR picture in the last column."""
+    """The .xlsx of invitations, one row per person, QR picture in the last column.
+
+    ``pictures`` are the rows' QR PNGs when the caller already made them
+    (the CLI writes them as files too): each code is drawn once.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -100,7 +109,8 @@ def invitation_workbook(
         for cell in sheet[excel_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         if with_pictures:
-            _add_picture(sheet, row.link, f"H{excel_row}")
+            png = pictures[number - 1] if pictures is not None else qr_png(row.link)
+            _add_picture(sheet, png, f"H{excel_row}")
             sheet.row_dimensions[excel_row].height = QR_ROW_HEIGHT
     sheet.print_title_rows = "3:3"
     sheet.page_setup.orientation = "landscape"
@@ -110,9 +120,10 @@ def invitation_workbook(
     return buffer.getvalue()
 
 
-def _add_picture(sheet: object, link: str, anchor: str) -> None:
+def _add_picture(sheet: object, png: bytes, anchor: str) -> None:
     from openpyxl.drawing.image import Image
 
-    picture = Image(io.BytesIO(qr_png(link, scale=4)))
+    picture = Image(io.BytesIO(png))
+    picture.width = picture.height = 150  # pixels: about 4 cm, scans from paper
     picture.anchor = anchor
     sheet.add_image(picture)  # type: ignore[attr-defined]

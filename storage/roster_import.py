@@ -29,7 +29,7 @@ from plans.roster_sheet import InviteRow
 from plans.text import ascii_key
 from plans.units import UnitDirectory, UnitRef
 from storage.directory import audit, list_units
-from storage.invitations import create_invitation
+from storage.invitations import new_code
 from storage.models import Invitation, Person, PersonStatus, PersonUnit, Role
 
 __all__ = [
@@ -215,25 +215,37 @@ async def _check(
     return plans, problems
 
 
-async def _open_invitation(
-    session: AsyncSession, person_id: int, now: datetime
-) -> Invitation | None:
-    return await session.scalar(
+async def _open_invitations(
+    session: AsyncSession, person_ids: Sequence[int], now: datetime
+) -> dict[int, Invitation]:
+    """Each person's latest invitation still usable, if any (one query)."""
+    found: dict[int, Invitation] = {}
+    if not person_ids:
+        return found
+    for invitation in await session.scalars(
         select(Invitation)
         .where(
-            Invitation.person_id == person_id,
+            Invitation.person_id.in_(list(person_ids)),
             Invitation.used_at.is_(None),
             Invitation.expires_at > now,
         )
-        .order_by(Invitation.expires_at.desc())
-        .limit(1)
-    )
+        .order_by(Invitation.expires_at)
+    ):
+        assert invitation.person_id is not None
+        found[invitation.person_id] = invitation  # the latest wins
+    return found
 
 
-async def _unit_ids(session: AsyncSession, person_id: int) -> set[int]:
-    return set(
-        await session.scalars(select(PersonUnit.unit_id).where(PersonUnit.person_id == person_id))
-    )
+async def _units_of(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, set[int]]:
+    units: dict[int, set[int]] = {pid: set() for pid in person_ids}
+    if person_ids:
+        for pid, uid in await session.execute(
+            select(PersonUnit.person_id, PersonUnit.unit_id).where(
+                PersonUnit.person_id.in_(list(person_ids))
+            )
+        ):
+            units[pid].add(uid)
+    return units
 
 
 async def import_roster(
@@ -250,115 +262,130 @@ async def import_roster(
     """Check the whole roster, then write it (unless ``dry_run``); never commits.
 
     Raises :class:`plans.roster.RosterError` listing every problem; nothing is
-    written then.
+    written then. Reads and writes in a handful of statements whatever the
+    roster's length (bench/bench_roster.py).
     """
     plans, problems = await _check(session, org_id, roster)
     if problems:
         raise RosterError(problems)
-    report = RosterReport(roster.filename, dry_run)
+    known = [plan.person.id for plan in plans if plan.person is not None]
+    units_of = await _units_of(session, known)
+    open_invitations = await _open_invitations(session, known, now)
+
+    # 1. people: create or update in place
+    staged: list[tuple[_Plan, Person | None, str, int | None, set[int]]] = []
     for plan in plans:
-        report.lines.append(
-            await _apply(session, org_id, plan, now=now, dry_run=dry_run, by=person_id, ttl=ttl)
-        )
-    if not dry_run:
-        await audit(
-            session,
-            org_id,
-            person_id,
-            actor,
-            "roster.import",
-            "organization",
-            org_id,
-            {
-                "file": roster.filename,
-                "created": report.count(CREATED),
-                "updated": report.count(UPDATED),
-                "invitations": report.invitations_created,
-            },
-            at=now,
-        )
-    return report
-
-
-async def _apply(
-    session: AsyncSession,
-    org_id: int,
-    plan: _Plan,
-    *,
-    now: datetime,
-    dry_run: bool,
-    by: int | None,
-    ttl: timedelta,
-) -> RosterLine:
-    entry, person = plan.entry, plan.person
-    unit_ids = {plan.unit.unit_id} if plan.unit else set()
-    if person is None:
-        action = CREATED
-        telegram_id = entry.telegram_id
-        if not dry_run:
-            person = Person(
-                organization_id=org_id,
-                telegram_user_id=entry.telegram_id,
-                full_name=entry.full_name[:200],
-                role=plan.role,
-                status=PersonStatus.ACTIVE,
-                phone=(entry.phone or None) and entry.phone[:32],
-                reachable=True,
-            )
-            person.units = [PersonUnit(unit_id=u) for u in sorted(unit_ids)]
-            session.add(person)
-            await session.flush()
-    else:
-        current_units = await _unit_ids(session, person.id)
-        keep_units = current_units if not unit_ids else unit_ids
-        phone = (entry.phone[:32] if entry.phone else None) or person.phone
+        entry, person = plan.entry, plan.person
+        unit_ids = {plan.unit.unit_id} if plan.unit else set()
+        if person is None:
+            telegram_id = entry.telegram_id
+            if not dry_run:
+                person = Person(
+                    organization_id=org_id,
+                    telegram_user_id=entry.telegram_id,
+                    full_name=entry.full_name[:200],
+                    role=plan.role,
+                    status=PersonStatus.ACTIVE,
+                    phone=entry.phone[:32] if entry.phone else None,
+                    reachable=True,
+                )
+                person.units = [PersonUnit(unit_id=u) for u in sorted(unit_ids)]
+                session.add(person)
+            staged.append((plan, person, CREATED, telegram_id, unit_ids))
+            continue
+        current_units = units_of.get(person.id, set())
+        keep_units = unit_ids or current_units
         telegram_id = person.telegram_user_id or entry.telegram_id
         changes = {
             "full_name": entry.full_name[:200],
             "role": plan.role,
-            "phone": phone,
+            "phone": (entry.phone[:32] if entry.phone else None) or person.phone,
             "telegram_user_id": telegram_id,
         }
         differs = any(getattr(person, k) != v for k, v in changes.items())
         differs = differs or keep_units != current_units or person.status is not PersonStatus.ACTIVE
-        action = UPDATED if differs else UNCHANGED
         if differs and not dry_run:
             for k, v in changes.items():
                 setattr(person, k, v)
             person.status = PersonStatus.ACTIVE
             if keep_units != current_units:
                 await session.execute(delete(PersonUnit).where(PersonUnit.person_id == person.id))
-                for u in sorted(keep_units):
-                    session.add(PersonUnit(person_id=person.id, unit_id=u))
-            await session.flush()
-    line = RosterLine(
-        entry=entry,
-        action=action,
-        role=plan.role,
-        person_id=person.id if person is not None else None,
-        unit=plan.unit,
-        unit_guessed=plan.guessed,
-        telegram_id=telegram_id,
-    )
-    if telegram_id is not None:
-        return line
-    invitation = await _open_invitation(session, person.id, now) if person is not None else None
-    if invitation is not None:
-        return _with_invitation(line, invitation.code, invitation.expires_at, new=False)
-    if dry_run or person is None:
-        return _with_invitation(line, None, now + ttl, new=True)
-    info = await create_invitation(
+                session.add_all(PersonUnit(person_id=person.id, unit_id=u) for u in keep_units)
+        staged.append((plan, person, UPDATED if differs else UNCHANGED, telegram_id, keep_units))
+    if not dry_run:
+        await session.flush()
+
+    # 2. one invitation per person who still has to join by link
+    report = RosterReport(roster.filename, dry_run)
+    fresh: list[tuple[int, Invitation]] = []
+    for plan, person, action, telegram_id, unit_ids in staged:
+        line = RosterLine(
+            entry=plan.entry,
+            action=action,
+            role=plan.role,
+            person_id=person.id if person is not None else None,
+            unit=plan.unit,
+            unit_guessed=plan.guessed,
+            telegram_id=telegram_id,
+        )
+        if telegram_id is None:
+            existing = open_invitations.get(person.id) if person is not None else None
+            if existing is not None:
+                line = _with_invitation(line, existing.code, existing.expires_at, new=False)
+            elif dry_run or person is None:
+                line = _with_invitation(line, None, now + ttl, new=True)
+            else:
+                invitation = Invitation(
+                    code=new_code(),
+                    organization_id=org_id,
+                    unit_id=min(unit_ids) if unit_ids else None,
+                    role=plan.role,
+                    person_id=person.id,
+                    full_name=person.full_name,
+                    created_by=person_id,
+                    created_at=now,
+                    expires_at=now + ttl,
+                )
+                session.add(invitation)
+                fresh.append((len(report.lines), invitation))
+                line = _with_invitation(line, invitation.code, invitation.expires_at, new=True)
+        report.lines.append(line)
+    if dry_run:
+        return report
+    await session.flush()
+    for index, invitation in fresh:
+        await audit(
+            session,
+            org_id,
+            person_id,
+            actor,
+            "invitation.create",
+            "invitation",
+            invitation.id,
+            {
+                "role": invitation.role.value,
+                "unit_id": invitation.unit_id,
+                "person_id": report.lines[index].person_id,
+            },
+            at=now,
+        )
+    await audit(
         session,
-        organization_id=org_id,
-        role=plan.role,
-        unit_id=min(unit_ids) if unit_ids else None,
-        created_by=by,
-        now=now,
-        ttl=ttl,
-        person_id=person.id,
-        full_name=person.full_name,
+        org_id,
+        person_id,
+        actor,
+        "roster.import",
+        "organization",
+        org_id,
+        {
+            "file": roster.filename,
+            "created": report.count(CREATED),
+            "updated": report.count(UPDATED),
+            "invitations": report.invitations_created,
+        },
+        at=now,
     )
-    return _with_invitation(line, info.code, info.expires_at, new=True)
+    return report
 
 
 def _with_invitation(

@@ -72,6 +72,8 @@ class TaskView:
     @property
     def effective_due_date(self) -> date | None:
         """The next open milestone, extension applied (``plans.milestones.effective_due``)."""
+        if not self.milestones:  # the common case, asked for every task on every tick
+            return self.extended_due_date or self.due_date
         return effective_due(
             self.due_date,
             self.extended_due_date,

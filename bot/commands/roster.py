@@ -106,10 +106,13 @@ def _write_outputs(
 ) -> dict[str, str | None]:
     """The invitation sheet and one PNG QR code per person, next to the roster."""
     out.mkdir(parents=True, exist_ok=True)
+    pngs = [qr_png(row.link) for row in rows]
     workbook = out / f"{stem}-{t('roster.sheet.filename', lang)}.xlsx"
-    workbook.write_bytes(invitation_workbook(rows, organization=organization, lang=lang))
+    workbook.write_bytes(
+        invitation_workbook(rows, organization=organization, lang=lang, pictures=pngs)
+    )
     folder = out / f"{stem}-qr"
     folder.mkdir(exist_ok=True)
-    for index, row in enumerate(rows, start=1):
-        (folder / png_name(index, row.full_name)).write_bytes(qr_png(row.link))
+    for index, (row, png) in enumerate(zip(rows, pngs, strict=True), start=1):
+        (folder / png_name(index, row.full_name)).write_bytes(png)
     return {"workbook": str(workbook), "qr_folder": str(folder)}
