@@ -656,6 +656,10 @@ UPLOAD_VERBS = [
     ("imno:{upload}", ok("audit_log")),  # drop the upload
     # Confirming needs the file again; this draft's file never existed: a polite popup.
     ("imok:{upload}", Expect(key="plan_upload.reread_failed", params={"name": "ke-hoach.xlsx"})),
+    # The prose-plan review (issue 12) reads the file too before showing or editing the list.
+    ("imp:{upload}:0", Expect(key="plan_upload.reread_failed", params={"name": "ke-hoach.xlsx"})),
+    ("ime:{upload}:1:0", Expect(key="plan_upload.reread_failed", params={"name": "ke-hoach.xlsx"})),
+    ("imr:{upload}", Expect(key="plan_upload.reread_failed", params={"name": "ke-hoach.xlsx"})),
 ]
 
 
@@ -797,7 +801,7 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
                 "missing": NOWHERE,
             }[target],
         }
-    if verb in {"imm", "imok", "imno"}:
+    if verb in {"imm", "imok", "imno", "imp", "ime", "imr"}:
         if target == "missing":
             return {"upload": NOWHERE}
         owner = ROLE_TG["admin"] if target == "own_upload" else ROLE_TG["chairman"]
