@@ -361,3 +361,26 @@ def test_legacy_doc_is_converted_by_libreoffice(tmp_path):
         ("7", 5),
         ("IV", 2),
     ]
+
+
+def test_cli_dry_run_json_shows_each_tasks_paragraph(capsys, tmp_path):
+    """`import-plan --dry-run --json` on a prose PDF: the public JSON with source_text."""
+    import json
+
+    from tests.test_cli_plans import run
+
+    code, _, _ = run(capsys, "org", "add", "Hướng Hóa")
+    assert code == 0
+    path = tmp_path / "ke-hoach.pdf"
+    path.write_bytes(build(pb.HUONG_HOA, "pdf")[0])
+    code, out, err = run(
+        capsys, "import-plan", str(path), "--org", "Hướng Hóa", "--dry-run", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["layout"] == "prose" and len(data["tasks"]) == 29
+    duty = data["tasks"][-1]
+    assert duty["source_text"].startswith("Lưu ý: Đề nghị các cơ quan")
+    assert duty["due_date"] == "2021-08-30" and duty["deadline_assumed"] is False
+    assert "Bỏ qua «3.1 Tồn tại, hạn chế» (trang" in err
+    assert "chưa ghi gì vào cơ sở dữ liệu" in err
