@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.settings import MissingSetting, describe_error, get_settings
+from bot.startup_wait import TelegramUnavailable
 from locales import t
 from plans.errors import UserError
+from storage.db import DatabaseUnavailable, database_problem
 
 COMMAND_MODULES = (
     "bot.commands.run",
@@ -89,6 +91,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")
         return 130
+    except TelegramUnavailable as exc:
+        print(
+            t(
+                "cli.error.telegram_unavailable",
+                lang,
+                variable=exc.variable,
+                where=exc.where,
+                reason=exc.reason,
+            ),
+            file=sys.stderr,
+        )
+        return 3
+    except Exception as exc:
+        problem = _database_problem(exc)
+        if problem is None:
+            raise
+        print(_database_line(problem, lang), file=sys.stderr)
+        return 3
+
+
+def _database_problem(exc: BaseException) -> DatabaseUnavailable | None:
+    try:
+        url = get_settings().database_url
+    except ValidationError:
+        url = ""
+    return database_problem(exc, url)
+
+
+def _database_line(problem: DatabaseUnavailable, lang: str) -> str:
+    """One line: what failed, where, why, and the variable to fix (never a traceback)."""
+    return t(
+        "cli.error.database_unavailable",
+        lang,
+        variable=problem.variable,
+        where=problem.where,
+        reason=problem.reason,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -87,7 +87,11 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncE
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, no permission, a read-only disk
+                reason = f"{exc.strerror or exc} ({path.parent})"
+                raise DatabaseUnavailable(safe_url(url), reason) from exc
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs["pool_size"] = pool_size
@@ -96,6 +100,112 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncE
     if is_sqlite(url):
         _install_sqlite_hooks(engine)
     return engine
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database named by ``DATABASE_URL`` cannot be opened; ``reason`` says why.
+
+    The command line prints it as one line naming the variable (no traceback),
+    and ``cchc-bot run`` waits for it with backoff (a server that starts before
+    its database is normal in containers).
+    """
+
+    variable = "DATABASE_URL"
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown: the password hidden."""
+    try:
+        return make_url(normalize_database_url(url)).render_as_string(hide_password=True)
+    except Exception:  # a URL too broken to parse is shown as nothing at all
+        return "?"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def database_problem(exc: BaseException, url: str) -> DatabaseUnavailable | None:
+    """``exc`` (or what caused it) as :class:`DatabaseUnavailable`, if it means "cannot
+    reach or open the database"; None for any other error (a bug keeps its traceback)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    where = safe_url(url)
+    for item in _chain(exc):
+        if isinstance(item, DatabaseUnavailable):
+            return item
+        if isinstance(item, sqlite3.OperationalError) and "unable to open" in str(item):
+            return DatabaseUnavailable(where, str(item))
+        if isinstance(item, OSError) and _raised_by_database_code(item):
+            reason = item.strerror if isinstance(item, OSError) and item.strerror else str(item)
+            return DatabaseUnavailable(where, reason or type(item).__name__)
+        name = type(item).__name__
+        if name in _ASYNCPG_CONNECT_ERRORS:
+            return DatabaseUnavailable(where, str(item).splitlines()[0] if str(item) else name)
+        if isinstance(item, OperationalError | InterfaceError) or (
+            isinstance(item, DBAPIError) and item.connection_invalidated
+        ):
+            orig = getattr(item, "orig", None)
+            text = str(orig if orig is not None else item).splitlines()
+            return DatabaseUnavailable(where, text[0] if text else name)
+    return None
+
+
+_DATABASE_MODULES = ("sqlalchemy", "asyncpg", "aiosqlite", "alembic", "sqlite3", "storage.db")
+
+
+def _raised_by_database_code(exc: BaseException) -> bool:
+    """An OSError from a driver (refused, unreachable host, no such folder) — not, say, a
+    plan file that does not exist, which is a different line with a different fix."""
+    import traceback
+
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        if str(frame.f_globals.get("__name__", "")).startswith(_DATABASE_MODULES):
+            return True
+    return False
+
+
+_ASYNCPG_CONNECT_ERRORS = frozenset(
+    {
+        "InvalidPasswordError",
+        "InvalidAuthorizationSpecificationError",
+        "InvalidCatalogNameError",
+        "CannotConnectNowError",
+        "TooManyConnectionsError",
+        "ConnectionDoesNotExistError",
+    }
+)
+
+
+async def check_reachable(url: str) -> None:
+    """Open ``url`` and run ``SELECT 1``; raise :class:`DatabaseUnavailable` when it fails."""
+    from sqlalchemy import text
+
+    engine = None
+    try:
+        engine = create_engine(url, pool_size=1)
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        problem = database_problem(exc, url)
+        if problem is None:
+            raise
+        raise problem from exc
+    finally:
+        if engine is not None:
+            await engine.dispose()
 
 
 class Database:

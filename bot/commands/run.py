@@ -29,6 +29,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--listen", default=None, help=t("cli.run.listen"))
     p.add_argument("--port", type=int, default=None, help=t("cli.run.port"))
     p.add_argument("--no-migrate", action="store_true", help=t("cli.run.no_migrate"))
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help=t("cli.run.wait"),
+    )
     p.set_defaults(handler=_run)
 
 
@@ -38,6 +45,13 @@ def _run(args: argparse.Namespace) -> int:
     settings = get_settings()
     token = settings.token()
     configure_logging(settings.log_level, token)
+    from bot.startup_wait import wait_for_services
+
+    asyncio.run(
+        wait_for_services(
+            settings.database_url, token, settings.bot_api_base_url, wait_seconds=args.wait
+        )
+    )
     if not args.no_migrate:
         upgrade(settings.database_url)
     app = build_application(settings)
