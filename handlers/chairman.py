@@ -161,6 +161,15 @@ def render_overview(ov: reports.Overview, lang: str) -> str:
         )
     )
     lines.append(t("chairman.overview.alerts", lang, overdue=ov.overdue, due_soon=ov.due_soon))
+    if ov.unassigned:
+        lines.append(
+            t(
+                "figures.overview.unassigned",
+                lang,
+                count=len(ov.unassigned),
+                numbers=", ".join(str(n) for n in ov.unassigned),
+            )
+        )
     lines.append("")
     lines.append(t("chairman.overview.by_field", lang))
     lines.extend(_group_line(g, lang) for g in ov.by_field)

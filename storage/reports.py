@@ -114,6 +114,9 @@ class Overview:
     by_field: tuple[GroupLine, ...]
     by_unit: tuple[GroupLine, ...]
     summary: CompletionSummary = field(default_factory=CompletionSummary)
+    # Open tasks that reach no one: no unit (a placeholder lead such as "Các ngành
+    # liên quan") or only units nobody serves in -- shown as "chưa giao".
+    unassigned: tuple[int, ...] = ()
 
     @property
     def on_track(self) -> int:
@@ -429,6 +432,31 @@ async def overview(
         by_field=by_field,
         by_unit=tuple(unit_lines),
         summary=total,
+        unassigned=await unassigned_tasks(session, org_id, data),
+    )
+
+
+async def staffed_units(session: AsyncSession, org_id: int) -> set[int]:
+    """Units with at least one active officer or plan keeper (who answers for their tasks)."""
+    rows = await session.scalars(
+        select(PersonUnit.unit_id)
+        .join(Person, Person.id == PersonUnit.person_id)
+        .where(
+            Person.organization_id == org_id,
+            Person.status == PersonStatus.ACTIVE,
+            Person.role.in_([Role.OFFICER, Role.ADMIN]),
+        )
+    )
+    return set(rows)
+
+
+async def unassigned_tasks(session: AsyncSession, org_id: int, data: _Loaded) -> tuple[int, ...]:
+    """Numbers of open tasks whose units are none or empty of people (issue 11 defect 12)."""
+    staffed = await staffed_units(session, org_id)
+    return tuple(
+        v.number
+        for v, s in zip(data.views, data.snaps, strict=True)
+        if not staffed.intersection(v.unit_ids) and not is_done(s.percent, s.status_text)
     )
 
 
