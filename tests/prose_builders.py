@@ -175,3 +175,52 @@ def appendix_docx(source: str) -> bytes:
     blocks: list = list(paragraphs)
     blocks.extend(TableSpec(rows, merges) for rows in tables)
     return docx_bytes(blocks)
+
+
+def appendix_pdf(source: str) -> bytes:
+    """Seed 004 as a signed PDF: the heading text, then the appendix as one ruled table.
+
+    The two-row header (with its merges) repeats on every page, as Word prints
+    it; rows split by a page break in the seed are one row here.
+    """
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    paragraphs, tables = appendix_tables(source)
+    pdf = FPDF(format="A4", orientation="L")
+    pdf.set_margins(15, 12, 15)
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_font("DejaVu", "", _font_path())
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=9)
+    for text in paragraphs:
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_font("DejaVu", size=7.5)
+    rows: list[list[str]] = []
+    for table in tables:
+        for cells in table[2:]:  # each printed page repeats the two header rows
+            if not cells[0] and not cells[1] and rows:  # the rest of a row cut by the page
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+            else:
+                rows.append(cells)
+    widths = (10, 55, 112, 30, 30, 30)
+    with pdf.table(
+        col_widths=widths,
+        num_heading_rows=2,
+        headings_style=FontFace(emphasis=None),
+        line_height=3.6,
+    ) as table:
+        head = table.row()
+        for text in ("TT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Chỉ tiêu đạt được",
+                     "Cơ quan theo dõi"):  # fmt: skip
+            head.cell(text, rowspan=2)
+        head.cell("Cơ quan thực hiện", colspan=2)
+        head = table.row()
+        head.cell("Cơ quan chủ trì")
+        head.cell("Cơ quan phối hợp")
+        for cells in rows:
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    return bytes(pdf.output())

@@ -211,3 +211,28 @@ async def test_chat_task_line_shows_the_code_and_the_assumed_deadline(
     assert f"<b>{view.number}.</b> [mã 2.1.1] Thực hiện các hoạt động về TĐTHPL" in line
     assert "hạn 31/12/2023 (kế hoạch chưa ghi thời gian, tạm lấy cuối năm)" in line
     assert "[mã 2.1.1]" in task_card(view, dt.date(2023, 7, 3), "vi")
+
+
+@pytest.mark.slow  # fpdf2 lays out a 70-row ruled table, pdfplumber reads it: ~10-20 s
+def test_appendix_as_a_signed_pdf_gives_the_same_criteria(appendix):
+    pdf = load_plan(pb.appendix_pdf(pb.TAM_QUAN_BAC.read_text(encoding="utf-8")), "pl.pdf")
+    assert (pdf.layout, pdf.source_format) == ("table", "pdf")
+    assert [t.code for t in pdf.all_tasks()] == [t.code for t in appendix.all_tasks()]
+    assert [(g.code, g.title) for g in pdf.groups] == [(g.code, g.title) for g in appendix.groups]
+    assert [t.lead_units for t in pdf.all_tasks()] == [t.lead_units for t in appendix.all_tasks()]
+    assert pdf.meta.organization == "UBND phường Tam Quan Bắc" and pdf.meta.year == 2023
+
+
+def test_prose_pdf_never_runs_the_table_reader(monkeypatch):
+    """pdfplumber is slow: a PDF whose text shows no table header is read as prose only."""
+    from plans.importing import pdf_reader
+
+    def boom(data: bytes):  # type: ignore[no-untyped-def]
+        raise AssertionError("table reader called for a prose PDF")
+
+    monkeypatch.setattr(pdf_reader, "read_pdf_tables", boom)
+    plan = load_plan(pb.pdf_from_markdown(pb.HUONG_HOA.read_text(encoding="utf-8")), "kh.pdf")
+    assert plan.layout == "prose" and len(plan.all_tasks()) == 29
+    header = pdf_reader.Para("TT Lĩnh vực/Tiêu chí Chỉ tiêu đạt được", "trang 9")
+    assert pdf_reader.has_table_header([header])
+    assert not pdf_reader.has_table_header([pdf_reader.Para("Tỉnh TT. Huế năm 2023", "trang 1")])

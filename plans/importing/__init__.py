@@ -143,10 +143,14 @@ def _load(
             grids, lines, trailing = content.grids, list(content.lines), content.trailing
             paragraphs = content.paragraphs
         elif fmt == "pdf":
-            from plans.importing.pdf_reader import read_pdf
+            from plans.importing.pdf_reader import has_table_header, read_pdf, read_pdf_tables
 
             paragraphs = read_pdf(data)
-            grids, lines = [], [p.text for p in paragraphs]
+            lines = [p.text for p in paragraphs]
+            grids = read_pdf_tables(data) if has_table_header(paragraphs) else []
+            if grids:
+                # The heading (number, date, issuer) is in the text above the table.
+                grids[0].lines_before = lines[:40]
         elif fmt == "xlsx":
             from plans.importing.xlsx_reader import read_xlsx
 
