@@ -127,9 +127,10 @@ class _Digest:
     reports: dict[tuple[str, str], tuple[int, list[int], bool]] = field(default_factory=dict)
     weekly: str | None = None
     days: list[date] = field(default_factory=list)
+    unassigned: list[int] = field(default_factory=list)  # tasks that reach no one (keeper)
 
     def empty(self) -> bool:
-        return not (self.items or self.reports or self.weekly)
+        return not (self.items or self.reports or self.weekly or self.unassigned)
 
     def payload(self, kind: str, day: date, org_id: int, views: dict[int, TaskView]) -> dict:
         def number(task_id: int) -> int:
@@ -144,6 +145,7 @@ class _Digest:
                 task_ids.append(t)
         for _, (_, ts, _) in reports:
             task_ids.extend(t for t in ts if t not in task_ids)
+        task_ids.extend(t for t in self.unassigned if t not in task_ids)
         data: dict[str, Any] = {
             "v": 1,
             "kind": kind,
@@ -155,6 +157,7 @@ class _Digest:
                 {"k": k, "p": p, "d": d, "t": ts, "keeper": kp} for (k, p), (d, ts, kp) in reports
             ],
             "weekly": self.weekly,
+            "unassigned": list(self.unassigned),
             "task_ids": task_ids,
         }
         if self.days:
@@ -267,6 +270,14 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
                 builder.report(keepers + chairs, occ.kind.value, period.code, occ.offset_days, [])
     for occ in weekly_occasions(day, policy, is_working) if ctx.tasks or ctx.has_tasks else ():
         builder.weekly(chairs, occ.subject_key)
+        # Weekly, the plan keeper hears of open tasks no reminder reaches (issue 11 defect 12):
+        # a placeholder lead ("Các ngành liên quan") or units nobody serves in.
+        orphans = [v.id for v in ctx.tasks if not v.done and not ctx.officers_of(v.unit_ids)]
+        if orphans:
+            for m in keepers:
+                d = builder._for(m)
+                if d is not None:
+                    d.unassigned = orphans
 
 
 def plan_day(ctx: OrgContext, day: date) -> list[Draft]:

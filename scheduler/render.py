@@ -268,6 +268,17 @@ def render_digest(
     if payload.get("weekly"):
         _weekly_block(ctx, day, str(payload["weekly"]), lang, out)
         content = True
+    listed = [views[int(i)] for i in payload.get("unassigned") or [] if int(i) in views]
+    orphans = [v for v in listed if not v.done and not ctx.officers_of(v.unit_ids)]
+    if orphans:
+        content = True
+        out.add("")
+        out.add(t("figures.weekly.unassigned", lang, count=len(orphans)))
+        for v in orphans:
+            text = t("reminders.item.line", lang, number=v.number, content=_short(v.content))
+            lead = html.escape(v.lead_units_text or "—")
+            if out.add(text + " — " + lead) and v.id not in buttons:
+                buttons.append(v.id)
     if not content or len(out.lines) == header:
         return None
     if out.dropped:

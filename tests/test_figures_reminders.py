@@ -75,3 +75,19 @@ async def test_a_digest_leaves_out_what_was_updated_that_day(tmp_path: Path) -> 
         await h.tick()
         text = "\n".join(m.text or "" for m in h.api.bot_messages(OFFICER_TC_TG))
         assert "Nhắc việc CCHC" in text and "Số 6:" not in text
+
+
+async def test_the_keeper_hears_weekly_of_tasks_that_reach_no_one(tmp_path: Path) -> None:
+    """Defect 12: task 8 is led by units nobody serves in; Monday's digest tells the keeper."""
+    clock = ManualClock(at("2024-06-03 07:00"))
+    async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
+        await seed_commune(h.database)
+        add_users(h.api)
+        await h.tick()
+        h.set_time(at("2024-06-03 07:30"))  # Monday: the weekly summary day
+        await h.tick()
+        text = "\n".join(m.text or "" for m in h.api.bot_messages(ADMIN_TG))
+        assert "1 nhiệm vụ chưa giao được cho ai" in text
+        assert "• Số 8: Kiểm tra công tác CCHC theo kế hoạch của huyện" in text
+        officer = "\n".join(m.text or "" for m in h.api.bot_messages(OFFICER_TP_TG))
+        assert "chưa giao được" not in officer
