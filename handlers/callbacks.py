@@ -8,9 +8,11 @@ handlers parse them here, so both sides agree by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+_INT_RE = re.compile(r"-?[0-9]{1,19}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +35,9 @@ def parse(data: str | None) -> Callback | None:
     verb, *rest = data.split(":")
     if not verb.isascii() or not verb.isalpha():
         return None
-    try:
-        args = tuple(int(a) for a in rest)
-    except ValueError:
-        return None
+    if not all(_INT_RE.fullmatch(a) for a in rest):
+        return None  # ASCII digits only: "²" or "٣" in forged data is not a number
+    args = tuple(int(a) for a in rest)
     if any(a < -(2**62) or a > 2**62 for a in args):
         return None
     return Callback(verb, args)

@@ -43,6 +43,7 @@ from scheduler.par_index_season import plan_season
 from storage import par_index as store
 from storage.models import Role
 from storage.reports import calendar_settings, is_commune_of, organization
+from storage.tasks import load_task_views
 
 log = logging.getLogger(__name__)
 
@@ -416,6 +417,17 @@ async def _may_attach(
     return None, year
 
 
+async def _is_task_code(context: BotContext, actor: Actor, code: str) -> bool:
+    """Whether ``code`` is the code of a task (or a group of tasks) in the commune's plan."""
+    assert actor.org is not None
+    async with context.db.read() as session:
+        views = await load_task_views(session, actor.org.id)
+    codes = {
+        ".".join(p.lstrip("0") or "0" for p in (v.code or "").strip(". ").split(".")) for v in views
+    }
+    return code in codes or any(c.startswith(code + ".") for c in codes)
+
+
 @require(*EVIDENCE_ROLES, allow_group=False)
 async def evidence_caption(update: Update, context: BotContext, actor: Actor) -> None:
     """A document or photo captioned "kiểm chứng 3.2": evidence for that criterion."""
@@ -426,6 +438,12 @@ async def evidence_caption(update: Update, context: BotContext, actor: Actor) ->
         return
     code = ".".join(str(int(p)) for p in match.group(1).split("."))
     refusal, year = await _may_attach(context, actor, code)
+    if refusal == "par_index.evidence.unknown_code" and await _is_task_code(context, actor, code):
+        # Not a criterion but a code of the plan ("minh chứng 3.2.1"): task evidence (issue 15).
+        from handlers.updates import file_message
+
+        await file_message(update, context)
+        return
     if refusal is not None or year is None:
         await reply_html(
             update, t(refusal or "par_index.evidence.unknown_code", actor.lang, code=code)

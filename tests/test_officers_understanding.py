@@ -341,3 +341,83 @@ async def test_reply_to_a_digest_naming_the_task_does_not_ask(
     # Without a task named, a digest about several tasks still asks which one.
     question = await say(harness, an, "được 60%", reply_to=digest)
     assert question.text is not None and "nhiều nhiệm vụ" in question.text
+
+
+async def test_reply_to_the_deadline_day_warning(harness: BotHarness, commune: Commune) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    harness.set_time("2024-06-10T08:00:00")
+    await harness.tick()
+    warning = last(harness, an.id)
+    assert warning.text is not None and "hạn hôm nay" in warning.text
+    echo = await say(harness, an, "xong rồi anh", reply_to=warning)
+    assert echo.text is not None and "nhiệm vụ số 3" in echo.text
+    assert cb.WHICH_TASK not in _verbs(echo)
+    await _confirm(harness, an, echo)
+    assert [r.percent for r in await updates_of(harness, commune.task_ids[3])] == [100]
+
+
+async def test_reply_to_the_overdue_notice(harness: BotHarness, commune: Commune) -> None:
+    binh = user(harness, OFFICER_TC_TG)
+    harness.set_time("2024-06-11T08:00:00")
+    await harness.tick()
+    notice = last(harness, binh.id)
+    assert notice.text is not None and "quá hạn" in notice.text and "Số 6" in notice.text
+    echo = await say(harness, binh, "duoc 3/4 roi", reply_to=notice)
+    assert echo.text is not None and "nhiệm vụ số 6" in echo.text and "75%" in echo.text
+    await _confirm(harness, binh, echo)
+    assert [r.percent for r in await updates_of(harness, commune.task_ids[6])] == [75]
+
+
+# --- how far, as officers write it (plain messages) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("nhiệm vụ 3 tám mươi phần trăm", 80),
+        ("nv3 80 phan tram", 80),
+        ("NV 3 được 3/4", 75),
+        ("số 3 mới được một nửa", 50),
+        ("#3 chưa triển khai", 0),
+        ("nhiem vu 3 99,5%", 99),
+        ("SỐ 3 ĐÃ HOÀN THÀNH", 100),
+    ],
+)
+async def test_how_far_forms(
+    harness: BotHarness, commune: Commune, text: str, percent: int
+) -> None:
+    an = user(harness, OFFICER_TP_TG)
+    echo = await say(harness, an, text)
+    assert echo.text is not None and "nhiệm vụ số 3" in echo.text, echo.text
+    await _confirm(harness, an, echo)
+    assert [r.percent for r in await updates_of(harness, commune.task_ids[3])] == [percent]
+
+
+async def test_title_words_fitting_two_tasks_list_only_those(
+    harness: BotHarness, commune: Commune
+) -> None:
+    an = user(harness, OFFICER_TP_TG)  # An's tasks: 2 (coordinating), 3 and 4
+    question = await say(harness, an, "phần pháp luật xong rồi")
+    assert question.text is not None and "nhiệm vụ nào" in question.text
+    offered = [cb.parse(d).args[1] for d in question.button_data()]  # type: ignore[union-attr]
+    assert offered == [commune.task_ids[3], commune.task_ids[4]]
+
+
+async def test_caption_with_a_plan_code(harness: BotHarness, commune: Commune) -> None:
+    from storage.models import Task
+
+    async with harness.database.write() as session:
+        task = await session.get(Task, commune.task_ids[4])
+        assert task is not None
+        task.code = "3.2"
+    an = user(harness, OFFICER_TP_TG)
+    # "kiểm chứng 3.2" is first the PAR INDEX desk's (criterion 3.2, handlers/par_index.py);
+    # this commune has no criterion 3.2 but a task coded 3.2, so it is that task's evidence.
+    harness.api.user_uploads_photo(an, None, b"\x89PNG anh", caption="kiểm chứng 3.2")
+    echo = await harness.api.wait_for_bot_message(an.id)
+    await harness.idle()
+    assert echo.text is not None and "nhiệm vụ số 4" in echo.text and "1 tệp" in echo.text
+    await _confirm(harness, an, echo)
+    (att,) = await _attachments(harness)
+    (row,) = await updates_of(harness, commune.task_ids[4])
+    assert att.progress_update_id == row.id
