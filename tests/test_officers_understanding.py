@@ -344,28 +344,31 @@ async def test_reply_to_a_digest_naming_the_task_does_not_ask(
 
 
 async def test_reply_to_the_deadline_day_warning(harness: BotHarness, commune: Commune) -> None:
-    an = user(harness, OFFICER_TP_TG)
-    harness.set_time("2024-06-10T08:00:00")
+    binh = user(harness, OFFICER_TC_TG)
+    harness.set_time("2024-05-31T08:00:00")
     await harness.tick()
-    warning = last(harness, an.id)
+    warning = last(harness, binh.id)
     assert warning.text is not None and "hạn hôm nay" in warning.text
-    echo = await say(harness, an, "xong rồi anh", reply_to=warning)
-    assert echo.text is not None and "nhiệm vụ số 3" in echo.text
+    assert [d for d in warning.button_data() if d.startswith("tk:")] == [
+        cb.task_menu(commune.task_ids[6])
+    ]
+    echo = await say(harness, binh, "xong rồi anh", reply_to=warning)
+    assert echo.text is not None and "nhiệm vụ số 6" in echo.text
     assert cb.WHICH_TASK not in _verbs(echo)
-    await _confirm(harness, an, echo)
-    assert [r.percent for r in await updates_of(harness, commune.task_ids[3])] == [100]
+    await _confirm(harness, binh, echo)
+    assert [r.percent for r in await updates_of(harness, commune.task_ids[6])] == [100]
 
 
 async def test_reply_to_the_overdue_notice(harness: BotHarness, commune: Commune) -> None:
-    binh = user(harness, OFFICER_TC_TG)
+    an = user(harness, OFFICER_TP_TG)
     harness.set_time("2024-06-11T08:00:00")
     await harness.tick()
-    notice = last(harness, binh.id)
-    assert notice.text is not None and "quá hạn" in notice.text and "Số 6" in notice.text
-    echo = await say(harness, binh, "duoc 3/4 roi", reply_to=notice)
-    assert echo.text is not None and "nhiệm vụ số 6" in echo.text and "75%" in echo.text
-    await _confirm(harness, binh, echo)
-    assert [r.percent for r in await updates_of(harness, commune.task_ids[6])] == [75]
+    notice = last(harness, an.id)
+    assert notice.text is not None and "quá hạn" in notice.text and "Số 3" in notice.text
+    echo = await say(harness, an, "duoc 3/4 roi", reply_to=notice)
+    assert echo.text is not None and "nhiệm vụ số 3" in echo.text and "75%" in echo.text
+    await _confirm(harness, an, echo)
+    assert [r.percent for r in await updates_of(harness, commune.task_ids[3])] == [75]
 
 
 # --- how far, as officers write it (plain messages) ------------------------------------------
