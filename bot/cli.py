@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "bot.commands.export",
     "bot.commands.par_index",
     "bot.commands.understanding",
+    "bot.commands.figures",
 )
 
 

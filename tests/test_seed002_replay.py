@@ -93,3 +93,51 @@ def test_a_bad_as_of_is_refused_with_an_example(
     )
     assert code != 0
     assert "--as-of 2023-06-14" in err
+
+
+def test_overview_cli_json_is_the_same_figures(
+    table: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI twin of /tongquan: a stable JSON contract with the five standings."""
+    import json
+
+    code, _, err = run(
+        capsys,
+        "import-plan",
+        str(table),
+        "--org",
+        "Kim Thạch",
+        "--year",
+        "2023",
+        "--as-of",
+        "2023-06-14",
+    )
+    assert code == 0, err
+    code, out, err = run(
+        capsys,
+        "overview",
+        "--org",
+        "Kim Thạch",
+        "--period",
+        "6thang",
+        "--year",
+        "2023",
+        "--as-of",
+        "2023-06-20T09:00:00+07:00",
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {
+        "organization", "as_of", "today", "period", "total", "done", "on_track", "behind",
+        "overdue", "not_started", "due_soon", "mean_percent", "with_figure", "unassigned",
+        "sentence", "by_field", "by_unit",
+    }  # fmt: skip
+    assert (data["period"], data["today"]) == ("2023-H1", "2023-06-14")
+    assert (data["total"], data["done"], data["on_track"], data["not_started"]) == (32, 17, 14, 1)
+    assert data["with_figure"] == 29  # IV.6, V.3 (status only) and VI.3 (remark) are blank
+    assert data["sentence"] == SENTENCE
+    assert sum(f["total"] for f in data["by_field"]) == 32
+    code, out, _ = run(capsys, "overview", "--org", "Kim Thạch", "--period", "6thang",
+                       "--year", "2023", "--as-of", "2023-06-20T09:00:00+07:00")  # fmt: skip
+    assert code == 0 and SENTENCE in out
