@@ -27,5 +27,9 @@ RUN python -c "import matplotlib.font_manager"
 WORKDIR /home/cchc
 VOLUME ["/data"]
 EXPOSE 8443
+# Healthy = database reachable, schema current, this container's scheduler ticked
+# less than 3 ticks ago, Telegram answers (cchc-bot health; exit 0 or 1).
+HEALTHCHECK --interval=60s --timeout=30s --start-period=120s --retries=3 \
+    CMD ["cchc-bot", "health"]
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["run"]

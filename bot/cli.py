@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "bot.commands.par_index",
     "bot.commands.understanding",
     "bot.commands.figures",
+    "bot.commands.health",
 )
 
 

@@ -91,7 +91,19 @@ async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport
                 dispatch.rate_limited,
                 dispatch.failed,
             )
+        await _heartbeat(services)
         return TickReport(plan, dispatch)
+
+
+async def _heartbeat(services: Any) -> None:
+    """Write when this host's tick finished, for ``cchc-bot health``."""
+    from storage.heartbeat import record_tick
+
+    try:
+        async with services.database.write() as session:
+            await record_tick(session, services.clock.now())
+    except Exception:  # the health check will say so; the reminders go on
+        log.warning("could not record the scheduler heartbeat", exc_info=True)
 
 
 async def _tick_job(context: Any) -> None:

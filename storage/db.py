@@ -140,7 +140,7 @@ def database_problem(exc: BaseException, url: str) -> DatabaseUnavailable | None
     reach or open the database"; None for any other error (a bug keeps its traceback)."""
     import sqlite3
 
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     where = safe_url(url)
     for item in _chain(exc):
@@ -154,9 +154,7 @@ def database_problem(exc: BaseException, url: str) -> DatabaseUnavailable | None
         name = type(item).__name__
         if name in _ASYNCPG_CONNECT_ERRORS:
             return DatabaseUnavailable(where, str(item).splitlines()[0] if str(item) else name)
-        if isinstance(item, OperationalError | InterfaceError) or (
-            isinstance(item, DBAPIError) and item.connection_invalidated
-        ):
+        if isinstance(item, DBAPIError) and item.connection_invalidated:
             orig = getattr(item, "orig", None)
             text = str(orig if orig is not None else item).splitlines()
             return DatabaseUnavailable(where, text[0] if text else name)

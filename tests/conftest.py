@@ -3,7 +3,8 @@
 PostgreSQL tests need ``TEST_POSTGRES_URL`` (e.g.
 ``postgresql://postgres@127.0.0.1:5432/postgres``); each test gets a fresh
 database created from it and dropped afterwards. Without the variable they
-skip with that reason; ``.ci/run`` starts a server and sets it.
+skip with that reason — except under ``CI=true``, where they fail
+(tests/pg_required.py); ``.ci/run`` starts a server and sets it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.settings import get_settings
 from storage.db import Database
 from tests.db_template import fast_upgrade_async
 from tests.factories import Commune, seed_commune
+from tests.pg_required import no_postgres
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -102,7 +104,7 @@ async def _drop_pg_database(name: str) -> None:
 @pytest.fixture
 async def postgres_database_url() -> AsyncIterator[str]:
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
+        no_postgres()
     url, name = await _create_pg_database()
     try:
         yield url
@@ -117,7 +119,7 @@ async def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> As
         yield sqlite_url(tmp_path)
         return
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
+        no_postgres()
     url, name = await _create_pg_database()
     try:
         yield url

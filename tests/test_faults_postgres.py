@@ -44,6 +44,7 @@ from tests.fault_support import (
     seed_fan_out,
     wait_for,
 )
+from tests.pg_required import no_postgres
 
 pytestmark = [pytest.mark.fault, pytest.mark.postgres]
 
@@ -69,7 +70,7 @@ def _has_user(name: str) -> bool:
 @pytest.fixture
 def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
     if not os.environ.get("TEST_POSTGRES_URL"):
-        pytest.skip("PostgreSQL not configured: set TEST_POSTGRES_URL to run this test")
+        no_postgres()
     if pg_bindir() is None:
         pytest.skip("PostgreSQL server binaries not installed (scripts/start-postgres.sh)")
     if os.geteuid() == 0 and not _has_user("postgres"):
