@@ -1,6 +1,6 @@
 """How many officer messages per second does the reader understand, on one core?
 
-Replays the corpus of tests/data/understanding_corpus.json (249 messages,
+Replays the corpus of tests/data/understanding_corpus.json (279 messages,
 every category, with and without diacritics) through
 :func:`plans.understanding.read_message`, the reader behind the chat and
 ``cchc-bot parse-update``, against the corpus task list indexed once (as the

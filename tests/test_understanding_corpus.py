@@ -7,6 +7,10 @@ list in tests/data/understanding_tasks.json. A message counts as read right
 only when the whole JSON contract matches (every draft's task, percent,
 status, output and note, the needs and the question). The test prints the
 share per category and fails under 95% overall.
+
+History, for honesty: the first 239 messages were written before the reader
+was tuned and read 228/239 (95.4%) on the first run; the last 30 were written
+afterwards without running the reader and read 29/30 on the first run.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ _COUNT_NOUNS = (
     r"can bo|phan anh|ho so|chi tieu|lan|cuoc|nguoi|ngay|thang|nam|van ban|bai|tin|buoi|luot"
     r"|thu tuc|tthc|ke hoach|bao cao|quyet dinh|cong van|xa|thon|hop|don|kien nghi|trang|file"
     r"|muc|nhiem vu|nv|viec|cai|so|ho|hs|dong|trieu|nghin|ngan|tr|k|h|gio|phut|tuan|quy"
+    r"|nua|phan"
 )
 _BARE_RE = re.compile(
     r"\b(?:duoc|dat|tien do|khoang|len|xong|lam duoc|thuc hien duoc|tdo)\s*:?\s*"
@@ -68,6 +69,7 @@ _FRACTION_RE = re.compile(
 )
 _FRACTION_WORDS = {
     "mot nua": 50,
+    "1 nua": 50,
     "duoc nua": 50,
     "nua chang": 50,
     "nua duong": 50,
