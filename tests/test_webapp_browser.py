@@ -74,13 +74,30 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+def require_browser() -> None:
+    """Skip with the reason when Chromium or Playwright is missing — fail instead under CI."""
     reason = _missing()
     if reason is not None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"browser tests must run in CI: {reason}")
         pytest.skip(reason)
+
+
+def test_missing_browser_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        require_browser()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    require_browser()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -366,5 +383,28 @@ async def test_par_index_tab_shows_the_projection(
         assert await no_horizontal_overflow(page)
         await shot(page, "par-index")
         assert all(url.startswith(base) for url in requests), requests
+    finally:
+        await context.close()
+
+
+async def test_english_reader_gets_the_english_page(
+    browser: Any, site: tuple[str, Commune], db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Person
+
+    base, _ = site
+    async with db.write() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == CHAIRMAN_TG))
+        assert person is not None
+        person.language = "en"
+    context, page, _ = await open_page(browser, launch_url(base, CHAIRMAN_TG, LIGHT))
+    try:
+        await page.wait_for_selector("#totals")
+        assert await page.evaluate("() => document.documentElement.lang") == "en"
+        assert await page.inner_text("nav button[data-tab=overview]") == "Overview"
+        assert "Figures as of 03/06/2024" in await page.inner_text("#asof")
+        assert "tasks done" in await page.inner_text("#totals")
     finally:
         await context.close()

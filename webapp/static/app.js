@@ -179,6 +179,8 @@
   function tasks(kind, id) {
     show(function () {
       getJSON("/api/tasks?" + kind + "=" + id).then(function (body) {
+        $("period").hidden = true;  // a task list is as of today, whatever the overview's period
+        $("asof").textContent = s("as_of", { date: body.today_text });
         var main = clear($("main"));
         var b = backButton(); if (b) main.appendChild(b);
         main.appendChild(el("h2", { id: "list-title", text: body.title }));
