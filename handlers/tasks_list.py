@@ -31,7 +31,7 @@ from locales import t
 from plans.errors import UserError
 from plans.numbers import parse_task_number
 from storage.models import Role
-from storage.progress import HistoryEntry, can_update, task_history
+from storage.progress import HistoryEntry, can_read_history, can_update, task_history
 from storage.tasks import TaskView, find_task_by_number, load_task_views
 
 log = logging.getLogger(__name__)
@@ -191,11 +191,15 @@ async def history_command(update: Update, context: BotContext, actor: Actor) -> 
         return
     async with context.db.read() as session:
         view = await find_task_by_number(session, actor.person.organization_id, number)
-        entries = await task_history(session, view.id) if view else []
+        allowed = view is not None and await can_read_history(session, actor.person, view.id)
+        entries = await task_history(session, view.id) if view and allowed else []
     if view is None:
         await reply_html(
             update, error_text(UserError("officer.task_unknown", number=number), actor.lang)
         )
+        return
+    if not allowed:  # officers read their own units' tasks' history; leaders read all
+        await reply_html(update, t("history.not_your_task", actor.lang, number=number))
         return
     await reply_html(update, _history_text(view, entries, actor.lang, context.services.tz))
 

@@ -76,6 +76,16 @@ async def can_update(session: AsyncSession, person: PersonInfo, task_id: int) ->
     return linked is not None
 
 
+async def can_read_history(session: AsyncSession, person: PersonInfo, task_id: int) -> bool:
+    """Who may read a task's history (notes, who wrote them, evidence file names).
+
+    The same people who may update it: leaders and the plan keeper every task of
+    their organization, an officer the tasks of their own units (lead or
+    coordinating). Another unit's notes are that unit's working record.
+    """
+    return await can_update(session, person, task_id)
+
+
 def validate_percent(value: int | float | None) -> int | None:
     if value is None:
         return None

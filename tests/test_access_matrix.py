@@ -189,10 +189,12 @@ COMMANDS: list[tuple[tuple[str, ...], str, dict[str, Expect]]] = [
         ("lichsu", "history"),
         "3",
         everyone_but(
-            # Within the organization anyone who works on the plan may read a history.
+            # Leaders and the plan keeper read any task's history; an officer only the
+            # tasks of their own units (notes, names and evidence file names stay there).
             ok(contains=("Rà soát văn bản",)),
             stranger=STRANGER,
             viewer=FORBIDDEN,
+            officer_other_unit=no("history.not_your_task", number=3),
             other_org_chairman=no("officer.task_unknown", number=3),
         ),
     ),
