@@ -693,7 +693,9 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
         # The sent-report record's number and date go into the heading.
         await report_records.apply_record(session, actor.org.id, table, per.code)
     if not table.rows():
-        await progress.edit_text(t("chairman.report.empty", lang, period=esc(per.label(lang))))
+        await progress.edit_text(
+            t("chairman.report.empty", lang, period=esc(per.label(lang))), parse_mode="HTML"
+        )
         return
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
     docx_bytes, xlsx_bytes = await asyncio.to_thread(render_files, table, lang)

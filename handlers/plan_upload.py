@@ -230,7 +230,9 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
     tg_file = await document.get_file()
     data = bytes(await tg_file.download_as_bytearray())
     if len(data) > limit_mb * 1024 * 1024:
-        await status.edit_text(t("plan_upload.too_big", lang, name=esc(filename), limit=limit_mb))
+        await status.edit_text(
+            t("plan_upload.too_big", lang, name=esc(filename), limit=limit_mb), parse_mode="HTML"
+        )
         return WAITING_FILE
     try:
         plan = await asyncio.to_thread(
@@ -243,7 +245,8 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
     except PlanImportError as exc:
         params = {"filename": filename, **exc.params}
         await status.edit_text(
-            t("plan_upload.unreadable", lang, reason=esc(t(exc.key, lang, **params)))
+            t("plan_upload.unreadable", lang, reason=esc(t(exc.key, lang, **params))),
+            parse_mode="HTML",
         )
         return WAITING_FILE
     async with context.db.read() as session:
@@ -277,8 +280,8 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
         pending = await _load(session, draft.id)
     assert pending is not None
     _cache(context)[pending.id] = Parsed(plan, preview)
-    report = esc(render_report(preview, lang))
-    parts = split_text(report)
+    # The report is plain text sent without parse_mode: escaping it would show "&lt;i&gt;".
+    parts = split_text(render_report(preview, lang))
     await status.edit_text(parts[0])
     for part in parts[1:]:
         await message.reply_text(part)
