@@ -387,3 +387,32 @@ async def test_chat_bad_file_and_stranger_role(harness: BotHarness, commune: Com
     officer = user(harness, OFFICER_TP_TG)
     refused = await say(harness, officer, "/nhapcanbo")
     assert "danh sách cán bộ" not in (refused.text or "")
+
+
+async def test_unit_named_by_its_first_half_is_understood_and_said(db: Database) -> None:
+    from storage.roster_import import render_report
+
+    org_id = await _org(db)
+    rows = [HEADER, [1, "Phạm Văn An", "Công chức", "Tư pháp", "", ""]]
+    report = await _import(db, org_id, xlsx(rows))
+    (line,) = report.lines
+    assert line.unit is not None and line.unit.name == "Tư pháp - Hộ tịch" and line.unit_guessed
+    assert "(hiểu «Tư pháp» là «Tư pháp - Hộ tịch»)" in render_report(report, "vi")
+
+
+async def test_every_problem_is_listed_in_one_polite_answer(db: Database) -> None:
+    from storage.roster_import import render_problems
+
+    org_id = await _org(db)
+    rows = [
+        HEADER,
+        [1, "Vũ Văn Khoa", "Công chức", "Quân sự", "", ""],
+        [2, "Lý Thị Hạnh", "Công chức", "Công an xã", "", ""],
+    ]
+    with pytest.raises(RosterError) as info:
+        await _import(db, org_id, xlsx(rows))
+    text = render_problems(info.value, "ds.xlsx", "vi")
+    lines = text.splitlines()
+    assert lines[0] == "Chưa nhập danh sách cán bộ từ tệp «ds.xlsx», vì:"
+    assert len(lines) == 4 and "«Quân sự»" in lines[1] and "«Công an xã»" in lines[2]
+    assert lines[-1].startswith("Chưa có thay đổi nào được lưu")
