@@ -18,10 +18,9 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
@@ -33,7 +32,6 @@ from handlers.officers import (
     deadline_phrase,
     edit_or_reply,
     error_text,
-    fmt_date,
     task_card,
     task_line,
     tasks_covered_by,
@@ -42,19 +40,28 @@ from handlers.officers import (
     visible_unit_ids,
     which_task_keyboard,
 )
+from handlers.update_drafts import (
+    draft_data,
+    draft_items,
+    draft_keyboard,
+    echo_text,
+    figure_choices,
+    is_pending,
+    reading_data,
+    reading_lines,
+    with_figure,
+)
 from locales import t
 from plans.completion import status_says_done
 from plans.errors import UserError
 from plans.numbers import looks_numeric, parse_percent, parse_task_number
 from plans.progress_text import (
     STATUS_COMPLETED,
-    STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     parse_progress_text,
 )
 from plans.text import clip
 from plans.understanding import (
-    ALMOST_DONE_OFFERS,
     QUESTION_DEADLINE,
     QUESTION_MY_TASKS,
     Reading,
@@ -276,7 +283,7 @@ async def _command_update(
                 async with context.db.write() as session:
                     if not await can_update(session, actor.person, view.id):
                         raise UserError("progress.not_your_task")
-                data = _reading_data(reading.percent, reading.status_text, reading.output, note)
+                data = reading_data(reading.percent, reading.status_text, reading.output, note)
                 data.update(conflict=reading.conflict, asks=reading.asks_figure)
                 data["attachments"] = [asdict(a) for a in attachments]
                 return await _save_and_echo(context, actor, [(view, data)])
@@ -313,145 +320,6 @@ async def update_command(update: Update, context: BotContext, actor: Actor) -> N
     await reply_html(update, text, reply_markup=markup)
 
 
-# --- drafts: what the bot understood, waiting for "Đúng" ----------------------------------
-#
-# A draft's data is one task's reading (percent, status_text, output, note,
-# expected_date, attachments, and the open questions ``conflict`` / ``asks``),
-# or, for a message about several tasks, ``{"items": [{"task_id", "data"}, …]}``.
-
-
-def _reading_data(
-    percent: int | None,
-    status_text: str | None,
-    output: str | None,
-    note: str | None,
-    expected: date | None = None,
-) -> dict[str, Any]:
-    return {
-        "percent": percent,
-        "status_text": status_text,
-        "output": output,
-        "expected_date": expected.isoformat() if expected else None,
-        "note": note,
-        "attachments": [],
-        "conflict": False,
-        "asks": False,
-    }
-
-
-def _draft_data(item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]) -> dict:
-    expected = parse_progress_text(item.note, today).expected_date if item.note else None
-    data = _reading_data(item.percent, item.status_text, item.output, item.note or None, expected)
-    data.update(
-        conflict=item.conflict,
-        asks=item.asks_figure,
-        attachments=[asdict(a) for a in attachments],
-    )
-    return data
-
-
-def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The per-task readings of a draft (one for a single-task draft)."""
-    return [dict(i) for i in data["items"]] if "items" in data else [{"data": data}]
-
-
-def _pending(data: dict[str, Any]) -> bool:
-    return bool(data.get("conflict") or data.get("asks"))
-
-
-def _reading_lines(data: dict[str, Any], lang: str) -> list[str]:
-    lines = []
-    if data.get("percent") is not None:
-        lines.append(t("officer.reply.percent", lang, percent=data["percent"]))
-    if data.get("status_text"):
-        lines.append(t("officer.reply.status", lang, status=esc(data["status_text"])))
-    if data.get("output"):
-        lines.append(t("officer.reply.output", lang, output=esc(data["output"])))
-    if data.get("expected_date"):
-        lines.append(
-            t(
-                "officer.reply.expected",
-                lang,
-                date=fmt_date(date.fromisoformat(data["expected_date"])),
-            )
-        )
-    if data.get("attachments"):
-        lines.append(t("officer.reply.files", lang, count=len(data["attachments"])))
-    if data.get("note"):
-        lines.append(t("officer.reply.note", lang, note=esc(data["note"])))
-    if data.get("conflict"):
-        lines.append(t("understanding.chat.conflict", lang, percent=data.get("percent")))
-    elif data.get("asks"):
-        lines.append(t("understanding.chat.ask_figure", lang))
-    return lines
-
-
-def _figure_choices(data: dict[str, Any]) -> list[int]:
-    if data.get("conflict"):
-        return [int(data.get("percent") or 0), 100]
-    if data.get("asks"):
-        return list(ALMOST_DONE_OFFERS)
-    return []
-
-
-def _draft_keyboard(
-    draft_id: int, items: list[tuple[int | None, dict[str, Any]]], lang: str
-) -> InlineKeyboardMarkup:
-    """ "Đúng" / "Sửa lại", or the figure choices while a reading still asks one."""
-    correct = InlineKeyboardButton(
-        t("officer.button.correct", lang), callback_data=cb.build(cb.CORRECT, draft_id)
-    )
-    rows: list[list[InlineKeyboardButton]] = []
-    several = len(items) > 1
-    for index, (number, data) in enumerate(items):
-        choices = _figure_choices(data)
-        if not choices:
-            continue
-        key = "understanding.button.figure_of" if several else "understanding.button.figure"
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t(key, lang, number=number, percent=p),
-                    callback_data=cb.build(cb.FIGURE, draft_id, index, p),
-                )
-                for p in choices
-            ]
-        )
-    if rows:
-        return InlineKeyboardMarkup([*rows, [correct]])
-    confirm = InlineKeyboardButton(
-        t("officer.button.confirm", lang), callback_data=cb.build(cb.CONFIRM, draft_id)
-    )
-    return InlineKeyboardMarkup([[confirm, correct]])
-
-
-def _echo_text(views: list[TaskView], datas: list[dict[str, Any]], lang: str) -> str:
-    if len(views) == 1:
-        view, data = views[0], datas[0]
-        return "\n".join(
-            [
-                t("officer.reply.understood", lang, number=view.number, content=esc(view.content)),
-                *_reading_lines(data, lang),
-                "",
-                t("officer.reply.confirm_question", lang),
-            ]
-        )
-    lines = [t("understanding.chat.several", lang, count=len(views))]
-    for view, data in zip(views, datas, strict=True):
-        lines.append("")
-        lines.append(
-            t(
-                "understanding.chat.item",
-                lang,
-                number=view.number,
-                content=esc(clip(view.content, 60)),
-            )
-        )
-        lines.extend(_reading_lines(data, lang))
-    lines.extend(["", t("understanding.chat.confirm_all", lang)])
-    return "\n".join(lines)
-
-
 async def _save_and_echo(
     context: BotContext, actor: Actor, items: list[tuple[TaskView, dict[str, Any]]]
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -473,8 +341,8 @@ async def _save_and_echo(
         )
     views = [v for v, _ in items]
     datas = [d for _, d in items]
-    keyboard = _draft_keyboard(draft.id, [(v.number, d) for v, d in items], actor.lang)
-    return _echo_text(views, datas, actor.lang), keyboard
+    keyboard = draft_keyboard(draft.id, [(v.number, d) for v, d in items], actor.lang)
+    return echo_text(views, datas, actor.lang), keyboard
 
 
 # --- plain messages -----------------------------------------------------------------------
@@ -572,7 +440,7 @@ async def _propose(
                 else t("progress.not_your_task", lang)
             )
             continue
-        items.append((view, _draft_data(item, today, attachments)))
+        items.append((view, draft_data(item, today, attachments)))
     prefix = "\n".join(problems)
     if items:
         text, keyboard = await _save_and_echo(context, actor, items)
@@ -583,7 +451,7 @@ async def _propose(
         async with context.db.read() as session:
             options = [v for v in options if await can_update(session, actor.person, v.id)]
         if options:
-            data = _draft_data(item, today, attachments)
+            data = draft_data(item, today, attachments)
             async with context.db.write() as session:
                 draft = await save_draft(
                     session,
@@ -602,7 +470,7 @@ async def _propose(
                 question = t("understanding.chat.which_task", lang)
             await reply_html(
                 update,
-                "\n".join([question, *_reading_lines(data, lang)]),
+                "\n".join([question, *reading_lines(data, lang)]),
                 reply_markup=which_task_keyboard(draft.id, options),
             )
             return
@@ -678,8 +546,9 @@ async def text_message(update: Update, context: BotContext) -> None:
     if replied is None and actor.in_group:
         return  # group talk is not addressed to the bot
     if not actor.has_role(WORKERS):
-        if replied is not None or not actor.in_group:
-            await reply_html(update, t("auth.forbidden", actor.lang))
+        # A district viewer's "chào" gets the general hint; a reply to update a task is refused.
+        key = "auth.forbidden" if replied is not None else "officer.text.hint"
+        await reply_html(update, t(key, actor.lang))
         return
     mine = await _person_tasks(context, actor)
     covered = await _covered(context, actor, replied)
@@ -719,16 +588,6 @@ def _attachments_of(data: dict[str, Any]) -> tuple[AttachmentIn, ...]:
     return tuple(AttachmentIn(**item) for item in data.get("attachments") or [])
 
 
-def _with_figure(data: dict[str, Any], percent: int) -> dict[str, Any]:
-    """The reading once the officer picked the figure: no question left."""
-    chosen = dict(data, percent=percent, conflict=False, asks=False)
-    if percent < 100:
-        chosen["status_text"] = STATUS_IN_PROGRESS
-    elif not chosen.get("status_text"):
-        chosen["status_text"] = STATUS_COMPLETED
-    return chosen
-
-
 async def _draft_views(context: BotContext, actor: Actor, task_ids: list[int]) -> list[TaskView]:
     assert actor.person is not None
     async with context.db.read() as session:
@@ -741,11 +600,11 @@ async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draf
     query = update.callback_query
     assert query is not None and actor.person is not None
     index, percent = (args[1], args[2]) if len(args) == 3 else (-1, -1)
-    entries = _items(draft.data)
-    if not 0 <= index < len(entries) or percent not in _figure_choices(entries[index]["data"]):
+    entries = draft_items(draft.data)
+    if not 0 <= index < len(entries) or percent not in figure_choices(entries[index]["data"]):
         await query.answer()
         return
-    entries[index]["data"] = _with_figure(entries[index]["data"], percent)
+    entries[index]["data"] = with_figure(entries[index]["data"], percent)
     data = entries[0]["data"] if "items" not in draft.data else {"items": entries}
     task_ids = [draft.task_id] if "items" not in draft.data else [e["task_id"] for e in entries]
     now = context.clock.now()
@@ -761,12 +620,12 @@ async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draf
             now=now,
         )
     views = await _draft_views(context, actor, task_ids)
-    datas = [e["data"] for e in _items(data)]
+    datas = [e["data"] for e in draft_items(data)]
     await query.answer()
     await edit_or_reply(
         update,
-        _echo_text(views, datas, actor.lang),
-        _draft_keyboard(
+        echo_text(views, datas, actor.lang),
+        draft_keyboard(
             fresh.id, [(v.number, d) for v, d in zip(views, datas, strict=False)], actor.lang
         ),
     )
@@ -804,18 +663,18 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
         await query.answer()
         await edit_or_reply(
             update,
-            _echo_text(views, [chosen.data], actor.lang),
-            _draft_keyboard(chosen.id, [(views[0].number, chosen.data)], actor.lang),
+            echo_text(views, [chosen.data], actor.lang),
+            draft_keyboard(chosen.id, [(views[0].number, chosen.data)], actor.lang),
         )
         return
     # CONFIRM
-    entries = _items(draft.data)
+    entries = draft_items(draft.data)
     if "items" not in draft.data:
         if draft.task_id is None:
             await query.answer(t("officer.reply.which_task", actor.lang), show_alert=True)
             return
         entries[0]["task_id"] = draft.task_id
-    if any(_pending(e["data"]) for e in entries):
+    if any(is_pending(e["data"]) for e in entries):
         await query.answer(t("understanding.chat.choose_figure_first", actor.lang), show_alert=True)
         return
     recorded: list[TaskView] = []
