@@ -151,7 +151,8 @@ async def update_calendar(
         after = dataclasses.replace(before, **changes)
     except (ValueError, TypeError) as exc:
         raise UserError("settings.error.invalid", reason=str(exc)) from exc
-    org.calendar_settings = after.to_dict()
+    # Keep keys the calendar does not own (the PAR INDEX season, plans.par_index.season).
+    org.calendar_settings = {**(org.calendar_settings or {}), **after.to_dict()}
     await forget_planned_instant(session)
     await audit(
         session,

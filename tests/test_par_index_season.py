@@ -88,3 +88,22 @@ async def test_the_reporting_calendar_shows_the_self_assessment_deadline(
     # Mon 03/06/2024 → Fri 15/11/2024.
     assert "Tự đánh giá Chỉ số CCHC năm 2024: hạn gửi 15/11/2024 (còn" in msg.text
     assert "ngày làm việc) · /kiemchung" in msg.text
+
+
+async def test_editing_the_calendar_keeps_the_season(db) -> None:  # type: ignore[no-untyped-def]
+    from storage.directory import add_organization
+    from storage.models import Organization
+    from storage.org_settings import update_calendar
+
+    async with db.write() as session:
+        org = await add_organization(session, "Vĩnh Khê")
+        row = await session.get(Organization, org.id)
+        assert row is not None
+        row.calendar_settings = {"self_assessment": Season(day=20).to_dict()}
+    async with db.write() as session:
+        await update_calendar(session, org.id, person_id=None, actor="test", submission_day=12)
+    async with db.read() as session:
+        row = await session.get(Organization, org.id)
+        assert row is not None
+        assert Season.from_settings(row.calendar_settings).day == 20
+        assert row.calendar_settings["submission_day"] == 12
