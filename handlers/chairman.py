@@ -111,6 +111,11 @@ def _issuer(org_name: str, kind: OrgKind, lang: str) -> str:
     return t("chairman.issuer", lang, kind=t(f"org.kind.{kind.value}", lang), name=org_name)
 
 
+def sender_title(role: Role, kind: OrgKind, lang: str | None) -> str:
+    """'Chủ tịch UBND xã', 'Phó Chủ tịch UBND phường': how a notice names its sender."""
+    return t(f"reportcycle.title.{role.value}", lang, kind=t(f"org.kind.{kind.value}", lang))
+
+
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
@@ -510,6 +515,8 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
                 "lang": their_lang or org.language or "vi",
                 "params": {
                     "sender": actor.person.full_name,
+                    # "Chủ tịch UBND xã": the sender's office, in the reader's language.
+                    "title": sender_title(actor.person.role, org.kind, their_lang or org.language),
                     "number": target.number,
                     "content": target.content,
                     "due": _d(target.due_date),

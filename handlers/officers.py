@@ -53,8 +53,12 @@ def fmt_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
-def deadline_phrase(view: TaskView, today: date, lang: str) -> str:
-    """ "hạn 10/06/2024 (còn 7 ngày)" / "(quá hạn 3 ngày)" / "Thường xuyên"."""
+def deadline_phrase(view: TaskView, today: date, lang: str, *, bare: bool = False) -> str:
+    """ "hạn 10/06/2024 (còn 7 ngày)" / "(đã quá hạn 3 ngày)" / "Thường xuyên".
+
+    ``bare`` drops the word "hạn" before the date, for a line that already
+    says "Thời hạn:" ("Thời hạn: 29/02/2024 (đã quá hạn 95 ngày)").
+    """
     if view.done:
         state = t("officer.task.done", lang)
     else:
@@ -71,7 +75,8 @@ def deadline_phrase(view: TaskView, today: date, lang: str) -> str:
     if due is None:
         text = esc(view.deadline_text or t("officer.task.no_deadline", lang))
     else:
-        text = t("officer.task.due", lang, date=fmt_date(due))
+        key = "officer.task.due_bare" if bare else "officer.task.due"
+        text = t(key, lang, date=fmt_date(due))
         if view.extended_due_date:
             text += " " + t("officer.task.extended", lang, date=fmt_date(view.due_date))
         elif view.deadline_assumed:
@@ -112,7 +117,7 @@ def task_card(view: TaskView, today: date, lang: str) -> str:
         esc(_short(view.content, CARD_CONTENT_LIMIT)),
         t("officer.card.field", lang, field=esc(f"{view.field_key}. {view.field_title}")),
         t("officer.card.units", lang, units=esc(view.lead_units_text or "—")),
-        t("officer.card.deadline", lang, deadline=deadline_phrase(view, today, lang)),
+        t("officer.card.deadline", lang, deadline=deadline_phrase(view, today, lang, bare=True)),
         t("officer.card.progress", lang, progress=percent_text(view, lang)),
     ]
     if view.output:

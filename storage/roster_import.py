@@ -173,7 +173,7 @@ async def _check(
                         {
                             "row": entry.row,
                             "unit": entry.unit_text,
-                            "choices": ", ".join(f"«{c.name}»" for c in match.candidates),
+                            "choices": ", ".join(f"“{c.name}”" for c in match.candidates),
                         },
                     )
                 )

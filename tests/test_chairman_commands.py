@@ -81,7 +81,7 @@ async def test_overview_alias_and_period_cutoff(harness: BotHarness, commune: Co
     assert "Tỷ lệ bình quân 80% (tính trên 1/8 nhiệm vụ có số liệu)" in msg.text
     assert "Quá hạn: 1 · Đến hạn trong 7 ngày: 0" in msg.text
     _, bad = await ask(harness, ADMIN_TG, "/tongquan quy9")
-    assert "Chưa hiểu kỳ báo cáo «quy9»" in bad.text
+    assert "Chưa hiểu kỳ báo cáo “quy9”" in bad.text
 
 
 async def test_drill_down_into_unit_and_field(harness: BotHarness, commune: Commune) -> None:
@@ -121,9 +121,10 @@ async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Comm
     answer = await harness.api.wait_for_callback_answer(update)
     assert answer.text == "Đã gửi lời nhắc tới 1 cán bộ về nhiệm vụ số 6."
     dm = await harness.api.wait_for_bot_message(
-        officer.id, lambda m: "nhắc: nhiệm vụ số 6" in (m.text or "")
+        officer.id, lambda m: "đề nghị: nhiệm vụ số 6" in (m.text or "")
     )
-    assert "Lê Văn Hùng nhắc: nhiệm vụ số 6" in dm.text and "quá hạn 3 ngày" in dm.text
+    assert "Đồng chí Chủ tịch UBND xã Lê Văn Hùng đề nghị: nhiệm vụ số 6" in dm.text
+    assert "quá hạn 3 ngày" in dm.text
     await harness.idle()
     # Pressing again the same day queues nothing new (one nudge per officer, task and day).
     update = harness.api.user_presses_button(u, msg, nudge6)
@@ -163,7 +164,7 @@ async def test_unit_by_name_without_diacritics(harness: BotHarness, commune: Com
     assert msg.text.startswith("Văn phòng - Thống kê")
     assert "4 nhiệm vụ · hoàn thành 1" in msg.text
     _, msg = await ask(harness, ADMIN_TG, "/donvi khong co")
-    assert "Không tìm thấy bộ phận «khong co»" in msg.text
+    assert "Không tìm thấy bộ phận “khong co”" in msg.text
     _, msg = await ask(harness, ADMIN_TG, "/donvi")
     assert len(msg.button_data()) == 6
 

@@ -52,7 +52,7 @@ async def test_upload_map_units_and_confirm(harness: BotHarness, commune: Commun
     names = ["Văn hoá", "Tư pháp", "Tài chính", "Văn hóa"]
     expected_units = ["vh", "tp", "tc", "vh"]
     for index, (name, code) in enumerate(zip(names, expected_units, strict=True)):
-        assert f"Tên bộ phận {index + 1}/4: «{name}»" in step.text
+        assert f"Tên bộ phận {index + 1}/4: “{name}”" in step.text
         data = cb.build(
             cb.IMPORT_MAP, int(step.button_data()[0].split(":")[1]), index, commune.unit_ids[code]
         )
@@ -62,14 +62,14 @@ async def test_upload_map_units_and_confirm(harness: BotHarness, commune: Commun
         await harness.idle()
         step = harness.api.state.get_message(u.id, step.message_id)
     assert "Đã ghép xong tên bộ phận" in step.text
-    assert "• «Tư pháp» → Tư pháp - Hộ tịch" in step.text
+    assert "• “Tư pháp” → Tư pháp - Hộ tịch" in step.text
     assert await task_count(harness, commune.org_id) == 8  # nothing written yet
     confirm = next(d for d in step.button_data() if d.startswith(cb.IMPORT_CONFIRM))
     harness.api.user_presses_button(u, step, confirm)
     await harness.api.wait_for_bot_message(u.id, lambda m: "28" in (m.text or ""))
     await harness.idle()
     texts = "\n".join(m.text or "" for m in harness.api.bot_messages(u.id))
-    assert "✅ Đã nhập kế hoạch từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»." in texts
+    assert "✅ Đã nhập kế hoạch từ tệp “ke-hoach-cchc-vinh-khe-2024.docx”." in texts
     assert await task_count(harness, commune.org_id) == 28
     async with harness.database.read() as session:
         plans = list(
@@ -93,7 +93,7 @@ async def test_cancel_imports_nothing(harness: BotHarness, commune: Commune) -> 
     await harness.api.wait_for_callback_answer(update)
     await harness.idle()
     step = harness.api.state.get_message(u.id, step.message_id)
-    assert step.text == "Đã hủy, không nhập gì từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»."
+    assert step.text == "Đã hủy, không nhập gì từ tệp “ke-hoach-cchc-vinh-khe-2024.docx”."
     assert await task_count(harness, commune.org_id) == 8
 
 
@@ -154,8 +154,8 @@ async def test_new_plan_with_new_units_created(harness: BotHarness, commune: Com
         await harness.idle()
         step = harness.api.state.get_message(u.id, step.message_id)
         index += 1
-    assert "• «Văn phòng» → bộ phận mới" in step.text
-    assert "• «Tư pháp» → Tư pháp - Hộ tịch" in step.text
+    assert "• “Văn phòng” → bộ phận mới" in step.text
+    assert "• “Tư pháp” → Tư pháp - Hộ tịch" in step.text
     harness.api.user_presses_button(u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
     await harness.api.wait_for_bot_message(u.id, lambda m: "Đã nhập kế hoạch" in (m.text or ""))
     await harness.idle()
@@ -223,7 +223,7 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
             _, step = await press(
                 first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 1, commune.unit_ids["tc"])
             )
-            assert "Tên bộ phận 3/4: «Tài chính»" in step.text
+            assert "Tên bộ phận 3/4: “Tài chính”" in step.text
         finally:
             await first.stop()
         second = BotHarness(sqlite_database_url, api=api)
@@ -238,8 +238,8 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
             assert old.button_data()[0] == third
             _, step = await press(second, u, old, third)
             assert get_file_calls(api) == before + 1  # the file was read again by its id
-            assert "Tên bộ phận 4/4: «Văn hóa»" in step.text
-            assert "có phải là «Văn hóa - Xã hội»" in step.text  # the preview is back
+            assert "Tên bộ phận 4/4: “Văn hóa”" in step.text
+            assert "có phải là “Văn hóa - Xã hội”" in step.text  # the preview is back
             assert await task_count(second, commune.org_id) == 8
             confirm = cb.build(cb.IMPORT_CONFIRM, upload_id)
             assert confirm in step.button_data()
@@ -248,7 +248,7 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
             await second.idle()
             assert await task_count(second, commune.org_id) == 28
             done = api.state.get_message(u.id, step.message_id)
-            assert done.text == "✅ Đã nhập kế hoạch từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»."
+            assert done.text == "✅ Đã nhập kế hoạch từ tệp “ke-hoach-cchc-vinh-khe-2024.docx”."
             aliases = await aliases_of(second, commune.org_id)
             assert aliases["Tư pháp"] == commune.unit_ids["tc"]  # the choice made before
             assert aliases["Tài chính"] == commune.unit_ids["tc"]
@@ -283,7 +283,7 @@ async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) ->
         try:
             cancel = cb.build(cb.IMPORT_CANCEL, upload_id)
             _, step = await press(second, u, step, cancel)
-            assert step.text == "Đã hủy, không nhập gì từ tệp «ke-hoach-cchc-vinh-khe-2024.docx»."
+            assert step.text == "Đã hủy, không nhập gì từ tệp “ke-hoach-cchc-vinh-khe-2024.docx”."
             assert await task_count(second, commune.org_id) == 8
             assert "Tư pháp" not in await aliases_of(second, commune.org_id)
             answer = await forge(second, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
@@ -370,7 +370,7 @@ async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str)
             stored = api.state.files.pop(file_id)  # Telegram no longer serves the file
             confirm = cb.build(cb.IMPORT_CONFIRM, upload_id)
             answer, step = await press(second, u, step, confirm)
-            assert "Không đọc lại được tệp «ke-hoach-cchc-vinh-khe-2024.docx»" in answer.text
+            assert "Không đọc lại được tệp “ke-hoach-cchc-vinh-khe-2024.docx”" in answer.text
             assert len(answer.text) <= 200
             assert await task_count(second, commune.org_id) == 8
             assert confirm in step.button_data()  # still pending: the keeper can retry

@@ -48,11 +48,11 @@ async def test_keeper_changes_and_bad_values_change_nothing(
     assert CalendarSettings.from_dict(calendar).submission_day == 8
     before = await stored(harness, commune.org_id)
     for bad, message in [
-        ("/caidat nhac 0", "«0» không hợp lệ"),
-        ("/caidat nhac bay", "«bay» không hợp lệ"),
-        ("/caidat gio 25:00", "«25:00» không phải giờ hợp lệ"),
-        ("/caidat hannop 31", "«31» không hợp lệ"),
-        ("/caidat mau xanh", "Không có mục cài đặt «mau»"),
+        ("/caidat nhac 0", "“0” không hợp lệ"),
+        ("/caidat nhac bay", "“bay” không hợp lệ"),
+        ("/caidat gio 25:00", "“25:00” không phải giờ hợp lệ"),
+        ("/caidat hannop 31", "“31” không hợp lệ"),
+        ("/caidat mau xanh", "Không có mục cài đặt “mau”"),
     ]:
         text = await say(harness, ADMIN_TG, bad)
         assert message in text, bad

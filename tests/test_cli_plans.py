@@ -86,7 +86,7 @@ def test_dry_run_json_prints_the_importer_shape_and_writes_nothing(
     code, out, _ = run(capsys, "import-plan", DOCX, "--org", org)
     assert code == 0
     assert out.startswith("Đã nhập kế hoạch số 10/KH-UBND: 8 lĩnh vực, 28 nhiệm vụ (28 mới).")
-    assert "«Tư pháp» được hiểu là bộ phận «Tư pháp - Hộ tịch»" in out
+    assert "“Tư pháp” được hiểu là bộ phận “Tư pháp - Hộ tịch”" in out
 
 
 def test_import_then_people_for_imported_units(
@@ -104,7 +104,7 @@ def test_import_then_people_for_imported_units(
     assert code == 0, err
     # "Tư pháp" was linked as a suggestion, not learned as an alias (nobody confirmed it).
     code, out, err = run(capsys, "person", "add", "Lê Thị Hoa", "--org", org, "--unit", "Tư pháp")
-    assert code == 1 and "Không tìm thấy bộ phận «Tư pháp»" in err
+    assert code == 1 and "Không tìm thấy bộ phận “Tư pháp”" in err
     code, out, err = run(
         capsys, "person", "add", "Lê Thị Hoa", "--org", org, "--unit", "Tư pháp - Hộ tịch"
     )
@@ -122,7 +122,7 @@ def test_bad_file_is_refused_in_one_line(
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     code, out, err = run(capsys, "import-plan", str(bad), "--org", org)
     assert code == 1 and out == ""
-    assert "«ke-hoach.docx»" in err and "Traceback" not in err
+    assert "“ke-hoach.docx”" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     pdf = tmp_path / "kh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
@@ -214,7 +214,7 @@ def test_parse_deadline_in_words(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "parse-deadline", "Trước 31/12/2023")
     assert (
         code == 0
-        and out.strip() == "«Trước 31/12/2023»: thời hạn cố định, hạn chót ngày 31/12/2023."
+        and out.strip() == "“Trước 31/12/2023”: thời hạn cố định, hạn chót ngày 31/12/2023."
     )
     _, out, _ = run(capsys, "parse-deadline", "Định kỳ")
     assert "thường xuyên/định kỳ" in out

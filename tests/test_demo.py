@@ -260,7 +260,7 @@ async def test_show_again_and_only_my_messages(terminal_setup) -> None:  # type:
     await terminal.handle(":show")
     assert "Nhắc việc cho Hoa" in out.getvalue()
     await terminal.handle(":show 7")
-    assert "Không có tin nhắn «7»" in out.getvalue()
+    assert "Không có tin nhắn “7”" in out.getvalue()
     await terminal.handle(":all")
     await bot.send_message(an.telegram_user_id, "Tin thứ hai cho An")
     terminal.flush_bot_output()
@@ -318,8 +318,8 @@ def test_demo_command_runs_a_script(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert "── Bot → Nguyễn Văn An" in listing
         assert "[1] " in listing
         pressed = output.split("> #1", 1)[1].split("> :as chairman", 1)[0]
-        assert "(bấm nút «" in pressed
-        assert "── Bot" in pressed.split("(bấm nút «", 1)[1]
+        assert "(bấm nút “" in pressed
+        assert "── Bot" in pressed.split("(bấm nút “", 1)[1]
     # Overdue plan tasks (due in Q1) are reminded once the scheduler exists.
     if importlib.util.find_spec("scheduler.jobs") is not None:
         after_jump = output.split("> :at 2024-06-10 09:00", 1)[1].split("> :as 1", 1)[0]
@@ -345,7 +345,7 @@ def test_demo_keeps_data_reads_stdin_and_rejects_bad_options(
     assert "Loaded plan No. 10/KH-UBND of 15/01/2024: 28 tasks in 8 fields." in output
 
     assert main(["demo", "--script", str(script), "--db", str(db), "--at", "mai"]) == 1
-    assert "Không hiểu thời điểm --at «mai»" in capsys.readouterr().err
+    assert "Không hiểu thời điểm --at “mai”" in capsys.readouterr().err
     missing = tmp_path / "khong-co.txt"
     assert main(["demo", "--script", str(missing), "--db", str(db)]) == 1
     assert "Không đọc được tệp kịch bản" in capsys.readouterr().err

@@ -136,7 +136,7 @@ async def test_bad_input_is_explained(
     code, _, err = await _run_async(
         capsys, *cli("--period", "quy7", "--out", str(tmp_path / "a.docx"))
     )
-    assert code == 1 and "Chưa hiểu kỳ báo cáo «quy7»" in err
+    assert code == 1 and "Chưa hiểu kỳ báo cáo “quy7”" in err
     code, _, err = await _run_async(capsys, *cli("--out", str(tmp_path / "a.pdf")))
     assert code == 1 and "Không rõ định dạng" in err
     code, _, err = await _run_async(

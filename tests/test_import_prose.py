@@ -245,7 +245,7 @@ def test_skipped_sections_render_in_the_report():
     from storage.plan_import import _warning_lines
 
     lines = "\n".join(_warning_lines(plan.warnings, plan.skipped_rows, "vi"))
-    assert "Bỏ qua «3.1 Tồn tại, hạn chế» (đoạn" in lines
+    assert "Bỏ qua “3.1 Tồn tại, hạn chế” (đoạn" in lines
     assert "phần tồn tại, hạn chế (nhận xét, không phải nhiệm vụ)" in lines
     assert "chưa ghi thời gian" in lines
 
@@ -267,14 +267,14 @@ def test_prose_without_task_section_names_the_headings():
         load_plan(pb.docx_from_markdown(source), "bao-cao.docx")
     err = info.value
     text = t(err.key, "vi", **err.params)
-    assert "«bao-cao.docx»" in text and "MỤC TIÊU, YÊU CẦU" in text and "KẾT QUẢ ĐẠT ĐƯỢC" in text
+    assert "“bao-cao.docx”" in text and "MỤC TIÊU, YÊU CẦU" in text and "KẾT QUẢ ĐẠT ĐƯỢC" in text
 
 
 def test_scanned_pdf_is_refused_politely():
     with pytest.raises(ScannedPdfError) as info:
         load_plan(pb.scanned_pdf(3), "ban-quet.pdf")
     text = t(info.value.key, "vi", **info.value.params)
-    assert "chụp/quét (3 trang)" in text and "«ban-quet.pdf»" in text
+    assert "chụp/quét (3 trang)" in text and "“ban-quet.pdf”" in text
 
 
 @pytest.mark.skipif(soffice_path() is not None, reason="LibreOffice installed: .doc converts")

@@ -25,7 +25,7 @@ async def test_document_with_capnhat_caption(harness: BotHarness, commune: Commu
     )
     msg = await harness.api.wait_for_bot_message(an.id)
     await harness.idle()
-    assert msg.text is not None and "Đã lưu 1 minh chứng" in msg.text and "80%" in msg.text
+    assert msg.text is not None and "Đã lưu 1 tài liệu kiểm chứng" in msg.text and "80%" in msg.text
     (row,) = await updates_of(harness, commune.task_ids[3])
     assert (row.percent, row.note, row.channel.value) == (80, "biên bản rà soát", "command")
     (att,) = await _attachments(harness)
@@ -48,7 +48,7 @@ async def test_photo_after_attach_button_keeps_the_percent(
     harness.api.user_uploads_photo(an, None, b"\x89PNG fake", caption="ảnh buổi tuyên truyền")
     msg = await harness.api.wait_for_bot_message(an.id)
     await harness.idle()
-    assert msg.text is not None and "Đã lưu 1 minh chứng" in msg.text
+    assert msg.text is not None and "Đã lưu 1 tài liệu kiểm chứng" in msg.text
     rows = await updates_of(harness, task4)
     assert [(r.percent, r.note) for r in rows] == [(50, None), (50, "ảnh buổi tuyên truyền")]
     (att,) = await _attachments(harness)
@@ -58,7 +58,7 @@ async def test_photo_after_attach_button_keeps_the_percent(
     harness.api.user_uploads_photo(an, None, b"\x89PNG other")
     hint = await harness.api.wait_for_bot_message(an.id)
     await harness.idle()
-    assert hint.text is not None and "minh chứng cho nhiệm vụ nào" in hint.text
+    assert hint.text is not None and "tài liệu kiểm chứng cho nhiệm vụ nào" in hint.text
     assert await counts(harness) == before
 
 

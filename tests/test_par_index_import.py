@@ -287,7 +287,7 @@ def test_cli_refusals_change_nothing(
     empty = tmp_path / "trong.docx"
     empty.write_bytes(docx_bytes(["Không có điểm."]))
     code, _, err = run(capsys, "import-scores", str(empty), "--org", org, "--year", "2022")
-    assert code == 1 and "Không tìm thấy điểm Chỉ số CCHC trong tệp «trong.docx»" in err
+    assert code == 1 and "Không tìm thấy điểm Chỉ số CCHC trong tệp “trong.docx”" in err
     code, _, err = run(capsys, "import-scores", str(tmp_path / "khong-co.docx"), "--org", org)
     assert code == 1 and "Không mở được tệp" in err
     code, _, err = run(capsys, "import-scores", str(FIXTURE), "--org", "Không Có")

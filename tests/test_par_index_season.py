@@ -54,7 +54,7 @@ async def test_reminders_on_the_day_once_each(harness: BotHarness, commune: Comm
     assert made == 3
     assert tp == [
         "🗓 Hạn gửi hồ sơ tự đánh giá Chỉ số CCHC là 15/11/2024. Đơn vị anh/chị còn 1 tiêu chí "
-        "chưa có tài liệu kiểm chứng: 1.5. Anh/chị gửi tệp kèm chú thích «kiểm chứng 3.2» "
+        "chưa có tài liệu kiểm chứng: 1.5. Anh/chị gửi tệp kèm chú thích “kiểm chứng 3.2” "
         "hoặc gõ /kiemchung để xem."
     ]
     assert len(tc) == 1 and "còn 2 tiêu chí chưa có tài liệu kiểm chứng: 3.2, 3.4" in tc[0]
@@ -71,7 +71,7 @@ def test_cli_season(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["season", "--org", "Vĩnh Khê"]) == 0
     assert "ngày 20/11 hằng năm" in capsys.readouterr().out
     assert main(["season", "--org", "Vĩnh Khê", "--deadline", "31/13"]) == 1
-    assert "Chưa hiểu «31/13»" in capsys.readouterr().err
+    assert "Chưa hiểu “31/13”" in capsys.readouterr().err
 
 
 def test_year_of_a_datetime_is_local() -> None:

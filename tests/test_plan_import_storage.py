@@ -475,7 +475,7 @@ async def test_preview_writes_nothing_and_explains_units(db: Database) -> None:
     assert preview.ambiguous == {} and preview.unknown_deadlines == []
     text = render_report(preview, "vi")
     assert text.startswith("Xem trước kế hoạch năm 2023: 3 lĩnh vực, 8 nhiệm vụ.")
-    assert "Đơn vị mới: «Văn phòng HĐND-UBND»" in text
+    assert "Đơn vị mới: “Văn phòng HĐND-UBND”" in text
     assert "chưa ghi gì vào cơ sở dữ liệu" in text
     assert "Có 2 điểm cần anh/chị xem lại:" in text  # the merged row and the bad percent
     assert render_report(preview, "en").startswith("Preview of the 2023 plan")
@@ -489,7 +489,7 @@ async def test_mapping_is_learned_as_an_alias(db: Database) -> None:
     )
     assert report.units_created == []
     assert report.aliases_added == [("Văn phòng HĐND-UBND", "Văn phòng - Thống kê")]
-    assert "Đã ghi nhận «Văn phòng HĐND-UBND» là tên gọi khác" in render_report(report, "vi")
+    assert "Đã ghi nhận “Văn phòng HĐND-UBND” là tên gọi khác" in render_report(report, "vi")
     async with db.read() as session:
         preview = await preview_import(session, org_id, plan)
         units = await list_units(session, org_id)
@@ -547,7 +547,7 @@ async def test_ambiguous_unit_is_reported_then_mapped(db: Database) -> None:
     assert set(report.ambiguous_units["Văn hóa"]) == {"Văn hóa - Xã hội", "Văn hóa - Thông tin"}
     assert report.units_created == []
     text = render_report(report, "vi")
-    assert "«Văn hóa» có thể là một trong các bộ phận" in text
+    assert "“Văn hóa” có thể là một trong các bộ phận" in text
     task = (await tasks_by_number(db, report.plan_id))[1]
     assert await links(db) == {(task.id, "coordinating"): {vhtt}}
     mapped = await run_import(db, org.id, plan, unit_mapping={"Văn hóa": vhxh}, at=LATER)
@@ -628,7 +628,7 @@ async def test_report_wording(db: Database) -> None:
     report = await run_import(db, org_id, fixture_plan(DOCX))
     vi = render_report(report, "vi")
     assert vi.startswith("Đã nhập kế hoạch số 10/KH-UBND: 8 lĩnh vực, 28 nhiệm vụ (28 mới).")
-    assert "«Tư pháp» được hiểu là bộ phận «Tư pháp - Hộ tịch»" in vi
+    assert "“Tư pháp” được hiểu là bộ phận “Tư pháp - Hộ tịch”" in vi
     assert render_report(report, "en").startswith(
         "Imported plan no. 10/KH-UBND: 8 fields, 28 tasks (28 new)."
     )
@@ -646,12 +646,12 @@ async def test_unknown_deadlines_are_listed_by_number(db: Database) -> None:
     async with db.read() as session:
         preview = await preview_import(session, org_id, plan)
     assert preview.unknown_deadlines == [("I", "2", "Tháng 13/2024")]
-    assert "chưa hiểu thời hạn «Tháng 13/2024»" in render_report(preview, "vi")
+    assert "chưa hiểu thời hạn “Tháng 13/2024”" in render_report(preview, "vi")
     report = await run_import(db, org_id, plan)
     assert report.unknown_deadlines == [(2, rows[2][4])]
     text = render_report(report, "vi")
     assert "Có 1 nhiệm vụ chưa hiểu được thời hạn:" in text
-    assert f"Nhiệm vụ số 2: «{rows[2][4]}»" in text
+    assert f"Nhiệm vụ số 2: “{rows[2][4]}”" in text
 
 
 def _po(lang: str) -> dict[str, str]:

@@ -330,7 +330,7 @@ def test_cli_refuses_politely_and_saves_nothing(
         capsys, "person", "import", str(roster), "--org", cli_org, "--bot-username", "b"
     )
     assert code == 1 and out == ""
-    assert "Dòng 10 (Vũ Văn Khoa): xã chưa có bộ phận «Quân sự»" in err
+    assert "Dòng 10 (Vũ Văn Khoa): xã chưa có bộ phận “Quân sự”" in err
     assert "Chưa có thay đổi nào được lưu" in err
     roster.write_bytes(xlsx([HEADER, *PEOPLE]))
     code, _, err = run(capsys, "person", "import", str(roster), "--org", cli_org)
@@ -358,7 +358,7 @@ async def test_chat_upload_imports_and_sends_sheet_and_qr_zip(
     await harness.idle()
     messages = harness.api.bot_messages(lan.id)
     text = "\n".join(m.text or "" for m in messages)
-    assert "✅ Đã nhập danh sách cán bộ từ tệp «ds.xlsx»" in text
+    assert "✅ Đã nhập danh sách cán bộ từ tệp “ds.xlsx”" in text
     assert "Thêm mới 3, cập nhật 0, giữ nguyên 0; 2 đường dẫn mời mới." in text
     archive = zipfile.ZipFile(io.BytesIO(messages[-1].document_bytes or b""))
     assert sorted(archive.namelist()) == ["01-hoang-thi-mai.png", "02-do-van-hung.png"]
