@@ -37,6 +37,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "handlers.extensions",
     "handlers.report_cycle",
     "handlers.updates",
+    "handlers.fallbacks",  # last: what no feature took
 )
 
 

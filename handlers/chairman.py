@@ -451,7 +451,16 @@ async def overdue_command(update: Update, context: BotContext, actor: Actor) -> 
             for c in roll.communes:
                 items = await reports.overdue_list(session, c.org_id, now=now)
                 if items:
-                    parts.append(t("chairman.overdue.commune", lang, name=esc(c.name)))
+                    # "Xã", "Phường", "Thị trấn" from the organization's kind, never fixed.
+                    kind = t(f"org.kind.{c.kind.value}", lang)
+                    parts.append(
+                        t(
+                            "chairman.overdue.commune",
+                            lang,
+                            kind=kind[:1].upper() + kind[1:],
+                            name=esc(c.name),
+                        )
+                    )
                     parts.append(render_overdue(items, lang, _d(roll.today)))
         await reply_html(
             update, "\n".join(parts) or t("chairman.overdue.none", lang, date=_d(roll.today))

@@ -111,7 +111,7 @@ def task_line(view: TaskView, today: date, lang: str) -> str:
     )
 
 
-def task_card(view: TaskView, today: date, lang: str) -> str:
+def task_card(view: TaskView, today: date, lang: str, *, with_buttons: bool = True) -> str:
     lines = [
         t("officer.card.title", lang, number=view.number) + code_label(view, lang),
         esc(_short(view.content, CARD_CONTENT_LIMIT)),
@@ -122,7 +122,9 @@ def task_card(view: TaskView, today: date, lang: str) -> str:
     ]
     if view.output:
         lines.append(t("officer.card.output", lang, output=esc(view.output)))
-    lines.append(t("officer.card.hint", lang, number=view.number))
+    # "Chọn nút bên dưới" only when the message really carries the buttons.
+    hint = "officer.card.hint" if with_buttons else "officer.card.hint_command"
+    lines.append(t(hint, lang, number=view.number))
     return "\n".join(lines)
 
 

@@ -139,8 +139,12 @@ async def _record(
         return (await load_task_views(session, actor.person.organization_id, task_ids=[task_id]))[0]
 
 
-def _recorded_text(view: TaskView, context: BotContext, lang: str) -> str:
-    return t("officer.update.recorded", lang) + "\n\n" + task_card(view, today_of(context), lang)
+def _recorded_text(
+    view: TaskView, context: BotContext, lang: str, *, buttons: bool = True
+) -> str:
+    """The "recorded" reply; without ``buttons`` the card does not point at any."""
+    card = task_card(view, today_of(context), lang, with_buttons=buttons)
+    return t("officer.update.recorded", lang) + "\n\n" + card
 
 
 # --- buttons -------------------------------------------------------------------------
@@ -305,7 +309,7 @@ async def _command_update(
         )
     except UserError as error:
         return error_text(error, actor.lang), None
-    text = _recorded_text(view, context, actor.lang)
+    text = _recorded_text(view, context, actor.lang, buttons=False)
     if attachments:
         text = t("officer.evidence.stored", actor.lang, count=len(attachments)) + "\n" + text
     return text, None
@@ -794,7 +798,7 @@ async def file_message(update: Update, context: BotContext) -> None:
         update,
         t("officer.evidence.stored", actor.lang, count=1)
         + "\n"
-        + _recorded_text(view, context, actor.lang),
+        + _recorded_text(view, context, actor.lang, buttons=False),
     )
 
 

@@ -19,6 +19,7 @@ from locales import t
 from plans.calendar import PeriodKind, ReportingPeriod, period
 from plans.completion import summarize
 from plans.status_table import format_percent_value, format_ratio
+from plans.wording import week_from_subject
 from scheduler.context import OrgContext
 from scheduler.planner import needs_update
 from storage.tasks import TaskView
@@ -190,7 +191,7 @@ def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines)
     snaps = [v.snapshot(ctx.tz) for v in ctx.tasks]
     s = summarize(snaps, day, settings=ctx.calendar)
     out.add("")
-    out.add(t("reminders.weekly.title", lang, week=html.escape(week.removeprefix("week:"))))
+    out.add(t("reminders.weekly.title", lang, week=html.escape(week_from_subject(week, lang))))
     out.add(
         t(
             "reminders.weekly.counts",

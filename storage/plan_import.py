@@ -758,7 +758,9 @@ async def import_plan(
 def _plan_label(number: str | None, year: int | None, lang: str) -> str:
     if _number_key(number):
         return t("plan_import.plan_label.number", lang, number=number)
-    return t("plan_import.plan_label.year", lang, year=year if year is not None else "?")
+    if year is None:
+        return t("plan_import.plan_label.no_year", lang)  # never "kế hoạch năm ?"
+    return t("plan_import.plan_label.year", lang, year=year)
 
 
 def _warning_lines(

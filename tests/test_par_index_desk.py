@@ -124,7 +124,7 @@ async def test_evidence_and_done_task_raise_the_projection(
 async def test_evidence_refusals_store_nothing(harness: BotHarness, commune: Commune) -> None:
     # Tài chính/Một cửa's officer: 1.5 is Tư pháp's criterion.
     msg = await send_file(harness, OFFICER_TC_TG, "a.pdf", b"%PDF", "kiểm chứng 1.5")
-    assert "không gắn với nhiệm vụ nào của đơn vị anh/chị" in msg.text
+    assert "không gắn với nhiệm vụ nào của bộ phận anh/chị" in msg.text
     msg = await send_file(harness, ADMIN_TG, "a.pdf", b"%PDF", "Kiểm chứng 4.9")
     assert "Không có tiêu chí mã 4.9" in msg.text
     _, msg = await ask(harness, OFFICER_TC_TG, "/kiemchung 1.5 Kế hoạch số 1/KH-UBND")

@@ -475,7 +475,7 @@ async def test_preview_writes_nothing_and_explains_units(db: Database) -> None:
     assert preview.ambiguous == {} and preview.unknown_deadlines == []
     text = render_report(preview, "vi")
     assert text.startswith("Xem trước kế hoạch năm 2023: 3 lĩnh vực, 8 nhiệm vụ.")
-    assert "Đơn vị mới: “Văn phòng HĐND-UBND”" in text
+    assert "Bộ phận mới: “Văn phòng HĐND-UBND”" in text
     assert "chưa ghi gì vào cơ sở dữ liệu" in text
     assert "Có 2 điểm cần anh/chị xem lại:" in text  # the merged row and the bad percent
     assert render_report(preview, "en").startswith("Preview of the 2023 plan")

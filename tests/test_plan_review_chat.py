@@ -76,9 +76,9 @@ async def test_review_edit_and_confirm_a_prose_plan(harness: BotHarness, commune
     assert "28 nhiệm vụ" in page.text
     page = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
     ask = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "✎ 4"))
-    assert "Chọn đơn vị chủ trì cho mục 4" in ask.text
+    assert "Chọn bộ phận chủ trì cho mục 4" in ask.text
     page = await press(harness, u, ask, press_data(ask, cb.IMPORT_EDIT, "Tư pháp - Hộ tịch"))
-    assert "đã sửa đơn vị" in page.text
+    assert "đã sửa bộ phận" in page.text
     page = await press(harness, u, page, press_data(page, cb.IMPORT_PAGE, "▶"))
     assert "(trang 2/6)" in page.text and "\n6. [2]" in page.text
     assert await plan_tasks(harness, commune.org_id, "322/KH-UBND") == []  # still nothing
