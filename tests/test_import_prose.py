@@ -382,5 +382,5 @@ def test_cli_dry_run_json_shows_each_tasks_paragraph(capsys, tmp_path):
     duty = data["tasks"][-1]
     assert duty["source_text"].startswith("Lưu ý: Đề nghị các cơ quan")
     assert duty["due_date"] == "2021-08-30" and duty["deadline_assumed"] is False
-    assert "Bỏ qua «3.1 Tồn tại, hạn chế» (trang" in err
+    assert "Bỏ qua “3.1 Tồn tại, hạn chế” (trang" in err
     assert "chưa ghi gì vào cơ sở dữ liệu" in err
