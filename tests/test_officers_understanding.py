@@ -167,7 +167,7 @@ async def test_uncaptioned_photo_asks_which_task(harness: BotHarness, commune: C
     harness.api.user_uploads_photo(an, None, b"\x89PNG photo")
     question = await harness.api.wait_for_bot_message(an.id)
     await harness.idle()
-    assert question.text is not None and "minh chứng cho nhiệm vụ nào" in question.text
+    assert question.text is not None and "tài liệu kiểm chứng cho nhiệm vụ nào" in question.text
     await press(harness, an, question, _button(question, cb.WHICH_TASK, commune.task_ids[3]))
     echo = harness.api.state.get_message(question.chat_id, question.message_id)
     assert echo is not None
@@ -301,7 +301,7 @@ async def test_reply_to_the_chairmans_nudge(harness: BotHarness, commune: Commun
     await harness.idle()
     harness.api.user_presses_button(chair, overdue, cb.build(cb.NUDGE, commune.task_ids[6]))
     nudge = await harness.api.wait_for_bot_message(
-        binh.id, lambda m: "nhắc: nhiệm vụ số 6" in (m.text or "")
+        binh.id, lambda m: "đề nghị: nhiệm vụ số 6" in (m.text or "")
     )
     await harness.idle()
     echo = await say(harness, binh, "xong rồi, đã có văn bản, 100%", reply_to=nudge)
