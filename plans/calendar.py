@@ -345,13 +345,11 @@ def window_period(
     """
     s = settings or CalendarSettings()
     d = local_date(moment, s)
-    chosen = _kinds(
-        s,
-        kinds
-        if kinds is not None
-        else (PeriodKind.Q1, PeriodKind.Q2, PeriodKind.Q3, PeriodKind.Q4),
-    )
+    chosen = _QUARTERS if kinds is None else _kinds(s, kinds)
     return _window_period(d, s, chosen)
+
+
+_QUARTERS = frozenset({PeriodKind.Q1, PeriodKind.Q2, PeriodKind.Q3, PeriodKind.Q4})
 
 
 @lru_cache(maxsize=4096)
