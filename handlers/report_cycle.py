@@ -192,7 +192,7 @@ async def prompt_reply(update: Update, context: BotContext, actor: Actor) -> Non
 
 @require(*MANAGERS)
 async def kinds_command(update: Update, context: BotContext, actor: Actor) -> None:
-    """/loaibaocao, /loaibaocao them <key>, /loaibaocao bo <key>."""
+    """/loaibaocao; them|bo <key>; han <key> <ngày>; giao <key> <bộ phận>."""
     assert actor.org is not None and actor.person is not None
     lang = actor.lang
     args = [a.casefold() for a in context.args or []]
@@ -203,12 +203,27 @@ async def kinds_command(update: Update, context: BotContext, actor: Actor) -> No
                 Role.VICE_CHAIRMAN,
             ):
                 raise UserError("reportcycle.kinds.keeper_only")
-            if len(args) != 2 or args[0] not in ("them", "thêm", "add", "bo", "bỏ", "remove"):
+            raw = list(context.args or [])
+            verb = args[0]
+            edit = verb in ("han", "hạn", "deadline", "giao", "owner")
+            if (not edit and len(args) != 2) or (edit and len(args) < 3):
+                raise UserError("reportcycle.kinds.usage")
+            if verb not in ("them", "thêm", "add", "bo", "bỏ", "remove") and not edit:
                 raise UserError("reportcycle.kinds.usage")
             async with context.db.write() as session:
                 org = await reports.organization(session, actor.org.id)
-                if args[0] in ("them", "thêm", "add"):
+                if verb in ("them", "thêm", "add"):
                     await report_records.add_preset(session, org, args[1], actor.person.id)
+                elif verb in ("han", "hạn", "deadline"):
+                    if not args[2].isdigit():
+                        raise UserError("reportcycle.kinds.bad_day")
+                    await report_records.update_kind(
+                        session, org, args[1], actor.person.id, deadline_day=int(args[2])
+                    )
+                elif verb in ("giao", "owner"):
+                    await report_records.update_kind(
+                        session, org, args[1], actor.person.id, owner_unit=" ".join(raw[2:])
+                    )
                 else:
                     await report_records.remove_kind(session, org, args[1], actor.person.id)
     except UserError as exc:

@@ -169,6 +169,39 @@ async def add_preset(
     return preset
 
 
+async def update_kind(
+    session: AsyncSession,
+    org: Organization,
+    key: str,
+    person_id: int | None,
+    *,
+    deadline_day: int | None = None,
+    owner_unit: str | None = None,
+) -> ReportKind:
+    """Change an entry's deadline day or owner unit (the CCHC entry too)."""
+    settings = await cycle_settings(session, org)
+    current = next((k for k in settings.kinds if k.key == key.casefold()), None)
+    if current is None:
+        raise UserError("reportcycle.kinds.unknown", key=key)
+    if deadline_day is not None and not 1 <= deadline_day <= 31:
+        raise UserError("reportcycle.kinds.bad_day")
+    changed = ReportKind(
+        key=current.key,
+        rhythm=current.rhythm,
+        deadline_day=deadline_day if deadline_day is not None else current.deadline_day,
+        owner_unit=" ".join(owner_unit.split()) if owner_unit else current.owner_unit,
+        name=current.name,
+    )
+    row = await _row(session, org)
+    kinds = [k for k in (row.kinds or []) if k.get("key") != changed.key]
+    kinds.append(changed.to_dict())
+    row.kinds = kinds
+    await audit(
+        session, org.id, person_id, "chat", "report_cycle.kind_changed", details=changed.to_dict()
+    )
+    return changed
+
+
 async def remove_kind(
     session: AsyncSession, org: Organization, key: str, person_id: int | None
 ) -> None:

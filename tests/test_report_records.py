@@ -278,3 +278,18 @@ async def test_draft_lead_is_a_setting(harness: BotHarness, commune: Commune) ->
     await _drafts_at(harness, datetime(2024, 6, 3, 9, 0, tzinfo=TZ))
     [draft] = _with_caption(harness, chair.id, "Dự thảo Báo cáo CCHC")
     assert "còn 5 ngày làm việc" in draft.caption
+
+
+async def test_report_kind_entries_can_be_changed(harness: BotHarness, commune: Commune) -> None:
+    """Deadline day and owner unit of an entry: configurable, bad input changes nothing."""
+    await say(harness, ADMIN_TG, "/loaibaocao them tthc")
+    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han tthc 20")
+    assert "Báo cáo kiểm soát TTHC" in msg.text and "hạn 20/06/2024" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/loaibaocao giao tthc Tư pháp - Hộ tịch")
+    assert "bộ phận chủ trì: Tư pháp - Hộ tịch" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han tthc 40")
+    assert "từ 1 đến 31" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han cchc 12")
+    assert "Báo cáo CCHC" in msg.text and "hạn 12/06/2024" in msg.text
+    _, msg = await say(harness, ADMIN_TG, "/loaibaocao")
+    assert "hạn 20/06/2024" in msg.text and "hạn 12/06/2024" in msg.text
