@@ -79,6 +79,7 @@ async def due_jobs(db: Database, now: datetime) -> list[DraftJob]:
             await session.scalars(select(Organization).where(Organization.kind != OrgKind.DISTRICT))
         )
         sent = await report_records.sent_keys(session, [o.id for o in orgs])
+        cycles = await report_records.all_cycle_rows(session)
         done = set(
             await session.scalars(
                 select(SchedulerState.key).where(SchedulerState.key.like("report_draft:%"))
@@ -91,7 +92,7 @@ async def due_jobs(db: Database, now: datetime) -> list[DraftJob]:
             policy = _policy(org)
             if now < send_time(today, policy, tz):
                 continue
-            settings = await report_records.cycle_settings(session, org)
+            settings = report_records.settings_of(org, cycles.get(org.id))
             for report in due_reports(list(settings.kinds), calendar, (today.year, today.year + 1)):
                 if report.deadline < today or (report.kind.key, report.code) in sent[org.id]:
                     continue

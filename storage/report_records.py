@@ -114,7 +114,16 @@ def parse_sent_args(text: str, today: date) -> tuple[str | None, str, date]:
 
 async def cycle_settings(session: AsyncSession, org: Organization) -> CycleSettings:
     """The organization's report kinds (CCHC first) and draft lead, defaults when unset."""
-    row = await session.get(ReportCycle, org.id)
+    return settings_of(org, await session.get(ReportCycle, org.id))
+
+
+async def all_cycle_rows(session: AsyncSession) -> dict[int, ReportCycle]:
+    """Every stored report calendar, by organization (one query for a whole tick)."""
+    return {row.organization_id: row for row in await session.scalars(select(ReportCycle))}
+
+
+def settings_of(org: Organization, row: ReportCycle | None) -> CycleSettings:
+    """``cycle_settings`` from an already loaded row (None: the defaults)."""
     calendar = _calendar(org)
     kinds: list[ReportKind] = []
     if row is not None:
