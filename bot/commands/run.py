@@ -39,12 +39,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(handler=_run)
 
 
+def _check_dashboard_path(args: argparse.Namespace, settings) -> None:  # type: ignore[no-untyped-def]
+    """A webhook path that would hide the Mini App's routes is a settings mistake: say so first."""
+    webhook_url = args.webhook or settings.webhook_url
+    if not webhook_url:
+        return
+    from bot import webhook_server
+
+    listen = args.listen or settings.webhook_listen
+    port = args.port or settings.webhook_port
+    if webhook_server.shares_port(settings, port, listen):
+        webhook_server.check_path(urlsplit(webhook_url).path)
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     settings = get_settings()
     token = settings.token()
     configure_logging(settings.log_level, token)
+    _check_dashboard_path(args, settings)
     from bot.startup_wait import wait_for_services
 
     asyncio.run(
@@ -69,7 +83,6 @@ def _run(args: argparse.Namespace) -> int:
         from bot import webhook_server
 
         if webhook_server.shares_port(settings, port, listen):
-            webhook_server.check_path(path)  # before anything starts
             log.info("starting in webhook mode on %s, with the dashboard", webhook_url)
             asyncio.run(
                 webhook_server.serve(
