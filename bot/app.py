@@ -16,6 +16,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.settings import Settings
+from bot.update_order import OrderedUpdateProcessor
 from plans.clock import Clock, SystemClock
 from storage.db import Database
 
@@ -48,7 +49,7 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
-        .concurrent_updates(False)
+        .concurrent_updates(OrderedUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
