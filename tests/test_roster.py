@@ -397,7 +397,7 @@ async def test_unit_named_by_its_first_half_is_understood_and_said(db: Database)
     report = await _import(db, org_id, xlsx(rows))
     (line,) = report.lines
     assert line.unit is not None and line.unit.name == "Tư pháp - Hộ tịch" and line.unit_guessed
-    assert "(hiểu «Tư pháp» là «Tư pháp - Hộ tịch»)" in render_report(report, "vi")
+    assert "(hiểu “Tư pháp” là “Tư pháp - Hộ tịch”)" in render_report(report, "vi")
 
 
 async def test_every_problem_is_listed_in_one_polite_answer(db: Database) -> None:
@@ -413,6 +413,6 @@ async def test_every_problem_is_listed_in_one_polite_answer(db: Database) -> Non
         await _import(db, org_id, xlsx(rows))
     text = render_problems(info.value, "ds.xlsx", "vi")
     lines = text.splitlines()
-    assert lines[0] == "Chưa nhập danh sách cán bộ từ tệp «ds.xlsx», vì:"
-    assert len(lines) == 4 and "«Quân sự»" in lines[1] and "«Công an xã»" in lines[2]
+    assert lines[0] == "Chưa nhập danh sách cán bộ từ tệp “ds.xlsx”, vì:"
+    assert len(lines) == 4 and "“Quân sự”" in lines[1] and "“Công an xã”" in lines[2]
     assert lines[-1].startswith("Chưa có thay đổi nào được lưu")
