@@ -24,9 +24,16 @@ _ONE_CODE_RE = re.compile(_CODE)
 
 
 def normalize_code(code: str) -> str:
-    """ "6.02.1" and "6.2.1." both read "6.2.1" (leading zeros and dots folded)."""
+    """ "6.02.1" and "6.2.1." both read "6.2.1" (leading zeros and dots folded).
+
+    A code with a part that is not a number ("1.a", a prose plan's lettered item)
+    names no criterion and reads "": dropping the letter would link the item to
+    the whole field's criterion "1".
+    """
     parts = [p for p in code.strip().strip(".").split(".") if p]
-    return ".".join(str(int(p)) for p in parts if p.isdigit())
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return ""
+    return ".".join(str(int(p)) for p in parts)
 
 
 def find_criterion_codes(text: str) -> list[str]:

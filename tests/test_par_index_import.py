@@ -292,3 +292,21 @@ def test_cli_refusals_change_nothing(
     assert code == 1 and "Không mở được tệp" in err
     code, _, err = run(capsys, "import-scores", str(FIXTURE), "--org", "Không Có")
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "expected"),
+    [
+        ("3.2.1", "3", [("3.2.1", "code")]),
+        ("1.a", "1", []),  # a prose plan's lettered item names no criterion
+        ("2.b.1", "2", []),
+        ("4.1", "3", []),  # a code of another field is not a criterion of this one
+    ],
+)
+def test_only_numeric_task_codes_link_to_criteria(
+    code: str, field: str, expected: list[tuple[str, str]]
+) -> None:
+    from plans.par_index.links import TaskText, task_criterion_codes
+
+    task = TaskText(task_id=1, code=code, field_key=field, texts=("Rà soát thủ tục",))
+    assert task_criterion_codes(task) == expected
