@@ -22,7 +22,7 @@ from bot.context import BotContext
 from handlers import callbacks as cb
 from handlers.common import Actor, esc
 from locales import t
-from plans.completion import days_left
+from plans.completion import counts_as_done, days_left
 from plans.errors import UserError
 from plans.numbers import parse_count
 from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
@@ -103,8 +103,10 @@ def percent_text(view: TaskView, lang: str) -> str:
     return " · ".join(parts)
 
 
-def task_line(view: TaskView, today: date, lang: str) -> str:
-    mark = "✅" if view.done else "▫️"
+def task_line(view: TaskView, today: date, lang: str, tz: ZoneInfo) -> str:
+    # ✅ by the same rule as /tongquan and the appendix: a recurring task is done
+    # only with a done figure in this period's window, not for an old "xong".
+    mark = "✅" if counts_as_done(view.snapshot(tz), today) else "▫️"
     return (
         f"{mark} <b>{view.number}.</b>{code_label(view, lang)} {esc(view.content)}\n"
         f"    {deadline_phrase(view, today, lang)} · {percent_text(view, lang)}"

@@ -68,7 +68,7 @@ def render_page(views: list[TaskView], page: int, actor: Actor, context: BotCont
             field = view.field_key
             lines.append("")
             lines.append(f"<b>{esc(view.field_key)}. {esc(view.field_title)}</b>")
-        lines.append(task_line(_clip(view), today, lang))
+        lines.append(task_line(_clip(view), today, lang, context.services.tz))
     lines.append("")
     lines.append(t("officer.tasks.footer", lang))
     buttons = [

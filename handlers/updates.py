@@ -717,7 +717,7 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
         return
     today = today_of(context)
     lines = [t("officer.update.recorded", actor.lang), *failed, ""]
-    lines.extend(task_line(v, today, actor.lang) for v in recorded)
+    lines.extend(task_line(v, today, actor.lang, context.services.tz) for v in recorded)
     await edit_or_reply(update, "\n".join(lines))
 
 

@@ -151,3 +151,45 @@ async def test_history_lists_updates_with_escaping(harness: BotHarness, commune:
     assert bad.text is not None and "/lichsu 3" in bad.text
     viewer = await say(harness, user(harness, VIEWER_TG), "/lichsu 3")
     assert viewer.text is not None and "không dành cho vai trò" in viewer.text
+
+
+async def test_recurring_task_done_last_period_is_not_ticked_now(
+    harness: BotHarness, commune: Commune
+) -> None:
+    """/nhiemvu ticks ✅ by the rule of /tongquan: a recurring task owes this period's figure."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from storage.models import UpdateChannel
+    from storage.progress import record_progress
+
+    async with harness.database.write() as session:
+        await record_progress(
+            session,
+            task_id=commune.task_ids[2],  # "Báo cáo CCHC định kỳ", recurring
+            person=None,
+            channel=UpdateChannel.CLI,
+            at=datetime(2024, 1, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+            percent=100,
+            check_permission=False,
+        )
+    an = user(harness, OFFICER_TP_TG)
+    msg = await say(harness, an, "/nhiemvu")
+    assert msg.text is not None
+    line = next(x for x in msg.text.splitlines() if "2. Báo cáo CCHC" in x)
+    assert line.startswith("▫️"), line  # done in Q1's window, nothing yet for Q2's
+
+    async with harness.database.write() as session:
+        await record_progress(
+            session,
+            task_id=commune.task_ids[2],
+            person=None,
+            channel=UpdateChannel.CLI,
+            at=harness.clock.now(),
+            percent=100,
+            check_permission=False,
+        )
+    msg = await say(harness, an, "/nhiemvu")
+    assert msg.text is not None
+    line = next(x for x in msg.text.splitlines() if "2. Báo cáo CCHC" in x)
+    assert line.startswith("✅"), line
