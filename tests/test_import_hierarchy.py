@@ -7,6 +7,7 @@ Word table per printed page with the two-row header repeated, as the file is.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -207,7 +208,7 @@ async def test_chat_task_line_shows_the_code_and_the_assumed_deadline(
         views = await load_task_views(session, org_id)
     view = next(v for v in views if v.code == "2.1.1")
     assert view.parent_code == "2.1" and view.deadline_assumed
-    line = task_line(view, dt.date(2023, 7, 3), "vi")
+    line = task_line(view, dt.date(2023, 7, 3), "vi", ZoneInfo("Asia/Ho_Chi_Minh"))
     assert f"<b>{view.number}.</b> [mã 2.1.1] Thực hiện các hoạt động về TĐTHPL" in line
     assert "hạn 31/12/2023 (kế hoạch chưa ghi thời gian, tạm lấy cuối năm)" in line
     assert "[mã 2.1.1]" in task_card(view, dt.date(2023, 7, 3), "vi")
