@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -43,6 +44,7 @@ from handlers import callbacks as cb
 from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require, split_text
 from locales import t
+from plans.calendar import ReportingPeriod
 from plans.errors import UserError
 from plans.importing import ImportedPlan, PlanImportError, load_plan
 from plans.importing.edits import (
@@ -59,6 +61,12 @@ from storage import drafts
 from storage.directory import list_units
 from storage.models import Role
 from storage.plan_import import ImportPreview, import_plan, preview_import, render_report
+from storage.reports import (
+    calendar_settings,
+    imported_figures_date,
+    last_passed_period,
+    organization,
+)
 
 log = logging.getLogger(__name__)
 
@@ -456,7 +464,11 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)
-    if parsed is None or len(parsed.args) != 1:
+    if parsed is None or len(parsed.args) not in (1, 2):
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return
+    as_of = _day_of(parsed.args[1]) if len(parsed.args) == 2 else None
+    if len(parsed.args) == 2 and as_of is None:
         await refuse(update, t("plan_upload.stale", actor.lang))
         return
     pending = await _pending_for(update, context, actor, parsed.args[0])
@@ -469,14 +481,26 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
         name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
         await refuse(update, t("plan_upload.reread_failed", lang, name=name))
         return
+    if as_of is None and _carries_figures(file.plan):
+        # Figures in a progress table are "as of" some day, rarely today (issue 11,
+        # defect 8): ask, offering the end of the data window just reported.
+        await query.answer()
+        text, markup = await _as_of_question(context, pending, lang)
+        await _edit(update, text, markup)
+        return
     await query.answer(t("plan_upload.importing", lang))
     now = context.clock.now()
+    counted: ReportingPeriod | None = None
     try:
         async with context.db.write() as session:
             fresh = await _load(session, pending.id)
             if _usable(fresh, actor) is not None or fresh is None:
                 report = None
             else:
+                progress_at = None
+                if as_of is not None:
+                    org_settings = calendar_settings(await organization(session, fresh.org_id))
+                    progress_at, counted = imported_figures_date(as_of, now, org_settings)
                 report = await import_plan(
                     session,
                     fresh.org_id,
@@ -485,6 +509,7 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
                     actor=f"telegram:{actor.telegram_user_id}",
                     person_id=actor.person.id,
                     at=now,
+                    progress_at=progress_at,
                 )
                 await drafts.resolve_draft(session, _as_draft(fresh), "imported", now)
     except UserError as exc:
@@ -500,7 +525,72 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
         return
     _cache(context).pop(pending.id, None)
     await _edit(update, t("plan_upload.done", lang, name=esc(pending.filename)), None)
-    await reply_html(update, esc(render_report(report, lang)))
+    text = render_report(report, lang)
+    if as_of is not None and counted is not None:
+        day = as_of.strftime("%d/%m/%Y")
+        text += "\n" + t("figures.import.as_of", lang, date=day, period=counted.label(lang))
+    await reply_html(update, esc(text))
+
+
+def _carries_figures(plan: ImportedPlan) -> bool:
+    """True when the file states progress (a percent or a status) for some task."""
+    return any(task.percent is not None or task.status_text for task in plan.all_tasks())
+
+
+def _day_of(value: int) -> date | None:
+    """The YYYYMMDD a button carries, or None when it names no real day."""
+    try:
+        return date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        return None
+
+
+def _day_arg(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+async def _as_of_question(
+    context: BotContext, pending: PendingUpload, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Số liệu trong tệp tính đến ngày nào?": the end of the period just reported, or today."""
+    async with context.db.read() as session:
+        org_settings = calendar_settings(await organization(session, pending.org_id))
+    today = context.clock.now().astimezone(org_settings.tzinfo).date()
+    rows: list[list[InlineKeyboardButton]] = []
+    period = last_passed_period(today, org_settings)
+    if period is not None and period.window_end < today:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(
+                        "plan_upload.as_of.period",
+                        lang,
+                        date=period.window_end.strftime("%d/%m/%Y"),
+                        period=period.label(lang),
+                    ),
+                    callback_data=cb.build(
+                        cb.IMPORT_CONFIRM, pending.id, _day_arg(period.window_end)
+                    ),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("plan_upload.as_of.today", lang, date=today.strftime("%d/%m/%Y")),
+                callback_data=cb.build(cb.IMPORT_CONFIRM, pending.id, _day_arg(today)),
+            )
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("plan_upload.button.cancel", lang),
+                callback_data=cb.build(cb.IMPORT_CANCEL, pending.id),
+            )
+        ]
+    )
+    return t("plan_upload.as_of.ask", lang, name=esc(pending.filename)), InlineKeyboardMarkup(rows)
 
 
 @require(*KEEPERS)

@@ -383,3 +383,63 @@ async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str)
             await second.stop()
     finally:
         await api.stop()
+
+
+# --------------------------------------------------------------------------- figures "as of"
+
+
+async def test_a_progress_table_asks_as_of_which_day(
+    harness: BotHarness, commune: Commune
+) -> None:
+    """Issue 11, defect 8: imported figures are dated as the clerk says, not at the upload."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from storage.models import ProgressUpdate
+    from tests.scheduler_support import at
+    from tests.seed002 import seed002_xlsx
+
+    harness.set_time(at("2023-06-20 09:00"))  # six days after the 6-month window closed
+    u = harness.api.add_user("Lan", user_id=ADMIN_TG)
+    harness.api.user_sends_text(u, None, "/nhapkehoach")
+    await harness.api.wait_for_bot_message(u.id)
+    await harness.idle()
+    harness.api.user_uploads_document(u, None, "tien-do-6-thang-2023.xlsx", seed002_xlsx())
+    step = await harness.api.wait_for_bot_message(
+        u.id, lambda m: any(d.startswith(cb.IMPORT_CONFIRM) for d in m.button_data())
+    )
+    await harness.idle()
+    upload_id = int(step.button_data()[-1].split(":")[1])
+    index = 0
+    while any(d.startswith(cb.IMPORT_MAP) for d in step.button_data()):
+        data = cb.build(cb.IMPORT_MAP, upload_id, index, 0)  # a new unit for each name
+        _, step = await press(harness, u, step, data)
+        index += 1
+    before = await task_count(harness, commune.org_id)
+    _, step = await press(harness, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
+    assert "Số liệu trong tệp tính đến ngày nào?" in step.text
+    assert await task_count(harness, commune.org_id) == before  # nothing written yet
+    period_end = cb.build(cb.IMPORT_CONFIRM, upload_id, 20230614)
+    today = cb.build(cb.IMPORT_CONFIRM, upload_id, 20230620)
+    assert step.button_data()[:2] == [period_end, today]
+    labels = {b["callback_data"]: b["text"] for row in step.inline_keyboard for b in row}
+    assert labels[period_end].startswith("Đến 14/06/2023")
+    assert labels[today] == "Đến hôm nay, 20/06/2023"
+
+    # A forged day that does not exist changes nothing.
+    answer = await forge(harness, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id, 20231332))
+    assert answer is not None
+    assert await task_count(harness, commune.org_id) == before
+
+    _, step = await press(harness, u, step, period_end)
+    done = await harness.api.wait_for_bot_message(
+        u.id, lambda m: "tính đến ngày 14/06/2023" in (m.text or "")
+    )
+    assert "6 tháng" in done.text
+    async with harness.database.read() as session:
+        days = {
+            row.created_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+            for row in await session.scalars(select(ProgressUpdate))
+            if row.channel.value == "import"
+        }
+    assert days == {date(2023, 6, 14)}
