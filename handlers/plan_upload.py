@@ -66,6 +66,7 @@ from storage.reports import (
     imported_figures_date,
     last_passed_period,
     organization,
+    overview,
 )
 
 log = logging.getLogger(__name__)
@@ -526,6 +527,13 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
     _cache(context).pop(pending.id, None)
     await _edit(update, t("plan_upload.done", lang, name=esc(pending.filename)), None)
     text = render_report(report, lang)
+    async with context.db.read() as session:
+        # Tasks whose unit is a placeholder or has nobody in it reach no one (issue 11,
+        # defect 12): the keeper learns it here, by the rule /tongquan uses.
+        orphans = (await overview(session, pending.org_id, now=now)).unassigned
+    if orphans:
+        numbers = ", ".join(str(n) for n in orphans)
+        text += "\n" + t("plan_upload.unassigned", lang, count=len(orphans), numbers=numbers)
     if as_of is not None and counted is not None:
         day = as_of.strftime("%d/%m/%Y")
         text += "\n" + t("figures.import.as_of", lang, date=day, period=counted.label(lang))

@@ -436,6 +436,11 @@ async def test_a_progress_table_asks_as_of_which_day(
         u.id, lambda m: "tính đến ngày 14/06/2023" in (m.text or "")
     )
     assert "6 tháng" in done.text
+    # The new units have nobody in them yet: the keeper is told those tasks reach no one.
+    import re
+
+    assert re.search(r"Chưa giao: \d+ nhiệm vụ .* \(số \d", done.text), done.text
+    assert "/nhapcanbo" in done.text
     async with harness.database.read() as session:
         days = {
             row.created_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
