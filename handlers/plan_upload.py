@@ -478,9 +478,7 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
     lang = actor.lang
     file = await _read_file(context, actor, pending)
     if file is None:
-        # A popup holds 200 characters: keep the file name short there.
-        name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
-        await refuse(update, t("plan_upload.reread_failed", lang, name=name))
+        await _refuse_reread(update, pending, lang)
         return
     if as_of is None and _carries_figures(file.plan):
         # Figures in a progress table are "as of" some day, rarely today (issue 11,
@@ -762,58 +760,64 @@ def _unit_question(
     return text, InlineKeyboardMarkup(rows)
 
 
+async def _answer(update: Update) -> None:
+    """Stop the button's spinner (every press is answered once)."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+async def _refuse_reread(update: Update, pending: PendingUpload, lang: str) -> None:
+    # A popup holds 200 characters: keep the file name short there.
+    name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
+    await refuse(update, t("plan_upload.reread_failed", lang, name=name))
+
+
 async def _review_target(
-    update: Update, context: BotContext, actor: Actor, upload_id: int
-) -> tuple[PendingUpload, Parsed] | None:
-    pending = await _pending_for(update, context, actor, upload_id)
+    update: Update, context: BotContext, actor: Actor, arg_counts: tuple[int, ...]
+) -> tuple[tuple[int, ...], PendingUpload, Parsed] | None:
+    """A review button's numbers, its upload and the file, or None after a polite refusal."""
+    query = update.callback_query
+    assert query is not None
+    parsed = cb.parse(query.data)
+    if parsed is None or len(parsed.args) not in arg_counts:
+        await refuse(update, t("plan_upload.stale", actor.lang))
+        return None
+    pending = await _pending_for(update, context, actor, parsed.args[0])
     if pending is None:
         return None
     file = await _read_file(context, actor, pending)
     if file is None:
-        name = pending.filename if len(pending.filename) <= 40 else pending.filename[:39] + "…"
-        await refuse(update, t("plan_upload.reread_failed", actor.lang, name=name))
+        await _refuse_reread(update, pending, actor.lang)
         return None
-    return pending, file
+    return parsed.args, pending, file
 
 
 @require(*KEEPERS)
 async def page_callback(update: Update, context: BotContext, actor: Actor) -> None:
     """Show another page of the extracted list."""
-    query = update.callback_query
-    assert query is not None
-    parsed = cb.parse(query.data)
-    if parsed is None or len(parsed.args) != 2:
-        await refuse(update, t("plan_upload.stale", actor.lang))
-        return
-    found = await _review_target(update, context, actor, parsed.args[0])
+    found = await _review_target(update, context, actor, (2,))
     if found is None:
         return
-    pending, file = found
-    await query.answer()
-    text, markup = _review_page(pending, file.plan, parsed.args[1], actor.lang)
+    args, pending, file = found
+    await _answer(update)
+    text, markup = _review_page(pending, file.plan, args[1], actor.lang)
     await _edit(update, text, markup)
 
 
 @require(*KEEPERS)
 async def edit_callback(update: Update, context: BotContext, actor: Actor) -> None:
     """Drop, merge or set the unit of one extracted task (recorded as a draft step)."""
-    query = update.callback_query
-    assert query is not None
-    parsed = cb.parse(query.data)
-    if parsed is None or len(parsed.args) not in (3, 4):
-        await refuse(update, t("plan_upload.stale", actor.lang))
-        return
-    upload_id, op, index = parsed.args[:3]
-    found = await _review_target(update, context, actor, upload_id)
+    found = await _review_target(update, context, actor, (3, 4))
     if found is None:
         return
-    pending, file = found
+    args, pending, file = found
+    op, index = args[1:3]
     tasks = file.plan.all_tasks()
     if not 0 <= index < len(tasks) or op not in (OP_DROP, OP_MERGE, OP_ASK_UNIT, OP_SET_UNIT):
         await refuse(update, t("plan_upload.stale", actor.lang))
         return
     if op == OP_ASK_UNIT:
-        await query.answer()
+        await _answer(update)
         text, markup = _unit_question(pending, file.plan, index, actor.lang)
         await _edit(update, text, markup)
         return
@@ -823,7 +827,7 @@ async def edit_callback(update: Update, context: BotContext, actor: Actor) -> No
     edit: Edit
     if op == OP_SET_UNIT:
         names = dict(pending.units)
-        unit_id = parsed.args[3] if len(parsed.args) == 4 else 0
+        unit_id = args[3] if len(args) == 4 else 0
         if unit_id not in names:
             await refuse(update, t("chairman.button.not_yours", actor.lang))
             return
@@ -836,16 +840,16 @@ async def edit_callback(update: Update, context: BotContext, actor: Actor) -> No
         else:
             edit = Edit(UNMERGE if undo else MERGE, index)
     async with context.db.write() as session:
-        fresh = await _load(session, upload_id)
+        fresh = await _load(session, pending.id)
         if fresh is None or _usable(fresh, actor) is not None:
             pending_after = None
         else:
             await drafts.add_step(session, _as_draft(fresh), edit.to_json(), context.clock.now())
-            pending_after = await _load(session, upload_id)
+            pending_after = await _load(session, pending.id)
     if pending_after is None:
         await refuse(update, t("plan_upload.stale", actor.lang))
         return
-    await query.answer()
+    await _answer(update)
     text, markup = _review_page(pending_after, file.plan, index // PAGE_SIZE, actor.lang)
     await _edit(update, text, markup)
 
@@ -853,17 +857,11 @@ async def edit_callback(update: Update, context: BotContext, actor: Actor) -> No
 @require(*KEEPERS)
 async def reviewed_callback(update: Update, context: BotContext, actor: Actor) -> None:
     """The list is checked: on to the unit names, then "Xác nhận"."""
-    query = update.callback_query
-    assert query is not None
-    parsed = cb.parse(query.data)
-    if parsed is None or len(parsed.args) != 1:
-        await refuse(update, t("plan_upload.stale", actor.lang))
-        return
-    found = await _review_target(update, context, actor, parsed.args[0])
+    found = await _review_target(update, context, actor, (1,))
     if found is None:
         return
-    pending, file = found
-    await query.answer()
+    _, pending, file = found
+    await _answer(update)
     text, markup = _step(pending, file.preview, actor.lang)
     await _edit(update, text, markup)
 
