@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.harness import BotHarness, sqlite_url
+from sandbox.harness import BotHarness, sqlite_url
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -67,7 +67,8 @@ async def _one(data: bytes, run: int, sequential: bool) -> dict[str, float]:
             upload_started = time.perf_counter()
             h.api.user_uploads_document(admin, None, "ke-hoach-lon.xlsx", data)
             await h.api.wait_for_bot_message(
-                admin.id, lambda m: "⏳" in (m.text or "") or "Đang đọc" in (m.text or ""),
+                admin.id,
+                lambda m: "⏳" in (m.text or "") or "Đang đọc" in (m.text or ""),
                 timeout=120,
             )
             asked = time.perf_counter()

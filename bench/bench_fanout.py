@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bot.devserver import FakeBotApi
-from bot.harness import BotHarness, sqlite_url
 from plans.clock import ManualClock
+from sandbox.devserver import FakeBotApi
+from sandbox.harness import BotHarness, sqlite_url
 from scheduler.jobs import dispatcher_of
 from scheduler.outbox import state_counts
 from scheduler.planner import plan_due

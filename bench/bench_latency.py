@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from bench.province import CHAIRMAN_TG, fresh_database, populate
-from bot.harness import BotHarness
+from sandbox.harness import BotHarness
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.devserver import FakeBotApi
+from sandbox.devserver import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,16 +11,21 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.context import SERVICES_KEY, BotContext, Services, services_of
-from bot.settings import Settings
+import handlers
 from bot.update_order import OrderedUpdateProcessor
+from core.context import SERVICES_KEY, BotContext, Services, services_of
+from core.settings import Settings
 from plans.clock import Clock, SystemClock
+from plans.dates import warm_up
+from scheduler import jobs
 from storage.db import Database
+from webapp.server import Dashboard, start_dashboard
 
 log = logging.getLogger(__name__)
+
+DASHBOARD_KEY = "dashboard"
 
 BotApplication = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 
@@ -38,9 +43,13 @@ def build_application(
     ``database`` lets a caller share an already-open database (tests, the
     demo); otherwise one is opened in ``post_init`` from the settings.
     """
-    import handlers
-
-    services = Services(settings=settings, clock=clock or SystemClock(), db=database)
+    services = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        db=database,
+        own_database=database is None,
+        scheduler_enabled=scheduler,
+    )
     builder = (
         ApplicationBuilder()
         .token(settings.token())
@@ -51,19 +60,16 @@ def build_application(
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .concurrent_updates(OrderedUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     app: BotApplication = builder.build()  # type: ignore[assignment]
     app.bot_data[SERVICES_KEY] = services
-    services.extras["own_database"] = database is None
-    services.extras["scheduler"] = scheduler
     handlers.register_all(app)
     return app
 
 
 async def _post_init(app: BotApplication) -> None:
-    import handlers
-
     services = services_of(app)
     if services.db is None:
         services.db = Database(services.settings.database_url)
@@ -71,39 +77,34 @@ async def _post_init(app: BotApplication) -> None:
     services.bot_username = me.username
     _warm_up_dateparser()
     await handlers.run_startup_hooks(app)
-    if services.extras.get("scheduler"):
-        _install_scheduler(app)
-    from webapp.server import start_for
-
-    await start_for(services, app.bot.token)
+    if services.scheduler_enabled:
+        jobs.install(app)
+    dashboard = await start_dashboard(services, app.bot.token)
+    if dashboard is not None:
+        app.bot_data[DASHBOARD_KEY] = dashboard
     log.info("bot @%s ready", me.username)
+
+
+async def _post_stop(app: BotApplication) -> None:
+    """Stop delivering first: in-flight messages finish, unsent claims go back to pending."""
+    await jobs.shutdown(app)
 
 
 async def _post_shutdown(app: BotApplication) -> None:
     services = services_of(app)
-    from webapp.server import stop_for
-
-    await stop_for(services)
-    if services.db is not None and services.extras.get("own_database"):
+    dashboard = app.bot_data.pop(DASHBOARD_KEY, None)
+    if isinstance(dashboard, Dashboard):
+        await dashboard.stop()
+    if services.db is not None and services.own_database:
         await services.db.dispose()
+
+
+def dashboard_of(app: BotApplication) -> Dashboard | None:
+    """The Mini App dashboard started in ``post_init`` (None when WEBAPP_URL is unset)."""
+    dashboard = app.bot_data.get(DASHBOARD_KEY)
+    return dashboard if isinstance(dashboard, Dashboard) else None
 
 
 def _warm_up_dateparser() -> None:
     """The first dateparser call costs ~0.2 s; pay it at start, not in a reply."""
-    try:
-        from plans.dates import warm_up
-    except ImportError:  # pragma: no cover - module arrives with the deadline grammar
-        return
     warm_up()
-
-
-def _install_scheduler(app: BotApplication) -> None:
-    try:
-        from scheduler.jobs import install
-    except ImportError:  # pragma: no cover - arrives with the scheduler
-        log.warning("scheduler not available; reminders are off")
-        return
-    install(app)
-
-
-ALLOWED_UPDATES = Update.ALL_TYPES

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.settings import MissingSetting, describe_error, get_settings
 from bot.startup_wait import TelegramUnavailable
+from core.settings import MissingSetting, describe_error, get_settings
 from locales import t
 from plans.errors import UserError
 from storage.db import DatabaseUnavailable, database_problem

@@ -24,7 +24,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
-from bot.context import services_of
+from bot.app import dashboard_of
+from core.context import services_of
 from plans.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ async def serve(
     """Run the bot on a webhook and the dashboard on one server until ``stop`` or a signal."""
     path = check_path(url_path)
     services = services_of(app)
-    services.extras["webapp_with_webhook"] = True
+    services.dashboard_on_webhook = True
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -93,7 +94,8 @@ async def serve(
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        dashboard = services.extras["webapp"]
+        dashboard = dashboard_of(app)
+        assert dashboard is not None, "WEBAPP_URL is set whenever the webhook serves the dashboard"
         web_app = dashboard.build()
         web_app.router.add_post("/" + path, _updates_handler(app, secret))
         runner = web.AppRunner(web_app, access_log=None)

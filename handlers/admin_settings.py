@@ -15,7 +15,7 @@ import logging
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, require
 from locales import t
 from plans.calendar import period

@@ -19,8 +19,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
 from plans.calendar import parse_period_arg

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.constants import MessageLimit, ParseMode
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.access import Access, Kind, Where, declare
 from locales import normalize_language, t
 from storage.directory import OrgInfo, PersonInfo, org_info, person_by_telegram_id

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.common import actor_language
 from locales import t
+from storage.db import storage_failed
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError | Forbidden):
         log.warning("telegram error while handling an update: %s", error)
         return
-    if isinstance(error, OperationalError | InterfaceError) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated
-    ):
+    if storage_failed(error):
         # A full or read-only disk, a database restart: nothing was saved (the
         # transaction rolled back), and the person should know that.
         log.error("storage unavailable while handling an update: %s", error)

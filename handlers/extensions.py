@@ -16,8 +16,8 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.common import CHAIRS, Actor, CommandSpec, esc, reply_html, require
 from handlers.officers import edit_or_reply, error_text, fmt_date, send_to, today_of
 from locales import t

@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.access import Where, open_to
 from handlers.common import Actor, esc, get_actor, reply_html, require
 from locales import t

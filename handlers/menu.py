@@ -24,8 +24,8 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext, services_of
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext, services_of
 from handlers.access import open_to
 from handlers.common import EVERYONE, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t

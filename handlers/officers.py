@@ -18,8 +18,8 @@ from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.common import Actor, esc
 from locales import t
 from plans.completion import counts_as_done, days_left

@@ -28,8 +28,8 @@ from decimal import Decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext, services_of
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext, services_of
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
 from plans.importing import PlanImportError
@@ -682,7 +682,7 @@ async def _season_job(context: BotContext) -> None:
 async def on_startup(app) -> None:  # type: ignore[no-untyped-def]
     """Plan the season's reminders alongside the scheduler tick (fixed job name)."""
     services = services_of(app)
-    if not services.extras.get("scheduler") or app.job_queue is None:
+    if not services.scheduler_enabled or app.job_queue is None:
         return
     for job in app.job_queue.get_jobs_by_name(SEASON_JOB):
         job.schedule_removal()

@@ -39,8 +39,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require, split_text
 from locales import t

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import ChatMember, Update
 from telegram.ext import ChatMemberHandler, TypeHandler
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.access import tracker
 from storage.directory import is_unreachable, set_reachable
 

@@ -15,8 +15,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.access import Where, open_to, tracker
 from handlers.common import EVERYONE, Actor, CommandSpec, esc, get_actor, reply_html, require
 from handlers.officers import edit_or_reply, error_text, fmt_date, send_to

@@ -14,46 +14,27 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, require
 from locales import t
-from plans.calendar import PeriodKind
 from plans.errors import UserError
-from plans.report_kinds import CCHC, PRESETS, due_reports
+from plans.report_kinds import PRESETS, due_reports
+from scheduler.report_drafts import MARK_SENT, SENT_KIND_KEYS, SENT_PERIOD_KINDS
 from storage import report_records, reports
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-MARK_SENT = "rs"  # rs:<year>:<period kind index>:<report kind index>  ask for the number
-_KIND_KEYS: tuple[str, ...] = (CCHC, *PRESETS)
-_PERIOD_KINDS: tuple[PeriodKind, ...] = tuple(PeriodKind)
 PROMPT_MARK = "📨"
 
 COMMANDS = (
     CommandSpec("daguibaocao", "reportcycle.cmd.sent", MANAGERS, ("reportsent",)),
     CommandSpec("loaibaocao", "reportcycle.cmd.kinds", MANAGERS, ("reportkinds",)),
 )
-
-
-def sent_button(kind: str, period_code: str, lang: str) -> InlineKeyboardMarkup | None:
-    """The "Đã gửi báo cáo" button of a draft message."""
-    if kind not in _KIND_KEYS:
-        return None
-    year, period_kind = period_code.split("-", 1)
-    data = cb.build(
-        MARK_SENT,
-        int(year),
-        _PERIOD_KINDS.index(PeriodKind(period_kind)),
-        _KIND_KEYS.index(kind),
-    )
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("reportcycle.button.sent", lang), callback_data=data)]]
-    )
 
 
 def _today(context: BotContext, org) -> date:  # type: ignore[no-untyped-def]
@@ -133,10 +114,10 @@ async def sent_button_pressed(update: Update, context: BotContext, actor: Actor)
         await query.answer()
         return
     year, period_index, kind_index = parsed.args
-    if not (0 <= period_index < len(_PERIOD_KINDS) and 0 <= kind_index < len(_KIND_KEYS)):
+    if not (0 <= period_index < len(SENT_PERIOD_KINDS) and 0 <= kind_index < len(SENT_KIND_KEYS)):
         await query.answer()
         return
-    code = f"{year}-{_PERIOD_KINDS[period_index].value}"
+    code = f"{year}-{SENT_PERIOD_KINDS[period_index].value}"
     await query.answer()
     message = update.effective_message
     assert message is not None
@@ -146,7 +127,7 @@ async def sent_button_pressed(update: Update, context: BotContext, actor: Actor)
             lang,
             mark=PROMPT_MARK,
             code=code,
-            kind=_KIND_KEYS[kind_index],
+            kind=SENT_KIND_KEYS[kind_index],
         ),
         reply_markup=ForceReply(selective=True),
     )
@@ -161,7 +142,7 @@ def _prompt_target(text: str | None) -> tuple[str, str] | None:
     if code is None:
         return None
     kind, _, period_code = code.partition("|")
-    if kind not in _KIND_KEYS or not period_code:
+    if kind not in SENT_KIND_KEYS or not period_code:
         return None
     return kind, period_code
 

@@ -21,7 +21,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.context import BotContext
+from core.context import BotContext
 from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
 from locales import t

@@ -14,8 +14,8 @@ from datetime import tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, require
 from handlers.officers import (
     edit_or_reply,

@@ -20,7 +20,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers import callbacks as cb
+from core import callbacks as cb
 from handlers.common import esc
 from handlers.officers import fmt_date
 from locales import t

@@ -23,8 +23,8 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.context import BotContext
 from handlers.access import open_to
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, get_actor, reply_html, require
 from handlers.officers import (
@@ -139,9 +139,7 @@ async def _record(
         return (await load_task_views(session, actor.person.organization_id, task_ids=[task_id]))[0]
 
 
-def _recorded_text(
-    view: TaskView, context: BotContext, lang: str, *, buttons: bool = True
-) -> str:
+def _recorded_text(view: TaskView, context: BotContext, lang: str, *, buttons: bool = True) -> str:
     """The "recorded" reply; without ``buttons`` the card does not point at any."""
     card = task_card(view, today_of(context), lang, with_buttons=buttons)
     return t("officer.update.recorded", lang) + "\n\n" + card

@@ -1,7 +1,7 @@
 """The chat's doors to the Mini App dashboard: a button under /tongquan and the menu button.
 
 Both appear only when ``WEBAPP_URL`` is set and only for the people the
-dashboard serves (``webapp.access.DASHBOARD_ROLES``: chairman, vice
+dashboard serves (``storage.reports.DASHBOARD_ROLES``: chairman, vice
 chairman, admin, district viewer). Telegram allows ``web_app`` buttons in
 private chats only, so a group's /tongquan gets none.
 """
@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from locales import t
 from storage.models import Role
-from webapp.access import DASHBOARD_ROLES
+from storage.reports import DASHBOARD_ROLES
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from handlers import callbacks
+from core import callbacks
 from plans.clock import Clock
 from scheduler.context import OrgContext, load_contexts
 from scheduler.outbox import (

@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import services_of
+from core.context import Services, services_of
 from scheduler.dispatcher import Dispatcher, DispatchReport
 from scheduler.planner import PlanReport, plan_due
 from scheduler.report_drafts import send_due_drafts
+from storage.heartbeat import record_tick
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "cchc-scheduler-tick"
 FIRST_RUN_SECONDS = 1.0
-DISPATCHER_KEY = "scheduler.dispatcher"
-LOCK_KEY = "scheduler.tick_lock"
+STATE_KEY = "scheduler"
 
 
 @dataclass
@@ -37,26 +37,37 @@ class TickReport:
     dispatch: DispatchReport | None
 
 
+@dataclass
+class _TickState:
+    """The scheduler's share of the process: one dispatcher, one lock against overlapping ticks."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    dispatcher: Dispatcher | None = None
+
+
+def _state(app: Application[Any, Any, Any, Any, Any, Any]) -> _TickState:
+    state = app.bot_data.get(STATE_KEY)
+    if not isinstance(state, _TickState):
+        state = app.bot_data[STATE_KEY] = _TickState()
+    return state
+
+
+def tick_running(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Whether a tick is under way (a nudge starts one in the background; tests wait on it)."""
+    return _state(app).lock.locked()
+
+
 def dispatcher_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
-    """The process's dispatcher (created on first use, kept in the services' extras)."""
+    """The process's dispatcher (created on first use; a new database gets a new one)."""
     services = services_of(app)
-    dispatcher = services.extras.get(DISPATCHER_KEY)
-    if dispatcher is None or dispatcher.db is not services.database:
-        dispatcher = Dispatcher(
+    state = _state(app)
+    if state.dispatcher is None or state.dispatcher.db is not services.database:
+        state.dispatcher = Dispatcher(
             services.database,
             services.clock,
             max_per_second=services.settings.dispatch_max_per_second,
         )
-        services.extras[DISPATCHER_KEY] = dispatcher
-    return dispatcher  # type: ignore[no-any-return]
-
-
-def _lock(app: Application[Any, Any, Any, Any, Any, Any]) -> asyncio.Lock:
-    extras = services_of(app).extras
-    lock = extras.get(LOCK_KEY)
-    if lock is None:
-        lock = extras[LOCK_KEY] = asyncio.Lock()
-    return lock  # type: ignore[no-any-return]
+    return state.dispatcher
 
 
 async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
@@ -65,7 +76,7 @@ async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport
     Ticks never overlap in one process: a tick that finds another running
     returns at once (the running one is already delivering).
     """
-    lock = _lock(app)
+    lock = _state(app).lock
     if lock.locked():
         log.debug("tick skipped: the previous one is still running")
         return TickReport(None, None)
@@ -95,10 +106,8 @@ async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport
         return TickReport(plan, dispatch)
 
 
-async def _heartbeat(services: Any) -> None:
+async def _heartbeat(services: Services) -> None:
     """Write when this host's tick finished, for ``cchc-bot health``."""
-    from storage.heartbeat import record_tick
-
     try:
         async with services.database.write() as session:
             await record_tick(session, services.clock.now())
@@ -115,7 +124,7 @@ async def _tick_job(context: Any) -> None:
 
 async def shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop delivering gracefully: in-flight messages finish, unsent claims go back to pending."""
-    dispatcher = services_of(app).extras.get(DISPATCHER_KEY)
+    dispatcher = _state(app).dispatcher
     if dispatcher is not None:
         await dispatcher.stop()
 
@@ -140,12 +149,4 @@ def install(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             "max_instances": 1,
         },
     )
-    previous = app.post_stop
-
-    async def _post_stop(application: Any) -> None:
-        await shutdown(application)
-        if previous is not None:
-            await previous(application)
-
-    app.post_stop = _post_stop
     log.info("scheduler tick every %.0f s installed", interval)

@@ -27,13 +27,15 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from telegram import InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import TelegramError
 
+from core import callbacks as cb
 from locales import t
+from plans.calendar import PeriodKind
 from plans.export_docx import render_docx
 from plans.reminder_policy import ReminderPolicy, send_time
-from plans.report_kinds import CCHC, DueReport, draft_days, due_reports
+from plans.report_kinds import CCHC, PRESETS, DueReport, draft_days, due_reports
 from plans.status_table import suggested_filename
 from plans.workdays import is_working_day
 from storage import report_records, reports
@@ -46,6 +48,28 @@ EARLY = "early"
 DAY_BEFORE = "before"
 MAX_OWING_LINES = 15
 RECIPIENT_ROLES = (Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+
+# rs:<year>:<period kind index>:<report kind index>  the draft's "Đã gửi báo cáo" button;
+# the press is handled in handlers/report_cycle.py, which decodes with these tables
+MARK_SENT = "rs"
+SENT_KIND_KEYS: tuple[str, ...] = (CCHC, *PRESETS)
+SENT_PERIOD_KINDS: tuple[PeriodKind, ...] = tuple(PeriodKind)
+
+
+def sent_button(kind: str, period_code: str, lang: str) -> InlineKeyboardMarkup | None:
+    """The "Đã gửi báo cáo" button of a draft message."""
+    if kind not in SENT_KIND_KEYS:
+        return None
+    year, period_kind = period_code.split("-", 1)
+    data = cb.build(
+        MARK_SENT,
+        int(year),
+        SENT_PERIOD_KINDS.index(PeriodKind(period_kind)),
+        SENT_KIND_KEYS.index(kind),
+    )
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("reportcycle.button.sent", lang), callback_data=data)]]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +217,6 @@ async def _recipients(db: Database, org_id: int) -> list[tuple[int, str]]:
 
 async def send_due_drafts(bot: Any, db: Database, now: datetime) -> int:
     """Send every due draft; returns how many messages went out."""
-    from handlers.report_cycle import sent_button
-
     sent = 0
     for job in await due_jobs(db, now):
         if not await _claim(db, job, now):

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import render_check  # noqa: E402
 from plans.export_docx import render_docx  # noqa: E402
 from plans.export_xlsx import render_xlsx  # noqa: E402
+from sandbox import render_check  # noqa: E402
 
 
 def main() -> int:

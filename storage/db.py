@@ -161,6 +161,17 @@ def database_problem(exc: BaseException, url: str) -> DatabaseUnavailable | None
     return None
 
 
+def storage_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not do its part (full or read-only disk,
+    a restart, a dropped connection): the transaction rolled back and nothing was saved,
+    which the person should be told, unlike a bug."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
 _DATABASE_MODULES = ("sqlalchemy", "asyncpg", "aiosqlite", "alembic", "sqlite3", "storage.db")
 
 

@@ -76,6 +76,9 @@ from storage.tasks import TaskView, load_task_views
 
 log = logging.getLogger(__name__)
 
+# who reads the overview: the chat's /tongquan and the Mini App dashboard both check this
+DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.DISTRICT_VIEWER})
+
 
 # --------------------------------------------------------------------------- data
 

@@ -29,10 +29,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.devserver.errors import ApiError
-from bot.devserver.state import CallbackAnswer, Chat, Message, User
-from bot.harness import BotHarness
 from plans.text import match_key
+from sandbox.devserver.errors import ApiError
+from sandbox.devserver.state import CallbackAnswer, Chat, Message, User
+from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.drafts import PLAN_UPLOAD, save_draft
 from storage.extensions import request_extension

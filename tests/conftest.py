@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import BotHarness, sqlite_url
-from bot.settings import get_settings
+from core.settings import get_settings
+from sandbox.harness import BotHarness, sqlite_url
 from storage.db import Database
 from tests.db_template import fast_upgrade_async
 from tests.factories import Commune, seed_commune
@@ -57,9 +57,9 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
 @pytest.fixture(autouse=True)
 def _migrate_from_template(monkeypatch: pytest.MonkeyPatch) -> None:
     """Harnesses copy a once-migrated SQLite file instead of migrating (tests/db_template.py)."""
-    import bot.harness
+    import sandbox.harness
 
-    monkeypatch.setattr(bot.harness, "upgrade_async", fast_upgrade_async)
+    monkeypatch.setattr(sandbox.harness, "upgrade_async", fast_upgrade_async)
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.devserver import FakeBotApi
-from bot.devserver.faults import Decision, Faults, _Rule
+from sandbox.devserver import FakeBotApi
+from sandbox.devserver.faults import Decision, Faults, _Rule
 from scheduler.outbox import Draft, insert_drafts
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxState

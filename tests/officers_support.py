@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.devserver.state import Chat, Message, User
-from bot.harness import BotHarness
+from sandbox.devserver.state import Chat, Message, User
+from sandbox.harness import BotHarness
 from storage.models import AuditLog, Extension, Invitation, Person, ProgressUpdate, Task
 
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.devserver import FakeBotApi
 from plans.text import match_key
+from sandbox.devserver import FakeBotApi
 from storage.db import Database
 from storage.models import Field, OutboxMessage, Person, Task, TaskUnit, UnitRole
 from tests.factories import (

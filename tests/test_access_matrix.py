@@ -31,11 +31,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.devserver import Limits
-from bot.harness import BotHarness, sqlite_url
-from bot.settings import get_settings
-from handlers import callbacks as cb
+from core import callbacks as cb
+from core.settings import get_settings
 from locales import t
+from sandbox.devserver import Limits
+from sandbox.harness import BotHarness, sqlite_url
 from tests.access_support import (
     NOWHERE,
     ROLE_TG,
@@ -424,11 +424,10 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
 
 async def _wait_ticks(harness: BotHarness) -> None:
     """A nudge starts a scheduler tick in the background; let it finish."""
-    from scheduler.jobs import _lock
+    from scheduler.jobs import tick_running
 
-    lock = _lock(harness.application)
     for _ in range(500):
-        if not lock.locked():
+        if not tick_running(harness.application):
             break
         await wait_briefly(harness)
     await settle(harness)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from core import callbacks as cb
 from handlers import admin_settings, chairman, plan_upload
-from handlers import callbacks as cb
 from locales import has_key
 
 ROOT = Path(__file__).resolve().parent.parent / "locales"

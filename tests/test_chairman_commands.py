@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from storage.models import OutboxMessage
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import (

@@ -6,10 +6,10 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.devserver import FakeBotApi
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
 from handlers.plan_upload import UPLOADS_KEY
+from sandbox.devserver import FakeBotApi
+from sandbox.harness import BotHarness
 from storage.models import AuditLog, Plan, Role, UnitAlias
 from storage.tasks import load_task_views
 from tests.conftest import FIXTURES
@@ -388,9 +388,7 @@ async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str)
 # --------------------------------------------------------------------------- figures "as of"
 
 
-async def test_a_progress_table_asks_as_of_which_day(
-    harness: BotHarness, commune: Commune
-) -> None:
+async def test_a_progress_table_asks_as_of_which_day(harness: BotHarness, commune: Commune) -> None:
     """Issue 11, defect 8: imported figures are dated as the clerk says, not at the upload."""
     from datetime import date
     from zoneinfo import ZoneInfo

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.harness import BotHarness
 from plans.calendar import CalendarSettings
 from plans.reminder_policy import ReminderPolicy
+from sandbox.harness import BotHarness
 from storage.models import Organization
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, VIEWER_TG, Commune
 

@@ -37,10 +37,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.devserver import Limits
-from bot.devserver.state import Chat, Message, User
-from bot.harness import BotHarness, sqlite_url
-from bot.settings import get_settings
+from core.settings import get_settings
+from sandbox.devserver import Limits
+from sandbox.devserver.state import Chat, Message, User
+from sandbox.harness import BotHarness, sqlite_url
 from storage.models import Extension, Plan, ProgressUpdate, Task
 from tests.access_support import (
     ROLE_TG,
@@ -423,7 +423,7 @@ class FuzzBot:
         self.updates += 1
 
     async def _after_burst(self) -> None:
-        from scheduler.jobs import _lock
+        from scheduler.jobs import tick_running
 
         try:
             await settle(self.harness)
@@ -437,8 +437,8 @@ class FuzzBot:
                 f"{[t.get_name() for t in asyncio.all_tasks(self.loop) if not t.done()][:20]}, "
                 f"last calls {calls}"
             ) from error
-        lock = _lock(self.harness.application)
-        while lock.locked():  # a nudge started a delivery tick: let it end
+
+        while tick_running(self.harness.application):  # a nudge started a delivery tick: let it end
             await asyncio.sleep(0.01)
             await settle(self.harness)
 

@@ -20,12 +20,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers
 from bot.cli import main
-from bot.demo.run import demo_tick_seconds
-from bot.demo.seed import PEOPLE, load_demo_plan, person_by_key, plan_bytes
-from bot.demo.terminal import Terminal, parse_duration, parse_instant
-from bot.devserver import FakeBotApi, Limits
 from locales import catalog
 from plans.clock import ManualClock
+from sandbox.demo.run import demo_tick_seconds
+from sandbox.demo.seed import PEOPLE, load_demo_plan, person_by_key, plan_bytes
+from sandbox.demo.terminal import Terminal, parse_duration, parse_instant
+from sandbox.devserver import FakeBotApi, Limits
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -31,8 +31,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.devserver import FakeBotApi, FakeClock, Limits
-from bot.devserver.ptb import bot_for, builder_for, polling
+from sandbox.devserver import FakeBotApi, FakeClock, Limits
+from sandbox.devserver.ptb import bot_for, builder_for, polling
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""``python -m bot.devserver`` runs the fake Bot API for manual use."""
+"""``python -m sandbox.devserver`` runs the fake Bot API for manual use."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ async def test_command_line_entry_point_serves_the_api():
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.devserver",
+        "sandbox.devserver",
         "--port",
         "0",
         cwd=REPO,

@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.devserver import FakeBotApi, FakeClock, Faults, Limits
+from sandbox.devserver import FakeBotApi, FakeClock, Faults, Limits
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +164,7 @@ async def test_polling_application_survives_a_getupdates_outage(api: FakeBotApi)
     """PTB backs off 1 s after a failed getUpdates, hence slow."""
     from telegram.ext import CommandHandler
 
-    from bot.devserver.ptb import builder_for, polling
+    from sandbox.devserver.ptb import builder_for, polling
 
     async def start(update, context) -> None:
         await update.message.reply_text("vẫn chạy")

@@ -7,10 +7,10 @@ import datetime as dtm
 import pytest
 from telegram import Chat, Message, MessageEntity
 
-from bot.devserver.errors import ApiError
-from bot.devserver.faults import Faults
-from bot.devserver.formatting import parse_html, parse_markdown_v2, parse_text, utf16_len
-from bot.devserver.limits import FakeClock, Limits
+from sandbox.devserver.errors import ApiError
+from sandbox.devserver.faults import Faults
+from sandbox.devserver.formatting import parse_html, parse_markdown_v2, parse_text, utf16_len
+from sandbox.devserver.limits import FakeClock, Limits
 
 # --- HTML ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.devserver import FakeBotApi, FakeClock, Limits
+from sandbox.devserver import FakeBotApi, FakeClock, Limits
 
 
 @pytest.fixture(autouse=True)

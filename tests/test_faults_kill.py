@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.devserver import FakeBotApi, Limits
-from bot.harness import sqlite_url
+from sandbox.devserver import FakeBotApi, Limits
+from sandbox.harness import sqlite_url
 from scheduler.dispatcher import Dispatcher
 from scheduler.outbox import state_counts
 from storage.db import Database

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.devserver import FakeBotApi, Limits
+from sandbox.devserver import FakeBotApi, Limits
 from scheduler.dispatcher import Dispatcher
 from scheduler.outbox import state_counts
 from storage.db import Database

@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.devserver import FakeBotApi, Faults, Limits
-from bot.harness import BotHarness, sqlite_url
 from plans.clock import ManualClock
+from sandbox.devserver import FakeBotApi, Faults, Limits
+from sandbox.harness import BotHarness, sqlite_url
 from scheduler.jobs import dispatcher_of
 from scheduler.outbox import state_counts
 from tests.fault_support import (

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.harness import BotHarness
 from locales import t
+from sandbox.harness import BotHarness
 from storage.db import sqlite_path
 from tests.factories import OFFICER_TP_TG, Commune, seed_commune
 from tests.officers_support import counts, say, updates_of, user

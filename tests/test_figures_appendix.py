@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from bot.harness import BotHarness
 from plans.calendar import CalendarSettings
+from sandbox.harness import BotHarness
 from storage import reports
 from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from docx import Document
 
-from bot.harness import BotHarness
+from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
 from storage.progress import record_progress

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.harness import BotHarness, sqlite_url
 from plans.clock import ManualClock
+from sandbox.harness import BotHarness, sqlite_url
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
 from tests.scheduler_support import add_users, at
 

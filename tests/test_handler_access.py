@@ -33,12 +33,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 import handlers
 from bot.app import build_application
-from bot.devserver import Limits
-from bot.devserver.state import Chat, Message, User
-from bot.harness import BotHarness, sqlite_url
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from handlers.access import Access, Kind, UndeclaredAccess, Where, registered_handlers
 from locales import t
+from sandbox.devserver import Limits
+from sandbox.devserver.state import Chat, Message, User
+from sandbox.harness import BotHarness, sqlite_url
 from storage.models import Role
 from tests.access_support import (
     ROLE_TG,

@@ -7,7 +7,7 @@ from telegram.ext import ConversationHandler
 
 import handlers
 from bot.app import build_application
-from bot.settings import Settings
+from core.settings import Settings
 
 TOKEN = "123456789:TEST-cchc-fake-token-for-registry"
 

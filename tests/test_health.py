@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.commands.health import TICKS, run_checks
-from bot.harness import BotHarness
+from sandbox.harness import BotHarness
 from tests.factories import Commune
 
 
@@ -88,7 +88,7 @@ async def test_cli_exit_codes_and_json(
 
 
 async def test_database_behind_migrations_is_unhealthy(tmp_path: Path) -> None:
-    from bot.settings import Settings
+    from core.settings import Settings
     from storage.migrate import upgrade_async
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"

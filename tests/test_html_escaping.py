@@ -8,8 +8,8 @@ italics.
 
 from __future__ import annotations
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from tests import doc_builders as b
 from tests.factories import ADMIN_TG, Commune
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import BotHarness
 from locales import t
+from sandbox.harness import BotHarness
 from storage.directory import add_person
 from storage.invitations import REQUEST_COOLDOWN, join_link_payload
 from storage.models import Role

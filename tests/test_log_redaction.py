@@ -13,8 +13,8 @@ import logging
 import pytest
 from telegram import Bot
 
-from bot.harness import BotHarness
 from bot.logging_setup import configure_logging
+from sandbox.harness import BotHarness
 from storage.invitations import create_invitation
 from storage.models import Role
 from tests.factories import Commune

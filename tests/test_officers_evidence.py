@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from storage.models import Attachment
 from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 from tests.officers_support import counts, fresh, press, say, updates_of, user

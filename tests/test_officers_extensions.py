@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from storage.models import Extension, ExtensionStatus, Task
 from tests.factories import (
     ADMIN_TG,

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import Task, UpdateChannel
 from storage.progress import record_progress

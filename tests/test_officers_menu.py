@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
 from handlers.menu import on_startup
+from sandbox.harness import BotHarness
 from storage.models import Person
 from tests.factories import (
     ADMIN_TG,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.devserver import FakeBotApi
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.devserver import FakeBotApi
+from sandbox.harness import BotHarness
 from storage.models import OutboxMessage
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune, seed_commune
 from tests.officers_support import counts, fresh, last, press, say, updates_of, user

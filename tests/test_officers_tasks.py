@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from telegram import Bot
 
-from bot.devserver import FakeBotApi, Limits
 from plans.clock import ManualClock
+from sandbox.devserver import FakeBotApi, Limits
 from scheduler.dispatcher import Dispatcher
 from scheduler.outbox import (
     Draft,

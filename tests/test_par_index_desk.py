@@ -16,8 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
+from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import ParEvidence, ParScorecard, UpdateChannel
 from storage.progress import record_progress
@@ -220,7 +220,7 @@ async def test_export_evidence_cli_downloads_files(
     harness: BotHarness, commune: Commune, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.commands.par_index import _export_evidence
-    from bot.settings import get_settings
+    from core.settings import get_settings
 
     await send_file(harness, OFFICER_TP_TG, "hoi thi/../x.pdf", b"%PDF-1.4 hello", "kiểm chứng 1.5")
     big = b"0" * 3000

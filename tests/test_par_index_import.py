@@ -266,7 +266,7 @@ def test_cli_import_writes_once_and_replaces(
 ) -> None:
     import asyncio
 
-    from bot.settings import get_settings
+    from core.settings import get_settings
 
     code, out, err = run(capsys, "import-scores", str(FIXTURE), "--org", org, "--dry-run")
     assert code == 0, err

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from bot.cli import main
-from bot.harness import BotHarness
 from plans.par_index.season import Season
+from sandbox.harness import BotHarness
 from scheduler.par_index_season import plan_season
 from tests.factories import CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune
 from tests.par_index_support import seed_par_index

@@ -12,9 +12,9 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
 from plans.importing.edits import DROP, MERGE, UNIT, Edit, apply_edits, edit_state
+from sandbox.harness import BotHarness
 from storage.models import Plan, Task
 from tests import prose_builders as pb
 from tests.factories import ADMIN_TG, Commune

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.harness import BotHarness
+from sandbox.harness import BotHarness
 from storage.directory import set_reachable
 from storage.models import Person
 from tests.factories import OFFICER_TP_TG, seed_commune

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.harness import BotHarness
-from handlers import callbacks as cb
+from core import callbacks as cb
 from plans.clock import ManualClock
+from sandbox.harness import BotHarness
 from storage.models import Chat, Organization, Person, PersonStatus, PersonUnit, Role
 from tests.factories import (
     ADMIN_TG,

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from bot.devserver import FakeBotApi
-from bot.harness import BotHarness, sqlite_url
 from plans import workdays
 from plans.clock import ManualClock
+from sandbox.devserver import FakeBotApi
+from sandbox.harness import BotHarness, sqlite_url
 from scheduler.jobs import dispatcher_of, shutdown
 from scheduler.outbox import state_counts
 from storage.directory import add_person

@@ -21,11 +21,11 @@ import re
 import openpyxl
 import pytest
 
-from bot import render_check
 from plans import export_xlsx
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import StatusRow
+from sandbox import render_check
 
 _NO_SOFFICE = (
     "LibreOffice is not installed (apt-get install libreoffice-writer-nogui "

@@ -14,11 +14,11 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from bot.harness import BotHarness
 from plans.calendar import CalendarSettings
 from plans.errors import UserError
 from plans.report_kinds import PRESETS, ReportKind, cchc_default, draft_days, report_to_mark
 from plans.workdays import is_working_day
+from sandbox.harness import BotHarness
 from storage import report_records
 from storage.models import AuditLog, ReportRecord
 from tests.chairman_scenario import seed_with_progress

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from bot.harness import BotHarness
 from plans.charts import BAR_LABEL, build_completion_figure, png_size
+from sandbox.harness import BotHarness
 from storage.tasks import load_task_views
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, Commune

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.harness import BotHarness
 from plans.roster import RosterError, read_roster, role_for
+from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.directory import add_organization, add_unit
 from storage.invitations import redeem_invitation

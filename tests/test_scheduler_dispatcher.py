@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import BotHarness
+from sandbox.harness import BotHarness
 from scheduler.jobs import JOB_NAME, dispatcher_of, install, run_tick
 from scheduler.outbox import state_counts
 from storage.models import OutboxState, UpdateChannel

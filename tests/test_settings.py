@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.cli import main
-from bot.settings import DEFAULT_DATABASE_URL, Settings, TokenRedactingFilter, describe_error
+from core.settings import DEFAULT_DATABASE_URL, Settings, TokenRedactingFilter, describe_error
 
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-ra"
 

@@ -70,7 +70,7 @@ def test_the_application_uses_it() -> None:
     from pydantic import SecretStr
 
     from bot.app import build_application
-    from bot.settings import Settings
+    from core.settings import Settings
 
     app = build_application(
         Settings(telegram_bot_token=SecretStr("123456789:TEST-cchc-fake-token-for-order")),

@@ -357,7 +357,7 @@ async def test_page_is_served_with_a_strict_policy(db: Database, seeded: Commune
 def test_dashboard_roles_are_the_overviews() -> None:
     """The dashboard lets in exactly who may ask /tongquan in chat."""
     from handlers.chairman import VIEWERS
-    from webapp.access import DASHBOARD_ROLES
+    from storage.reports import DASHBOARD_ROLES
 
     assert DASHBOARD_ROLES == VIEWERS
 

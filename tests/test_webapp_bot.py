@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.harness import BotHarness
+from bot.app import dashboard_of
+from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.migrate import upgrade_async
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 from tests.webapp_support import init_data
-from webapp.server import EXTRAS_KEY
 
 URL = "https://bot.example.vn/dashboard/"
 
@@ -64,7 +64,7 @@ async def test_menu_button_for_the_dashboard_roles_only(bot_with_dashboard: BotH
 
 
 async def test_the_bot_process_serves_the_dashboard(bot_with_dashboard: BotHarness) -> None:
-    board = bot_with_dashboard.application.bot_data["services"].extras[EXTRAS_KEY]
+    board = dashboard_of(bot_with_dashboard.application)
     base = f"http://127.0.0.1:{board.port}"
     token = bot_with_dashboard.api.token
     async with aiohttp.ClientSession() as http:
@@ -90,5 +90,5 @@ async def test_without_webapp_url_no_server_and_no_button(
 ) -> None:
     message = await _ask(harness, CHAIRMAN_TG, "/tongquan")
     assert all("web_app" not in b for row in message.inline_keyboard for b in row)
-    assert EXTRAS_KEY not in harness.application.bot_data["services"].extras
+    assert dashboard_of(harness.application) is None
     assert CHAIRMAN_TG not in harness.api.state.menu_buttons

@@ -214,7 +214,7 @@ async def test_district_viewer_sorts_the_communes_and_opens_one(
             )
 
         assert await names() == ["Vĩnh Khê", "Vĩnh Tú"]
-        assert "Chưa gửi" in await page.inner_text('#district tr[data-org] >> nth=0')
+        assert "Chưa gửi" in await page.inner_text("#district tr[data-org] >> nth=0")
         await page.tap("th[data-col=overdue] button")
         assert await page.get_attribute("th[data-col=overdue]", "aria-sort") == "descending"
         assert await names() == ["Vĩnh Khê", "Vĩnh Tú"]  # 2 overdue, then none
@@ -279,9 +279,9 @@ async def test_demo_chairman_taps_the_button_then_the_district_sorts(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from bot.demo.run import _seed, _web_links, free_port
-    from bot.demo.terminal import Terminal
-    from bot.harness import BotHarness
+    from sandbox.demo.run import _seed, _web_links, free_port
+    from sandbox.demo.terminal import Terminal
+    from sandbox.harness import BotHarness
     from storage.migrate import upgrade_async
 
     clock = ManualClock(datetime.fromisoformat("2024-06-03T07:30:00+07:00"))

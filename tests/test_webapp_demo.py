@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from bot.cli import main
-from bot.devserver.server import DEFAULT_TOKEN
+from sandbox.devserver.server import DEFAULT_TOKEN
 from webapp.initdata import validate
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/#\S+")

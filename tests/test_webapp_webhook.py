@@ -13,9 +13,9 @@ import aiohttp
 import pytest
 
 from bot.cli import main
-from bot.devserver import FakeBotApi
 from bot.webhook_server import check_path
 from plans.errors import UserError
+from sandbox.devserver import FakeBotApi
 from tests.webapp_support import init_data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.devserver import FakeBotApi
+from sandbox.devserver import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 

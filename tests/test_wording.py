@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.harness import BotHarness
 from locales import t
 from plans.wording import short_date, week_from_subject, week_range
+from sandbox.harness import BotHarness
 from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 

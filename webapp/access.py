@@ -16,10 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import normalize_language
 from storage.directory import OrgInfo, PersonInfo, org_info, person_by_telegram_id
 from storage.models import Organization, PersonStatus, Role
-from storage.reports import is_commune_of
+from storage.reports import DASHBOARD_ROLES, is_commune_of
 from webapp.initdata import WebAppUser
-
-DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.DISTRICT_VIEWER})
 
 
 class Forbidden(Exception):

@@ -11,7 +11,7 @@ the thing asked for, 400 for a malformed parameter.
 The page is served with a Content-Security-Policy that allows nothing but
 this origin, so it cannot make an external request even by mistake.
 
-The bot process runs the server (:func:`start_for` from ``post_init``) on
+The bot process runs the server (:func:`start_dashboard` from ``post_init``) on
 ``WEBAPP_LISTEN``/``WEBAPP_PORT`` whenever ``WEBAPP_URL`` is set.
 """
 
@@ -29,6 +29,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.context import Services
 from locales import SUPPORTED_LANGUAGES, catalog, t
 from plans.calendar import parse_period_arg
 from plans.clock import Clock
@@ -380,15 +381,12 @@ class Dashboard:
 # --------------------------------------------------------------------------- in the bot process
 
 
-EXTRAS_KEY = "webapp"
+async def start_dashboard(services: Services, token: str) -> Dashboard | None:
+    """Build the dashboard beside the bot when ``WEBAPP_URL`` is set (``post_init``).
 
-
-async def start_for(services: Any, token: str) -> Dashboard | None:
-    """Start the dashboard beside the bot when ``WEBAPP_URL`` is set (``post_init``).
-
-    When the webhook server also serves the dashboard (``bot.webhook_server``
-    sets ``services.extras["webapp_with_webhook"]``), the dashboard is built
-    but not started here: its routes are mounted on that server.
+    When the webhook server serves the dashboard too
+    (``services.dashboard_on_webhook``), it is built but not started here:
+    its routes are mounted on that server.
     """
     settings = services.settings
     if not settings.webapp_url:
@@ -399,14 +397,6 @@ async def start_for(services: Any, token: str) -> Dashboard | None:
         token=token,
         default_lang=settings.default_language,
     )
-    if not services.extras.get("webapp_with_webhook"):
+    if not services.dashboard_on_webhook:
         await dashboard.start(settings.webapp_listen, settings.webapp_port)
-    services.extras[EXTRAS_KEY] = dashboard
     return dashboard
-
-
-async def stop_for(services: Any) -> None:
-    """Stop the dashboard started by :func:`start_for` (``post_shutdown``)."""
-    dashboard = services.extras.pop(EXTRAS_KEY, None)
-    if dashboard is not None:
-        await dashboard.stop()

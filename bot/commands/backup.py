@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.commands import SubParsers
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from storage.backup import backup
 

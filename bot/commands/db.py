@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from storage.db import normalize_database_url
 from storage.migrate import upgrade

@@ -27,7 +27,7 @@ def register(subparsers: SubParsers) -> None:
 
 
 async def _demo(args: argparse.Namespace) -> int:
-    from bot.demo.run import DEFAULT_DB, DEFAULT_START, DemoOptions, run_demo
+    from sandbox.demo.run import DEFAULT_DB, DEFAULT_START, DemoOptions, run_demo
 
     options = DemoOptions(
         at=args.at or DEFAULT_START,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.calendar import parse_period_arg
 from plans.errors import UserError

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.commands import SubParsers
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.calendar import parse_period_arg
 from plans.completion import standing_sentence

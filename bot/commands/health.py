@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from locales import t
 
 TICKS = 3

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
 from plans.importing import PlanImportError

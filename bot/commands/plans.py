@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.deadlines import DeadlineKind, parse_deadline
 from plans.errors import UserError

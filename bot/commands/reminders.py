@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date
 
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
 from storage.db import Database

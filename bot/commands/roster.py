@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
 from plans.roster import RosterError, read_roster

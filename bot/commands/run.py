@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.logging_setup import add_secret, configure_logging
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from storage.migrate import upgrade
 

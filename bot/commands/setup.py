@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Awaitable, Callable
 
 from bot.commands import SubParsers, roster
-from bot.settings import get_settings
+from core.settings import get_settings
 from locales import t
 from storage.db import Database
 from storage.directory import (

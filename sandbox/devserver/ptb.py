@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.devserver.server import FakeBotApi
+from sandbox.devserver.server import FakeBotApi
 
 
 def configure_builder(builder: ApplicationBuilder, api: FakeBotApi) -> ApplicationBuilder:

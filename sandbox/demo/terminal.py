@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.commands.understanding import describe as describe_reading
-from bot.demo.seed import PEOPLE, DemoPerson, person_by_key
-from bot.devserver import FakeBotApi, Message, User
 from locales import t
 from plans.numbers import parse_count
 from plans.understanding import TaskRef, read_message
+from sandbox.demo.seed import PEOPLE, DemoPerson, person_by_key
+from sandbox.devserver import FakeBotApi, Message, User
 
 _PRESS = re.compile(r"^[#:](\d+)$")
 _REPLY = re.compile(r"^(?:/reply\s+|>\s*)(\d+)\s+(.+)$", re.S)
@@ -460,7 +460,7 @@ class Terminal:
         if self.web_link is None:
             self.say("demo.web.off")
             return
-        from webapp.access import DASHBOARD_ROLES
+        from storage.reports import DASHBOARD_ROLES
 
         self.say("demo.web.link", name=person.full_name, url=self.web_link(person))
         if person.role not in DASHBOARD_ROLES:

@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-from bot.devserver.errors import ApiError, bad_request
+from sandbox.devserver.errors import ApiError, bad_request
 
 Entity = dict[str, Any]
 

@@ -32,15 +32,15 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.demo import seed
-from bot.demo.seed import person_by_key
-from bot.demo.terminal import Terminal, format_instant, parse_instant
-from bot.harness import BotHarness
 from locales import t
 from plans.clock import ScaledClock
 from plans.errors import UserError
 from plans.par_index.render import total_line
 from plans.understanding import TaskRef
+from sandbox.demo import seed
+from sandbox.demo.seed import person_by_key
+from sandbox.demo.terminal import Terminal, format_instant, parse_instant
+from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.directory import person_by_telegram_id
 from storage.migrate import upgrade_async

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.devserver.formatting import utf16_len
-from bot.devserver.methods import scope_key
-from bot.devserver.state import (
+from sandbox.devserver.formatting import utf16_len
+from sandbox.devserver.methods import scope_key
+from sandbox.devserver.state import (
     CallbackAnswer,
     Chat,
     JsonDict,
@@ -23,8 +23,8 @@ from bot.devserver.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.devserver.faults import Faults
-    from bot.devserver.state import BotState
+    from sandbox.devserver.faults import Faults
+    from sandbox.devserver.state import BotState
 
 T = TypeVar("T")
 ChatRef = Chat | User | int | None

@@ -2,7 +2,7 @@
 
     async with FakeBotApi() as api:
         app = configure_builder(ApplicationBuilder(), api).build()
-        async with polling(app):  # from bot.devserver.ptb
+        async with polling(app):  # from sandbox.devserver.ptb
             alice = api.add_user("Alice")
             api.user_sends_text(alice, None, "/start")
             reply = await api.wait_for_bot_message(alice.id)
@@ -12,11 +12,11 @@ See README.md in this package for the whole API.
 
 from __future__ import annotations
 
-from bot.devserver.errors import ApiError
-from bot.devserver.faults import Faults
-from bot.devserver.limits import FakeClock, Limits
-from bot.devserver.server import DEFAULT_TOKEN, FakeBotApi
-from bot.devserver.state import CallbackAnswer, Chat, Message, StoredFile, User
+from sandbox.devserver.errors import ApiError
+from sandbox.devserver.faults import Faults
+from sandbox.devserver.limits import FakeClock, Limits
+from sandbox.devserver.server import DEFAULT_TOKEN, FakeBotApi
+from sandbox.devserver.state import CallbackAnswer, Chat, Message, StoredFile, User
 
 __all__ = [
     "DEFAULT_TOKEN",

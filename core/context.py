@@ -7,13 +7,13 @@ services (database, clock, settings) as typed properties, so handlers never
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.settings import Settings
+from core.settings import Settings
 from plans.clock import Clock
 from storage.db import Database
 
@@ -26,7 +26,12 @@ class Services:
     clock: Clock
     db: Database | None = None
     bot_username: str | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    # the database was opened here (post_init) and is closed here (post_shutdown)
+    own_database: bool = False
+    # the reminder tick (and the self-assessment season job beside it) runs
+    scheduler_enabled: bool = True
+    # the webhook server mounts the dashboard's routes; post_init must not start its own
+    dashboard_on_webhook: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

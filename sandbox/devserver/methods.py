@@ -13,10 +13,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.devserver.errors import ApiError, bad_request, forbidden, too_many_requests
-from bot.devserver.formatting import parse_text
-from bot.devserver.params import Params
-from bot.devserver.state import (
+from sandbox.devserver.errors import ApiError, bad_request, forbidden, too_many_requests
+from sandbox.devserver.formatting import parse_text
+from sandbox.devserver.params import Params
+from sandbox.devserver.state import (
     CallbackAnswer,
     Chat,
     ChatAction,
@@ -27,9 +27,9 @@ from bot.devserver.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.devserver.faults import Faults
-    from bot.devserver.limits import Limits
-    from bot.devserver.state import BotState
+    from sandbox.devserver.faults import Faults
+    from sandbox.devserver.limits import Limits
+    from sandbox.devserver.state import BotState
 
 Method = Callable[[Params], Awaitable[Any]]
 

@@ -117,7 +117,7 @@ class SeedResult:
 
 def plan_bytes() -> bytes:
     """The Vĩnh Khê 2024 plan as shipped inside the package (works from a wheel too)."""
-    return resources.files("bot.demo").joinpath("data", PLAN_FILENAME).read_bytes()
+    return resources.files("sandbox.demo").joinpath("data", PLAN_FILENAME).read_bytes()
 
 
 def load_demo_plan() -> ImportedPlan:
@@ -194,7 +194,7 @@ DEMO_LINKS: tuple[tuple[str, str, str], ...] = (
 
 def scorecard_bytes() -> bytes:
     """Last year's PAR INDEX result of the demo commune, shipped inside the package."""
-    return resources.files("bot.demo").joinpath("data", SCORECARD_FILENAME).read_bytes()
+    return resources.files("sandbox.demo").joinpath("data", SCORECARD_FILENAME).read_bytes()
 
 
 async def import_demo_scorecard(

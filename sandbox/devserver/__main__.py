@@ -1,4 +1,4 @@
-"""Run the fake Bot API server by hand: ``python -m bot.devserver --port 8081``."""
+"""Run the fake Bot API server by hand: ``python -m sandbox.devserver --port 8081``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import logging
 
-from bot.devserver.limits import Limits
-from bot.devserver.server import DEFAULT_TOKEN, FakeBotApi
+from sandbox.devserver.limits import Limits
+from sandbox.devserver.server import DEFAULT_TOKEN, FakeBotApi
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -19,7 +19,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.devserver", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandbox.devserver", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)

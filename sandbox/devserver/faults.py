@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from bot.devserver.errors import ApiError, too_many_requests
+from sandbox.devserver.errors import ApiError, too_many_requests
 
 _STATUS_TEXT = {
     500: "Internal Server Error",

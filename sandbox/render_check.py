@@ -138,7 +138,7 @@ def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
     output, as a commune's first report does. With ``report_number`` the
     table carries a sent-report record dated 08/06/2024.
     """
-    from bot.demo.seed import load_demo_plan
+    from sandbox.demo.seed import load_demo_plan
 
     plan = load_demo_plan()
     sections = []

@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp import web
 
-from bot.devserver.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from bot.devserver.faults import Faults
-from bot.devserver.limits import Limits
-from bot.devserver.methods import BotMethods
-from bot.devserver.params import Params
-from bot.devserver.simulator import UserSide
-from bot.devserver.state import BotState, JsonDict, User
+from sandbox.devserver.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from sandbox.devserver.faults import Faults
+from sandbox.devserver.limits import Limits
+from sandbox.devserver.methods import BotMethods
+from sandbox.devserver.params import Params
+from sandbox.devserver.simulator import UserSide
+from sandbox.devserver.state import BotState, JsonDict, User
 
 log = logging.getLogger(__name__)
 

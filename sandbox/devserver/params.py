@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.devserver.errors import bad_request
+from sandbox.devserver.errors import bad_request
 
 
 class Params:

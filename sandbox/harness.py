@@ -19,9 +19,9 @@ from pydantic import SecretStr
 from telegram import Update
 
 from bot.app import BotApplication, build_application
-from bot.devserver import FakeBotApi, Limits
-from bot.settings import Settings
+from core.settings import Settings
 from plans.clock import Clock, ManualClock
+from sandbox.devserver import FakeBotApi, Limits
 from storage.db import Database
 from storage.migrate import upgrade_async
 
