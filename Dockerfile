@@ -4,8 +4,8 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 # Dependencies first, so code changes do not rebuild this layer.
 COPY pyproject.toml README.md ./
-RUN mkdir -p bot handlers scheduler storage plans locales \
-    && for d in bot handlers scheduler storage plans locales; do touch $d/__init__.py; done \
+RUN mkdir -p bot core sandbox handlers webapp scheduler storage plans locales \
+    && for d in bot core sandbox handlers webapp scheduler storage plans locales; do touch $d/__init__.py; done \
     && python -m venv /opt/venv \
     && /opt/venv/bin/pip install . \
     && /opt/venv/bin/pip uninstall -y cchc-bot
