@@ -6,6 +6,7 @@ import io
 import os
 import random
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,18 @@ def test_every_error_key_in_both_catalogs():
     for cls in ALL_ERRORS:
         assert cls.key in catalog("vi") and cls.key in catalog("en"), cls.key
         assert placeholders(catalog("vi")[cls.key]) == placeholders(catalog("en")[cls.key])
+
+
+def test_processing_instruction_in_docx_body_is_skipped():
+    """Word's XML can carry ``<?…?>`` between paragraphs; its tag is no name."""
+    from plans.importing.docx_reader import read_docx
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = (
+        f'<?xml version="1.0"?><w:document xmlns:w="{w}"><w:body>'
+        '<?mso-application progid="Word.Document"?>'
+        "<w:p><w:r><w:t>Kế hoạch</w:t></w:r></w:p></w:body></w:document>"
+    )
+    data = b.zip_bytes({"word/document.xml": xml.encode()})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert read_docx(archive).lines == ["Kế hoạch"]

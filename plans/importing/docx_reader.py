@@ -75,15 +75,15 @@ def read_docx(archive: zipfile.ZipFile) -> DocxContent:
 
 def _walk_blocks(parent: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     for child in parent:
-        if child.tag == TAG_P:
+        # A processing instruction in the body has a function, not a name, as its tag.
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == TAG_P:
             yield "p", child
-        elif child.tag == TAG_TBL:
+        elif tag == TAG_TBL:
             yield "tbl", child
-        elif (
-            child.tag == TAG_SDT
-            or child.tag.endswith("}sdtContent")
-            or child.tag.endswith("}customXml")
-        ):
+        elif tag == TAG_SDT or tag.endswith("}sdtContent") or tag.endswith("}customXml"):
             yield from _walk_blocks(child)
 
 
@@ -221,8 +221,8 @@ class _ListStyles:
             ref = num.find(Q + "abstractNumId")
             if ref is None:
                 continue
-            for ilvl, fmt in abstract.get(ref.get(Q + "val", ""), {}).items():
-                self.formats[(num.get(Q + "numId", ""), ilvl)] = fmt
+            for ilvl, level_format in abstract.get(ref.get(Q + "val", ""), {}).items():
+                self.formats[(num.get(Q + "numId", ""), ilvl)] = level_format
 
     def _read_styles(self, archive: zipfile.ZipFile) -> None:
         if "word/styles.xml" not in archive.namelist():
