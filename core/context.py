@@ -64,4 +64,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 
 def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+    services: Services = app.bot_data[SERVICES_KEY]  # bot_data is a plain dict
+    return services

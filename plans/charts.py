@@ -24,12 +24,16 @@ import struct
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from locales import normalize_language, t
 from plans.status_table import clean_text, format_percent_value
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +193,9 @@ def build_completion_figure(
     return figure
 
 
-def _draw_headline(figure, overall, lines, top_px, total_px, lang) -> None:  # type: ignore[no-untyped-def]
+def _draw_headline(
+    figure: Figure, overall: ChartOverall, lines: list[str], top_px: int, total_px: int, lang: str
+) -> None:
     """The big overall percentage, then in words what it is and the standing counts."""
     figure.text(
         0.5,
@@ -239,7 +245,9 @@ def _bar_color(percent: float) -> str:
     return _COLOR_LOW
 
 
-def _draw_panel(axes, panel_title: str, items: Sequence[ChartItem], height: int, lang: str):
+def _draw_panel(
+    axes: Axes, panel_title: str, items: Sequence[ChartItem], height: int, lang: str
+) -> None:
     """Draw one panel in pixel units: y grows downwards from the panel top."""
     axes.set_xlim(0, X_MAX)
     axes.set_ylim(height, 0)

@@ -16,6 +16,12 @@ alphabet puts them; digits and punctuation come before letters.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar, overload
+
+_T = TypeVar("_T")
+# letters, tones, case-swapped text, the text itself
+VietnameseKey = tuple[tuple[int, ...], tuple[int, ...], str, str]
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
@@ -37,7 +43,7 @@ def _split(ch: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
-def vietnamese_key(text: str) -> tuple:
+def vietnamese_key(text: str) -> VietnameseKey:
     """Sort key putting ``text`` in Vietnamese alphabetical order."""
     nfc = unicodedata.normalize("NFC", " ".join(text.split()))
     primary: list[int] = []
@@ -56,6 +62,12 @@ def vietnamese_key(text: str) -> tuple:
     return (tuple(primary), tuple(tones), nfc.swapcase(), nfc)
 
 
-def sort_vietnamese(items, key=lambda item: item):  # type: ignore[no-untyped-def]
+@overload
+def sort_vietnamese(items: Iterable[str]) -> list[str]: ...
+@overload
+def sort_vietnamese(items: Iterable[_T], key: Callable[[_T], str]) -> list[_T]: ...
+def sort_vietnamese(items: Iterable[_T], key: Callable[[_T], str] | None = None) -> list[_T]:
     """``items`` sorted by ``key(item)`` in Vietnamese alphabetical order."""
+    if key is None:
+        return sorted(items, key=lambda item: vietnamese_key(str(item)))
     return sorted(items, key=lambda item: vietnamese_key(key(item)))

@@ -82,6 +82,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TypedDict, TypeVar, Unpack
 
 from locales import t
 from plans.calendar import CalendarSettings, ReportingPeriod, fold, window_period
@@ -527,7 +528,16 @@ def summarize(
     return summary
 
 
-Key = Hashable
+Key = TypeVar("Key", bound=Hashable)
+
+
+class SummaryOptions(TypedDict, total=False):
+    """The keyword options of :func:`summarize`, passed on by the grouped summaries."""
+
+    period: ReportingPeriod | None
+    due_soon_days: int
+    early_days: int
+    settings: CalendarSettings | None
 
 
 def summarize_by(
@@ -563,22 +573,21 @@ def summarize_by(
 
 
 def summarize_by_unit(
-    snapshots: Iterable[TaskSnapshot], today: date, **kwargs: object
+    snapshots: Iterable[TaskSnapshot], today: date, **options: Unpack[SummaryOptions]
 ) -> dict[int | None, CompletionSummary]:
     """Per unit: a task counts for each of its units; unit-less tasks under ``None``."""
-    return summarize_by(  # type: ignore[return-value]
-        snapshots,
-        today,
-        lambda s: list(s.unit_ids) or [None],
-        **kwargs,  # type: ignore[arg-type]
-    )
+
+    def units(s: TaskSnapshot) -> list[int | None]:
+        return list(s.unit_ids) or [None]
+
+    return summarize_by(snapshots, today, units, **options)
 
 
 def summarize_by_field(
-    snapshots: Iterable[TaskSnapshot], today: date, **kwargs: object
+    snapshots: Iterable[TaskSnapshot], today: date, **options: Unpack[SummaryOptions]
 ) -> dict[str, CompletionSummary]:
     """Per field (lĩnh vực I..VIII), keyed by ``field_key``."""
-    return summarize_by(snapshots, today, lambda s: s.field_key, **kwargs)  # type: ignore[arg-type,return-value]
+    return summarize_by(snapshots, today, lambda s: s.field_key, **options)
 
 
 def overdue_tasks(snapshots: Iterable[TaskSnapshot], today: date) -> list[TaskSnapshot]:

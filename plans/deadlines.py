@@ -380,10 +380,10 @@ def _parse_list(key: str, year: int | None) -> _Spans | None:
     if not items or expect_year:
         return None
     groups: list[list[_Span]] = []
-    for (value, item_year), joined in zip(items, joins, strict=True):
+    for (number, item_year), joined in zip(items, joins, strict=True):
         y = item_year if item_year is not None else _need_year(year)
-        assert value is not None
-        span = _quarter_span(y, value) if is_quarter else _month_span(y, value)
+        assert number is not None
+        span = _quarter_span(y, number) if is_quarter else _month_span(y, number)
         if joined and groups:
             groups[-1].append(span)
         else:
@@ -468,10 +468,10 @@ def _parse_core(key: str, year: int | None) -> _Spans | None:
         offset = 0 if m.group(1) == "dau" else 1
         return _one(_month_span(y, quarter * 3 - 2 + offset))
     if m := _MID_MONTH_RE.fullmatch(key):
-        months = _parse_list(m.group(1), year)
-        if months and len(months) == 1 and months[0].start.day == 1:
-            mid = months[0].start.replace(day=15)
-            return _one(_Span(months[0].start, mid))
+        spans = _parse_list(m.group(1), year)
+        if spans and len(spans) == 1 and spans[0].start.day == 1:
+            mid = spans[0].start.replace(day=15)
+            return _one(_Span(spans[0].start, mid))
         return None
     if week := _parse_week(key, year):
         return _one(week)

@@ -20,13 +20,17 @@ import logging
 from datetime import datetime, time
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table, _Cell
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Length, Pt
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from locales import normalize_language
 from plans.status_table import (
@@ -85,7 +89,7 @@ def render_docx(table: StatusTable, lang: str = "vi") -> bytes:
     return buffer.getvalue()
 
 
-def _setup_page(document) -> None:
+def _setup_page(document: DocumentObject) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width = Cm(PAGE_WIDTH_CM)
@@ -96,7 +100,7 @@ def _setup_page(document) -> None:
     section.footer_distance = Cm(HEADER_DISTANCE_CM)
 
 
-def _add_page_numbers(document) -> None:
+def _add_page_numbers(document: DocumentObject) -> None:
     """A PAGE field at the top centre of every page but the first."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
@@ -104,11 +108,19 @@ def _add_page_numbers(document) -> None:
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+    parts: tuple[tuple[str, None] | tuple[None, str], ...] = (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+    )
+    for kind, text in parts:
         if kind is not None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._r.append(char)
+        elif text is None:
+            continue
         elif text.strip() == "PAGE":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
@@ -121,13 +133,13 @@ def _add_page_numbers(document) -> None:
     run._r.append(end)
 
 
-def _text_element(text: str):
+def _text_element(text: str) -> BaseOxmlElement | etree._Element:
     element = OxmlElement("w:t")
     element.text = text
     return element
 
 
-def _force_fonts(rpr) -> None:
+def _force_fonts(rpr: etree._Element) -> None:
     """Name Times New Roman for every script slot and drop theme fonts.
 
     Word picks the font of a Vietnamese letter from the ``hAnsi`` slot and,
@@ -145,7 +157,7 @@ def _force_fonts(rpr) -> None:
         rfonts.set(qn(attr), FONT_NAME)
 
 
-def _setup_fonts(document, lang: str) -> None:
+def _setup_fonts(document: DocumentObject, lang: str) -> None:
     normal = document.styles["Normal"]
     normal.font.name = FONT_NAME
     normal.font.size = Pt(FONT_SIZE_PT)
@@ -182,7 +194,7 @@ def _setup_fonts(document, lang: str) -> None:
                     el.set(qn("w:val"), str(FONT_SIZE_PT * 2))
 
 
-def _set_properties(document, table: StatusTable, lang: str) -> None:
+def _set_properties(document: DocumentObject, table: StatusTable, lang: str) -> None:
     props = document.core_properties
     stamp = datetime.combine(table.generated_on, time(0, 0))
     props.title = title_text(table, lang)
@@ -196,8 +208,13 @@ def _set_properties(document, table: StatusTable, lang: str) -> None:
 
 
 def _add_centered(
-    document, text: str, *, bold: bool = False, italic: bool = False, space_after=None
-):
+    document: DocumentObject,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    space_after: Length | None = None,
+) -> Paragraph:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if space_after is not None:
@@ -208,10 +225,10 @@ def _add_centered(
     return paragraph
 
 
-def _add_status_table(document, table: StatusTable, lang: str) -> Table:
+def _add_status_table(document: DocumentObject, table: StatusTable, lang: str) -> Table:
     labels = column_labels(lang)
     widths = [Cm(width) for width in COLUMN_WIDTHS_CM]
-    grid = document.add_table(rows=1, cols=len(labels))
+    grid: Table = document.add_table(rows=1, cols=len(labels))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
@@ -266,7 +283,7 @@ def _fits_on_a_page(texts: list[str]) -> bool:
 
 def _set_cell_margins(grid: Table) -> None:
     """Default cell padding of the table (w:tblCellMar)."""
-    tbl_pr = grid._tbl.tblPr
+    tbl_pr: etree._Element = grid._tbl.tblPr
     margins = OxmlElement("w:tblCellMar")
     for side, dxa in CELL_MARGIN_DXA.items():
         element = OxmlElement(f"w:{side}")
@@ -276,18 +293,20 @@ def _set_cell_margins(grid: Table) -> None:
     tbl_pr.append(margins)
 
 
-def _set_row_flag(row, tag: str) -> None:
+def _set_row_flag(row: _Row, tag: str) -> None:
     """Switch on a row property such as w:tblHeader or w:cantSplit."""
-    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr: etree._Element = row._tr.get_or_add_trPr()
     flag = OxmlElement(tag)
     flag.set(qn("w:val"), "true")
     tr_pr.append(flag)
 
 
-def _fill_cell(cell: _Cell, text: str, width, *, bold: bool = False, center: bool = False):
+def _fill_cell(
+    cell: _Cell, text: str, width: Length, *, bold: bool = False, center: bool = False
+) -> Paragraph:
     cell.width = width
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
+    paragraph: Paragraph = cell.paragraphs[0]
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if text:

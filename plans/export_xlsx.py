@@ -20,6 +20,7 @@ import logging
 from datetime import datetime, time
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -75,6 +76,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
     lang = normalize_language(lang)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one plain sheet
     sheet.title = _sheet_title(table, lang)
     labels = column_labels(lang)
     last_col = len(labels)
@@ -136,7 +138,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
     summary_row = row_index + 1
     _merged_line(sheet, summary_row, table.summary_sentence(lang), last_col, _FONT, center=False)
 
-    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=1)
+    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
     _setup_print(sheet, last_col, last_table_row)
 
     buffer = io.BytesIO()
@@ -144,7 +146,7 @@ def render_xlsx(table: StatusTable, lang: str = "vi") -> bytes:
     return buffer.getvalue()
 
 
-def _put(sheet: Worksheet, row: int, col: int, text: str):
+def _put(sheet: Worksheet, row: int, col: int, text: str) -> Cell | MergedCell:
     """Write ``text`` as a string, never a formula.
 
     openpyxl stores any value starting with "=" as a formula; a task titled
@@ -157,7 +159,9 @@ def _put(sheet: Worksheet, row: int, col: int, text: str):
     return cell
 
 
-def _merged_line(sheet: Worksheet, row: int, text: str, last_col: int, font: Font, *, center: bool):
+def _merged_line(
+    sheet: Worksheet, row: int, text: str, last_col: int, font: Font, *, center: bool
+) -> Cell | MergedCell:
     cell = _put(sheet, row, 1, clean_text(text))
     cell.font = font
     cell.alignment = Alignment(
@@ -168,7 +172,9 @@ def _merged_line(sheet: Worksheet, row: int, text: str, last_col: int, font: Fon
     return cell
 
 
-def row_lines(texts: list[str], *, bold: bool = False, widths=COLUMN_WIDTHS) -> int:
+def row_lines(
+    texts: list[str], *, bold: bool = False, widths: tuple[float, ...] = COLUMN_WIDTHS
+) -> int:
     """The most lines any cell of a row wraps into at its column's width."""
     return max(
         (
@@ -201,7 +207,9 @@ def _setup_print(sheet: Worksheet, last_col: int, last_table_row: int) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages tall as needed
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is not None  # a new sheet has its page-setup properties
+    fit.fitToPage = True
     for side, cm in MARGINS_CM.items():
         setattr(sheet.page_margins, side, cm / 2.54)
     sheet.page_margins.header = HEADER_MARGIN_CM / 2.54
@@ -209,9 +217,12 @@ def _setup_print(sheet: Worksheet, last_col: int, last_table_row: int) -> None:
     sheet.print_options.horizontalCentered = True
     # Page number top centre, none on the first page (Nghị định 30/2020).
     sheet.HeaderFooter.differentFirst = True
-    sheet.oddHeader.center.text = "&P"
-    sheet.oddHeader.center.font = f"{FONT_NAME},Regular"
-    sheet.oddHeader.center.size = FONT_SIZE
+    header = sheet.oddHeader
+    centre = header.center if header is not None else None
+    assert centre is not None  # a new sheet's header has its left, centre and right parts
+    centre.text = "&P"
+    centre.font = f"{FONT_NAME},Regular"
+    centre.size = FONT_SIZE
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{get_column_letter(last_col)}{max(last_table_row, HEADER_ROW) + 2}"
 

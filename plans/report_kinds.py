@@ -15,6 +15,7 @@ common ones and every field can be changed. Pure module: no database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -172,7 +173,9 @@ def report_to_mark(
     return None
 
 
-def draft_days(deadline: date, working_days: int, is_working) -> tuple[date, date]:  # type: ignore[no-untyped-def]
+def draft_days(
+    deadline: date, working_days: int, is_working: Callable[[date], bool]
+) -> tuple[date, date]:
     """(early draft day, day before) for a deadline: N working days before, and the
     working day before the deadline."""
     from datetime import timedelta

@@ -15,11 +15,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import segno
 
 from locales import t
 from plans.text import ascii_key
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["InviteRow", "invitation_workbook", "png_name", "qr_png"]
 
@@ -65,9 +69,11 @@ def invitation_workbook(
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one plain sheet
     sheet.title = t("roster.sheet.title", lang)[:31]
     sheet.append([t("roster.sheet.heading", lang, organization=organization)])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -120,10 +126,10 @@ def invitation_workbook(
     return buffer.getvalue()
 
 
-def _add_picture(sheet: object, png: bytes, anchor: str) -> None:
+def _add_picture(sheet: Worksheet, png: bytes, anchor: str) -> None:
     from openpyxl.drawing.image import Image
 
     picture = Image(io.BytesIO(png))
     picture.width = picture.height = 150  # pixels: about 4 cm, scans from paper
     picture.anchor = anchor
-    sheet.add_image(picture)  # type: ignore[attr-defined]
+    sheet.add_image(picture)

@@ -149,7 +149,7 @@ def database_problem(exc: BaseException, url: str) -> DatabaseUnavailable | None
         if isinstance(item, sqlite3.OperationalError) and "unable to open" in str(item):
             return DatabaseUnavailable(where, str(item))
         if isinstance(item, OSError) and _raised_by_database_code(item):
-            reason = item.strerror if isinstance(item, OSError) and item.strerror else str(item)
+            reason = item.strerror or str(item)
             return DatabaseUnavailable(where, reason or type(item).__name__)
         name = type(item).__name__
         if name in _ASYNCPG_CONNECT_ERRORS:

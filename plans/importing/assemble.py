@@ -364,9 +364,7 @@ def _finish(
     return fields, warnings, skipped, groups
 
 
-def _ancestor_value(
-    code: str | None, rows: dict[str | None, dict[Col, str]], col: Col
-) -> str | None:
+def _ancestor_value(code: str | None, rows: dict[str, dict[Col, str]], col: Col) -> str | None:
     while code and "." in code:
         code = code.rsplit(".", 1)[0]
         value = rows.get(code, {}).get(col)

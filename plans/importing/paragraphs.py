@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = ["Para", "paragraphs_from_lines"]
@@ -63,7 +64,7 @@ def _gap_breaks(heights: list[float | None]) -> list[bool | None]:
     return [None if g is None else (g > pitch * 1.15 or g < 0) for g in gaps]
 
 
-def paragraphs_from_lines(pages: list[list[Line]]) -> list[Para]:
+def paragraphs_from_lines(pages: Sequence[Sequence[Line]]) -> list[Para]:
     """Glue wrapped lines of extracted text (one list per page) back into paragraphs.
 
     A line starts a paragraph when it opens with a list marker or a heading

@@ -16,10 +16,15 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from plans.importing.errors import CorruptedFileError, EncryptedFileError, ScannedPdfError
 from plans.importing.grid import Cell, Grid
 from plans.importing.paragraphs import Para, paragraphs_from_lines
+
+if TYPE_CHECKING:  # both load only when a PDF is read
+    from pdfplumber.table import Table
+    from pypdf import PageObject
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +33,7 @@ MAX_PAGES = 400
 MIN_CHARS_PER_PAGE = 40
 
 
-def _page_lines(page: object) -> list[tuple[str, float | None]]:
+def _page_lines(page: PageObject) -> list[tuple[str, float | None]]:
     """The page's text lines with the height of each on the page (for paragraph gaps)."""
     lines: list[tuple[str, float | None]] = []
     current: list[str] = []
@@ -47,7 +52,7 @@ def _page_lines(page: object) -> list[tuple[str, float | None]]:
                 if y is None and piece.strip() and cm and tm:
                     y = cm[5] + tm[5] * cm[3]
 
-    page.extract_text(orientations=(0,), visitor_text=visit)  # type: ignore[attr-defined]
+    page.extract_text(orientations=(0,), visitor_text=visit)
     if current:
         lines.append(("".join(current), y))
     return lines
@@ -141,9 +146,9 @@ def _join_pages(grids: list[Grid]) -> list[Grid]:
     return joined
 
 
-def _table_grid(table: object, label: str) -> Grid:
-    texts = table.extract()  # type: ignore[attr-defined]
-    boxes = [row.cells for row in table.rows]  # type: ignore[attr-defined]
+def _table_grid(table: Table, label: str) -> Grid:
+    texts = table.extract()
+    boxes = [row.cells for row in table.rows]
     rows: list[list[Cell]] = []
     for r, row in enumerate(texts):
         top = next((box[1] for box in boxes[r] if box is not None), None)

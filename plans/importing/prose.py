@@ -337,12 +337,12 @@ def find_deadline(text: str, year: int | None) -> Deadline | None:
             deadline = parse_deadline(m.group(0), year)
             if deadline.due_date is not None:
                 return deadline
-    m = _RHYTHM_RE.search(text)
-    if m:
-        deadline = parse_deadline(m.group(0), year)
+    rhythm = _RHYTHM_RE.search(text)
+    if rhythm:
+        deadline = parse_deadline(rhythm.group(0), year)
         if str(deadline.kind) != "unknown":
             return deadline
-        return Deadline(m.group(0), DeadlineKind.RECURRING)
+        return Deadline(rhythm.group(0), DeadlineKind.RECURRING)
     return None
 
 

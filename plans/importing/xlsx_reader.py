@@ -11,9 +11,13 @@ import io
 import logging
 import warnings
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from plans.importing.errors import CorruptedFileError
 from plans.importing.grid import Cell, Grid, apply_merge
+
+if TYPE_CHECKING:  # openpyxl loads only when a sheet is read
+    from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,7 @@ def read_xlsx(data: bytes) -> list[Grid]:
     return grids
 
 
-def _sheet_grid(sheet) -> Grid:  # type: ignore[no-untyped-def]
+def _sheet_grid(sheet: Worksheet) -> Grid:
     max_row = min(sheet.max_row or 0, MAX_ROWS)
     max_col = min(sheet.max_column or 0, MAX_COLS)
     rows: list[list[Cell]] = []

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
 from locales import normalize_language, t
 
@@ -44,6 +45,7 @@ def render_evidence_xlsx(
     lang = normalize_language(lang)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one plain sheet
     sheet.title = t("par_index.evidence.sheet", lang)
     sheet.cell(1, 1, t("par_index.evidence.title", lang, org=org_name, year=year)).font = _BOLD
     headers = [t(f"par_index.evidence.col.{name}", lang) for name in _COLUMNS]

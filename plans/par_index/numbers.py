@@ -9,7 +9,7 @@ NUMBER = r"\d{1,3}(?:[.,]\d{1,4})?"
 _NUMBER_RE = re.compile(rf"^\s*({NUMBER})\s*$")
 
 
-def parse_points(text: str | None) -> Decimal | None:
+def parse_points(text: str | float | Decimal | None) -> Decimal | None:
     """ "8,42" → 8.42. A comma is always the decimal mark here (scores never reach 1000).
 
     A dot is accepted too (spreadsheets exported in English locale write "8.42").

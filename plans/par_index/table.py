@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
-from plans.importing.grid import Grid
+from plans.importing.grid import Cell, Grid
 from plans.importing.header import header_key
 from plans.par_index.model import Group, Level, Scorecard, ScoreItem
 from plans.par_index.numbers import parse_points
@@ -93,7 +93,7 @@ def find_layout(grid: Grid, max_scan: int = 30) -> tuple[int, dict[ScoreCol, int
     return None
 
 
-def _row_columns(row: list, known: dict[ScoreCol, int]) -> dict[ScoreCol, int]:  # type: ignore[type-arg]
+def _row_columns(row: list[Cell], known: dict[ScoreCol, int]) -> dict[ScoreCol, int]:
     columns = dict(known)
     for c, cell in enumerate(row):
         if re.search(r"\d{4}", cell.text):
@@ -174,14 +174,14 @@ def read_table(grids: list[Grid], lines: list[str], *, year: int | None) -> Scor
 def _read(
     grid: Grid, start: int, columns: dict[ScoreCol, int], year: int | None
 ) -> Scorecard | None:
-    def cell(row: list, col: ScoreCol) -> str:  # type: ignore[type-arg]
+    def cell(row: list[Cell], col: ScoreCol) -> str:
         index = columns.get(col)
         if index is None or index >= len(row):
             return ""
         value = row[index]
         return fold_spaces(value.text)
 
-    def points(row: list, col: ScoreCol) -> Decimal | None:  # type: ignore[type-arg]
+    def points(row: list[Cell], col: ScoreCol) -> Decimal | None:
         index = columns.get(col)
         if index is None or index >= len(row):
             return None

@@ -187,9 +187,9 @@ def _typed_percent(folded: str) -> tuple[int | None, str | None, int]:
         # Take the longest tail of the words that reads as a number ("được tám mươi").
         words = match.group(1).split()
         for start in range(len(words)):
-            value = _words_value(" ".join(words[start:]))
-            if value is not None:
-                return value, None, match.start()
+            spoken = _words_value(" ".join(words[start:]))
+            if spoken is not None:
+                return spoken, None, match.start()
     return None, None, -1
 
 

@@ -54,9 +54,9 @@ def find_outputs(text: str, folded: str) -> str | None:
     for match in DOC_RE.finditer(folded):
         found.append(_cut(text, match.start(), match.end()))
     if not found:
-        match = _ISSUED_KIND_RE.search(folded)
-        if match is not None:
-            start, end = match.span(1)
+        issued = _ISSUED_KIND_RE.search(folded)
+        if issued is not None:
+            start, end = issued.span(1)
             # Stop before a figure or a done word that follows in the same clause.
             tail = re.search(r"\s(?:\d|xong|roi|duoc|dat|hoan thanh)", folded[start:end])
             if tail is not None:

@@ -95,11 +95,11 @@ def find_mentions(folded: str, codes: Iterable[str] = ()) -> list[Mention]:
             if code in known_codes or any(k.startswith(code + ".") for k in known_codes):
                 found.append(Mention(match.start(), match.end(), (), (code,)))
     if not found:
-        match = _LEADING_NUMBER_RE.match(folded)
-        if match is not None:
-            numbers, _ = _split_ref(match.group(1))
+        leading = _LEADING_NUMBER_RE.match(folded)
+        if leading is not None:
+            numbers, _ = _split_ref(leading.group(1))
             if numbers:
-                found.append(Mention(match.start(1), match.end(1), numbers, ()))
+                found.append(Mention(leading.start(1), leading.end(1), numbers, ()))
     found.sort(key=lambda m: m.start)
     return found
 
