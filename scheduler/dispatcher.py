@@ -173,7 +173,8 @@ class Dispatcher:
 
     def backoff(self, attempts: int) -> timedelta:
         """Delay before attempt ``attempts + 1``: 15 s, 30 s, 1 min … capped at an hour."""
-        delay = self.base_backoff * (2 ** max(0, attempts - 1))
+        factor: int = 2 ** max(0, attempts - 1)  # typeshed: int ** int may be a float
+        delay = self.base_backoff * factor
         return min(delay, self.max_backoff)
 
     # --- one pass ------------------------------------------------------------------------

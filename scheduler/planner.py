@@ -132,7 +132,9 @@ class _Digest:
     def empty(self) -> bool:
         return not (self.items or self.reports or self.weekly or self.unassigned)
 
-    def payload(self, kind: str, day: date, org_id: int, views: dict[int, TaskView]) -> dict:
+    def payload(
+        self, kind: str, day: date, org_id: int, views: dict[int, TaskView]
+    ) -> dict[str, Any]:
         def number(task_id: int) -> int:
             view = views.get(task_id)
             return view.number if view else 0
@@ -352,13 +354,13 @@ def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> lis
             said = {t for (_, t) in regular.items}
             said |= {t for (_, ts, _) in regular.reports.values() for t in ts}
             d.items = {(k, t): off for (k, t), off in d.items.items() if t not in said}
-            reports = {}
-            for key, (off, ts, keeper) in d.reports.items():
-                if key in regular.reports:
+            reports: dict[tuple[str, str], tuple[int, list[int], bool]] = {}
+            for report_key, (off, ts, keeper) in d.reports.items():
+                if report_key in regular.reports:
                     continue
                 left = [t for t in ts if t not in said]
                 if left or keeper:
-                    reports[key] = (off, left, keeper)
+                    reports[report_key] = (off, left, keeper)
             d.reports = reports
         if d.empty():
             continue

@@ -165,12 +165,12 @@ def _report_block(
         for m in officers:
             by_person.setdefault(m.id, []).append(v)
     for pid, tasks in by_person.items():
-        m = ctx.member(pid)
+        member = ctx.member(pid)
         out.add(
             t(
                 "reminders.report.summary_person",
                 lang,
-                name=html.escape(m.name if m else "?"),
+                name=html.escape(member.name if member else "?"),
                 count=len(tasks),
                 numbers=", ".join(str(v.number) for v in tasks),
             )

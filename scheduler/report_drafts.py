@@ -145,7 +145,9 @@ async def _claim(db: Database, job: DraftJob, now: datetime) -> bool:
     return True
 
 
-async def _content(db: Database, job: DraftJob, now: datetime, lang: str):  # type: ignore[no-untyped-def]
+async def _content(
+    db: Database, job: DraftJob, now: datetime, lang: str
+) -> tuple[str, bytes | None, str]:
     """(text, docx bytes or None, file name) of one draft in ``lang``."""
     report = job.report
     days_left = sum(
@@ -212,7 +214,7 @@ async def _recipients(db: Database, org_id: int) -> list[tuple[int, str]]:
                 Person.telegram_user_id.is_not(None),
             )
         )
-        return [(int(tg), lang or "vi") for tg, lang in rows]
+        return [(tg, lang or "vi") for tg, lang in rows if tg is not None]
 
 
 async def send_due_drafts(bot: Any, db: Database, now: datetime) -> int:

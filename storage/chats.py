@@ -84,4 +84,4 @@ async def active_people_with_telegram(session: AsyncSession) -> list[tuple[int, 
             Person.status == PersonStatus.ACTIVE, Person.telegram_user_id.is_not(None)
         )
     )
-    return [(int(tg), role.value, lang) for tg, role, lang in rows]
+    return [(tg, role.value, lang) for tg, role, lang in rows if tg is not None]

@@ -157,4 +157,4 @@ async def deciders_of(
             Person.telegram_user_id.is_not(None),
         )
     )
-    return [(int(tg), lang) for tg, lang in rows]
+    return [(tg, lang) for tg, lang in rows if tg is not None]  # none, by the query

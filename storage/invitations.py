@@ -421,4 +421,4 @@ async def admins_to_ask(
             Person.telegram_user_id.is_not(None),
         )
     )
-    return [(int(tg), lang) for tg, lang in rows]
+    return [(tg, lang) for tg, lang in rows if tg is not None]  # none, by the query

@@ -245,7 +245,8 @@ async def load_scorecard(
     by_id: dict[int, ScoreItem] = {}
     items: list[ScoreItem] = []
     field_ids: dict[str, int] = {}
-    for crit, score in rows:
+    for crit, joined in rows:
+        score: ParScore | None = joined  # None where the outer join found no score
         parent = by_id.get(crit.parent_id) if crit.parent_id else None
         item = ScoreItem(
             Level(crit.level),

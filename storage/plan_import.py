@@ -566,7 +566,8 @@ async def import_plan(
     if plan_row is None:
         plan_row = Plan(organization_id=org_id, year=year)
         session.add(plan_row)
-    plan_row.number = meta.number[:64] if _number_key(meta.number) else plan_row.number
+    if meta.number and _number_key(meta.number):
+        plan_row.number = meta.number[:64]
     plan_row.issued_on = meta.issued_on or plan_row.issued_on
     plan_row.year = year
     plan_row.title = meta.title or plan_row.title

@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import t
-from plans.calendar import CalendarSettings
+from plans.calendar import CalendarSettings, ReportingPeriod
 from plans.errors import UserError
 from plans.report_kinds import (
     CCHC,
@@ -38,6 +39,9 @@ from plans.report_kinds import (
 )
 from plans.status_table import StatusTable
 from storage.directory import audit
+
+if TYPE_CHECKING:  # storage.reports imports this module
+    from storage.reports import CommuneLine
 from storage.models import Organization, Person, ReportCycle, ReportRecord
 
 log = logging.getLogger(__name__)
@@ -359,18 +363,18 @@ async def apply_record(
 # --------------------------------------------------------------------------- district wording
 
 
-def short_period(p, lang: str) -> str:  # type: ignore[no-untyped-def]
+def short_period(p: ReportingPeriod, lang: str) -> str:
     """'Quý I/2024' for a quarter, else the full label ('6 tháng đầu năm 2024')."""
     if p.kind.value.startswith("Q"):
         return t("reportcycle.period_short", lang, kind=p.short_label(lang), year=p.year)
     return str(p.label(lang))
 
 
-def district_report_text(c, lang: str) -> str:  # type: ignore[no-untyped-def]
+def district_report_text(c: CommuneLine, lang: str) -> str:
     """'Quý I/2024: đã gửi đúng hạn (số 12/BC-UBND); 2 nhiệm vụ chưa cập nhật số liệu'.
 
-    ``c`` is a ``storage.reports.CommuneLine``; the status comes from the
-    sent-report record, the count from the tasks that owed a figure.
+    The status comes from the sent-report record, the count from the tasks
+    that owed a figure.
     """
     if c.last_period is None or c.report_status is None:
         return t("chairman.district.report_unknown", lang)

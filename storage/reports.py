@@ -43,6 +43,7 @@ from plans.calendar import (
 from plans.completion import (
     CompletionSummary,
     Standing,
+    SummaryOptions,
     TaskSnapshot,
     TaskState,
     classify,
@@ -405,7 +406,7 @@ async def overview(
 ) -> Overview:
     """Plan completion, overall and by field and unit, as of now or a period's cutoff."""
     data = await _load(session, org_id, now, period)
-    kw = {"period": period, "settings": data.settings}
+    kw: SummaryOptions = {"period": period, "settings": data.settings}
     total = summarize(data.snaps, data.today, **kw)
     fields = summarize_by_field(data.snaps, data.today, **kw)
     units = summarize_by_unit(data.snaps, data.today, **kw)
@@ -879,7 +880,8 @@ async def nudge_targets(
     )
     seen: dict[int, tuple[int, int, str, str | None]] = {}
     for pid, tg, name, lang in rows:
-        seen.setdefault(pid, (pid, tg, name, lang))
+        if tg is not None:  # always, by the query
+            seen.setdefault(pid, (pid, tg, name, lang))
     return NudgeTarget(
         task_id=view.id,
         number=view.number,

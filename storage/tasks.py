@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -111,7 +112,7 @@ class TaskView:
         )
 
 
-def _latest_updates(task_ids: Select[tuple[int]], as_of: datetime | None) -> Select:
+def _latest_updates(task_ids: Select[int], as_of: datetime | None) -> Select[*tuple[Any, ...]]:
     ranked = select(
         ProgressUpdate.task_id,
         ProgressUpdate.percent,
