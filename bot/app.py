@@ -63,7 +63,7 @@ def build_application(
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
-    app: BotApplication = builder.build()  # type: ignore[assignment]
+    app: BotApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
     handlers.register_all(app)
     return app

@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -51,7 +52,7 @@ def check_path(url_path: str) -> str:
     return path
 
 
-def _updates_handler(app: Any, secret: str):  # type: ignore[no-untyped-def]
+def _updates_handler(app: Any, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):

@@ -138,8 +138,8 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
                 elif word in _DRAFT:
                     org = await session.get(Organization, actor.org.id)
                     assert org is not None
-                    days = int(value) if value.strip().isdigit() else 0
-                    await report_records.set_draft_days(session, org, days, actor.person.id)
+                    draft_days = int(value) if value.strip().isdigit() else 0
+                    await report_records.set_draft_days(session, org, draft_days, actor.person.id)
                 else:
                     raise UserError("settings.error.unknown", word=word)
         except UserError as exc:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as _time
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
@@ -21,22 +22,36 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from core import callbacks as cb
 from core.context import BotContext
-from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
+from handlers.common import (
+    MANAGERS,
+    Actor,
+    Callback,
+    CommandSpec,
+    esc,
+    refuse,
+    reply_html,
+    require,
+)
 from locales import t
-from plans.calendar import parse_period_arg
+from plans.calendar import ReportingPeriod, parse_period_arg
 from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line, png_size
 from plans.completion import TaskState
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.par_index.render import district_projection, season_text
-from plans.status_table import format_percent_value, format_ratio, suggested_filename
+from plans.status_table import (
+    StatusTable,
+    format_percent_value,
+    format_ratio,
+    suggested_filename,
+)
 from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
 from scheduler.outbox import Draft, insert_drafts
 from storage import par_index as par_store
 from storage import report_charts, report_records, reports
 from storage.directory import audit
-from storage.models import OrgKind, Role, Unit
+from storage.models import Organization, OrgKind, Role, Unit
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +75,7 @@ def _now(context: BotContext) -> datetime:
     return context.clock.now()
 
 
-def _d(value) -> str:  # type: ignore[no-untyped-def]
+def _d(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value is not None else "—"
 
 
@@ -120,7 +135,9 @@ def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[Inline
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def _period_from_text(text: str, org, now: datetime, lang: str):  # type: ignore[no-untyped-def]
+def _period_from_text(
+    text: str, org: Organization, now: datetime, lang: str
+) -> tuple[ReportingPeriod | None, str | None]:
     """(period or None, error text or None) for an optional period argument."""
     if not text:
         return None, None
@@ -665,7 +682,7 @@ async def period_command(update: Update, context: BotContext, actor: Actor) -> N
 # --------------------------------------------------------------------------- /baocao
 
 
-def render_files(table, lang: str) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+def render_files(table: StatusTable, lang: str) -> tuple[bytes, bytes]:
     """Both appendix files (CPU work: call it in a worker thread)."""
     return render_docx(table, lang), render_xlsx(table, lang)
 
@@ -787,7 +804,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
 # --------------------------------------------------------------------------- wiring
 
 
-def _cmd(names: tuple[str, ...], callback) -> CommandHandler:  # type: ignore[no-untyped-def]
+def _cmd(names: tuple[str, ...], callback: Callback) -> CommandHandler[BotContext, Any]:
     return CommandHandler(list(names), callback)
 
 

@@ -9,7 +9,7 @@ stranger.
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -100,12 +100,14 @@ async def get_actor(update: Update, context: BotContext) -> Actor:
 
 
 Handler = Callable[[Update, BotContext, Actor], Awaitable[Any]]
+# What python-telegram-bot's handlers take: a coroutine function, not any awaitable.
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 F = TypeVar("F", bound=Handler)
 
 
 def require(
     *roles: Role, where: Where = Where.ORG_CHATS, allow_group: bool = True
-) -> Callable[[Handler], Callable[[Update, BotContext], Awaitable[Any]]]:
+) -> Callable[[Handler], Callback]:
     """Run the handler only for a registered person with one of ``roles`` (any if empty),
     and only in a chat ``where`` allows (by default: private, or the organization's linked
     group — a leader's overview never lands in some other group).
@@ -117,7 +119,7 @@ def require(
         where = Where.PRIVATE
     access = Access(Kind.GUARDED, frozenset(roles), where)
 
-    def decorate(func: Handler) -> Callable[[Update, BotContext], Awaitable[Any]]:
+    def decorate(func: Handler) -> Callback:
         @wraps(func)
         async def wrapper(update: Update, context: BotContext) -> Any:
             actor = await get_actor(update, context)

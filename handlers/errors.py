@@ -26,7 +26,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError | Forbidden):
         log.warning("telegram error while handling an update: %s", error)
         return
-    if storage_failed(error):
+    if error is not None and storage_failed(error):
         # A full or read-only disk, a database restart: nothing was saved (the
         # transaction rolled back), and the person should know that.
         log.error("storage unavailable while handling an update: %s", error)

@@ -24,9 +24,16 @@ import asyncio
 import logging
 import re
 from decimal import Decimal
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from core import callbacks as cb
 from core.context import BotContext, services_of
@@ -34,7 +41,7 @@ from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_htm
 from locales import t
 from plans.importing import PlanImportError
 from plans.par_index.evidence_index import render_evidence_xlsx
-from plans.par_index.model import Level, format_points
+from plans.par_index.model import Level, Scorecard, ScoreItem, format_points
 from plans.par_index.projection import Outlook, losses_without_task, top_losses
 from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary, total_line
@@ -251,7 +258,7 @@ def render_field(desk: store.Desk, field_code: str, lang: str) -> str | None:
     return "\n".join(lines)
 
 
-def _under(item, field_code: str, card) -> bool:  # type: ignore[no-untyped-def]
+def _under(item: ScoreItem, field_code: str, card: Scorecard) -> bool:
     parent = item.parent_code
     seen = 0
     while parent is not None and seen < 10:
@@ -369,7 +376,11 @@ async def field_callback(update: Update, context: BotContext, actor: Actor) -> N
                 and await is_commune_of(session, actor.org.id, owner[0])
             )
         )
-        desk = await store.desk(session, owner[0], now=context.clock.now()) if allowed else None
+        desk = (
+            await store.desk(session, owner[0], now=context.clock.now())
+            if allowed and owner is not None
+            else None
+        )
     if owner is None:
         await refuse(update, t("chairman.button.stale", lang))
         return
@@ -539,10 +550,10 @@ async def evidence_command(update: Update, context: BotContext, actor: Actor) ->
     units = set(actor.person.unit_ids) if actor.person.role is Role.OFFICER else None
     missing = []
     for outlook in desk.outlooks:
-        code = outlook.item.code
-        if not code or outlook.evidence:
+        item_code = outlook.item.code
+        if not item_code or outlook.evidence:
             continue
-        tasks = desk.tasks.get(code, [])
+        tasks = desk.tasks.get(item_code, [])
         if units is not None and not any(set(task.unit_ids) & units for task in tasks):
             continue
         missing.append((outlook, tasks))
@@ -679,7 +690,7 @@ async def _season_job(context: BotContext) -> None:
         log.exception("self-assessment season planning failed")
 
 
-async def on_startup(app) -> None:  # type: ignore[no-untyped-def]
+async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Plan the season's reminders alongside the scheduler tick (fixed job name)."""
     services = services_of(app)
     if not services.scheduler_enabled or app.job_queue is None:

@@ -113,7 +113,8 @@ class PendingUpload:
 
 
 def _cache(context: BotContext) -> dict[int, Parsed]:
-    return context.application.bot_data.setdefault(UPLOADS_KEY, {})  # type: ignore[no-any-return]
+    uploads: dict[int, Parsed] = context.application.bot_data.setdefault(UPLOADS_KEY, {})
+    return uploads
 
 
 def _names_to_confirm(preview: ImportPreview) -> list[str]:

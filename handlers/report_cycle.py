@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from telegram import ForceReply, Update
+from telegram import ForceReply, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core import callbacks as cb
@@ -22,10 +22,10 @@ from core.context import BotContext
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, require
 from locales import t
 from plans.errors import UserError
-from plans.report_kinds import PRESETS, due_reports
+from plans.report_kinds import PRESETS, DueReport, due_reports
 from scheduler.report_drafts import MARK_SENT, SENT_KIND_KEYS, SENT_PERIOD_KINDS
 from storage import report_records, reports
-from storage.models import Role
+from storage.models import Organization, Role
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,13 @@ COMMANDS = (
 )
 
 
-def _today(context: BotContext, org) -> date:  # type: ignore[no-untyped-def]
+def _today(context: BotContext, org: Organization) -> date:
     return context.clock.now().astimezone(reports.calendar_settings(org).tzinfo).date()
 
 
-def _confirmation(report, record_number: str, sent_on: date, replaced: bool, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _confirmation(
+    report: DueReport, record_number: str, sent_on: date, replaced: bool, lang: str
+) -> str:
     key = "reportcycle.sent.late" if sent_on > report.deadline else "reportcycle.sent.on_time"
     lines = [
         t(
@@ -150,7 +152,7 @@ def _prompt_target(text: str | None) -> tuple[str, str] | None:
 class _ReplyToPrompt(filters.MessageFilter):
     """A text reply to the bot's "send the number" prompt."""
 
-    def filter(self, message) -> bool:  # type: ignore[no-untyped-def,override]
+    def filter(self, message: Message) -> bool:
         reply = message.reply_to_message
         return bool(
             message.text

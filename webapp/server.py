@@ -22,6 +22,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +226,7 @@ class Dashboard:
             }
         )
 
-    def _now(self):  # type: ignore[no-untyped-def]
+    def _now(self) -> datetime:
         return self.clock.now()
 
     @api

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from bot.commands import SubParsers
@@ -56,7 +56,7 @@ def _format(args: argparse.Namespace) -> str:
     raise UserError("chairman.cli.bad_format", out=args.out)
 
 
-def _now(args: argparse.Namespace, tz) -> datetime:  # type: ignore[no-untyped-def]
+def _now(args: argparse.Namespace, tz: tzinfo) -> datetime:
     if not args.as_of:
         return datetime.now(UTC)
     try:

@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from locales import t
 from plans.errors import UserError
 from plans.importing import PlanImportError
-from plans.par_index.evidence_index import render_evidence_xlsx
+from plans.par_index.evidence_index import IndexRow, render_evidence_xlsx
 from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary
 from plans.par_index.season import KEY as SEASON_KEY
@@ -150,7 +150,9 @@ async def _export_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _download(settings, rows, folder: Path, max_mb: float, lang: str) -> None:  # type: ignore[no-untyped-def]
+async def _download(
+    settings: Settings, rows: list[IndexRow], folder: Path, max_mb: float, lang: str
+) -> None:
     """Fetch each file from Telegram into ``folder``, one progress line per file."""
     from telegram import Bot
     from telegram.error import TelegramError
@@ -177,6 +179,7 @@ async def _download(settings, rows, folder: Path, max_mb: float, lang: str) -> N
                 )
                 continue
             try:
+                assert row.file_id is not None  # wanted holds only rows with a file
                 remote = await bot.get_file(row.file_id)
                 if remote.file_size is not None and remote.file_size > limit:
                     raise ValueError("too big")

@@ -26,7 +26,13 @@ from plans.importing import PlanImportError, load_plan
 from storage.db import Database
 from storage.directory import require_organization
 from storage.migrate import upgrade_async
-from storage.plan_import import import_plan, preview_import, render_report
+from storage.plan_import import (
+    ImportPreview,
+    ImportReport,
+    import_plan,
+    preview_import,
+    render_report,
+)
 from storage.reports import calendar_settings, imported_figures_date
 
 
@@ -94,6 +100,7 @@ async def _import_plan(args: argparse.Namespace) -> int:
         return 1
     await upgrade_async(settings.database_url)
     db = Database(settings.database_url)
+    result: ImportPreview | ImportReport
     try:
         if args.dry_run:
             async with db.read() as session:

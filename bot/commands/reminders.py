@@ -83,7 +83,7 @@ def format_preview(result: object, lang: str) -> str:
     """The human table: one block per day, one line per message."""
     from datetime import timedelta
 
-    from scheduler.preview import Preview
+    from scheduler.preview import Preview, PreviewMessage
 
     assert isinstance(result, Preview)
     end = result.start + timedelta(days=result.days - 1)
@@ -100,7 +100,7 @@ def format_preview(result: object, lang: str) -> str:
     if not result.messages:
         lines.append(t("reminders.preview.none", lang))
         return "\n".join(lines)
-    by_day: dict[date, list[object]] = {}
+    by_day: dict[date, list[PreviewMessage]] = {}
     for m in result.messages:
         by_day.setdefault(m.at.date(), []).append(m)
     for offset in range(result.days):
@@ -117,7 +117,6 @@ def format_preview(result: object, lang: str) -> str:
             t("reminders.preview.day", lang, weekday=weekday, date=day.strftime("%d/%m/%Y"))
         )
         for m in by_day[day]:
-            assert hasattr(m, "kinds")
             role = (
                 t("reminders.preview.group", lang)
                 if m.role == "group"

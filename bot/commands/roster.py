@@ -17,6 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.commands import SubParsers
 from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
@@ -27,7 +28,7 @@ from storage.directory import require_organization
 from storage.roster_import import import_roster, invite_rows, render_problems, render_report
 
 
-def add_import_action(person: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_import_action(person: SubParsers) -> None:
     """Register ``person import`` (called by ``bot.commands.setup``)."""
     from bot.commands.setup import _run
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.logging_setup import add_secret, configure_logging
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from locales import t
 from storage.migrate import upgrade
 
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(handler=_run)
 
 
-def _check_dashboard_path(args: argparse.Namespace, settings) -> None:  # type: ignore[no-untyped-def]
+def _check_dashboard_path(args: argparse.Namespace, settings: Settings) -> None:
     """A webhook path that would hide the Mini App's routes is a settings mistake: say so first."""
     webhook_url = args.webhook or settings.webhook_url
     if not webhook_url:

@@ -26,7 +26,7 @@ import queue
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -282,7 +282,7 @@ def _banner(
     terminal.show_web_link(person_by_key("chairman"))
 
 
-def _web_links(harness: BotHarness, lang: str):  # type: ignore[no-untyped-def]
+def _web_links(harness: BotHarness, lang: str) -> Callable[[seed.DemoPerson], str]:
     """person → a link opening the local dashboard signed in as them (fresh for an hour)."""
     from webapp.links import signed_link
 
