@@ -116,9 +116,9 @@ async def on_startup(app: Any) -> None:
         return
     async with services.db.read() as session:
         people = await active_people_with_telegram(session)
-    for telegram_id, role, lang in people:
+    for telegram_id, role, person_lang in people:
         await set_person_menu(
-            bot, telegram_id, Role(role), lang, webapp_url=services.settings.webapp_url
+            bot, telegram_id, Role(role), person_lang, webapp_url=services.settings.webapp_url
         )
 
 

@@ -144,7 +144,7 @@ def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
     sections = []
     number = 0
     for fld in plan.fields:
-        rows = []
+        rows: list[StatusRow] = []
         for task in fld.tasks:
             number += 1
             has_figure = number % 3 != 0
@@ -155,7 +155,7 @@ def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
                     content=task.content,
                     lead_units=", ".join(task.lead_units),
                     coordinating_units=", ".join(task.coordinating_units),
-                    deadline_text=task.deadline.text if task.deadline else "",
+                    deadline_text=task.deadline.text,
                     done_text=(
                         ""
                         if percent is None

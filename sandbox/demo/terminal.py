@@ -146,7 +146,7 @@ class BotOutput:
     lang: str
     files_dir: Path | None = None
     blocks: list[Block] = field(default_factory=list)
-    on_block: Callable[[], None] | None = None
+    on_block: Callable[[], object] | None = None
     current_chat: int | None = None
     only_current: bool = False  # ``:mine``: others' messages as one line each
 
@@ -186,6 +186,7 @@ class BotOutput:
         return str(chat_id)
 
     def _render(self, method: str, params: dict[str, Any], result: Any) -> Block | None:
+        chat_id: int | None
         if method in ("sendMessage", "sendDocument", "sendPhoto") and isinstance(result, dict):
             chat_id = int(result["chat"]["id"])
             message = self.api.state.get_message(chat_id, int(result["message_id"]))

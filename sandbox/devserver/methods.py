@@ -207,10 +207,10 @@ class BotMethods:
                 if not chat.is_private and (chat.username or "").lower() == username:
                     return chat
             raise bad_request("chat not found")
-        chat = self.state.chats.get(chat_id)
-        if chat is None:
+        found = self.state.chats.get(chat_id)
+        if found is None:
             raise bad_request("chat not found")
-        return chat
+        return found
 
     def _check_reachable(self, chat: Chat) -> None:
         """403s of Telegram, in its order: a bot must survive each one in a fan-out."""
@@ -363,7 +363,7 @@ class BotMethods:
             content = upload.file.read()
             if len(content) > 50 * 1024 * 1024:
                 raise ApiError(413, "Request Entity Too Large")
-            mime = upload.content_type
+            mime: str | None = upload.content_type
             if mime == "application/octet-stream":
                 mime = None
             return self.state.store_file(

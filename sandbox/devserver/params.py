@@ -8,6 +8,7 @@ those differences and answers 400 like Telegram when a value is unusable.
 
 from __future__ import annotations
 
+import builtins
 import json
 from typing import Any
 
@@ -57,7 +58,7 @@ class Params:
             return None
         return value if isinstance(value, str) else json.dumps(value)
 
-    def int(self, name: str, *, required: bool = False) -> int | None:
+    def int(self, name: builtins.str, *, required: builtins.bool = False) -> builtins.int | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -68,7 +69,7 @@ class Params:
         except (TypeError, ValueError) as err:
             raise bad_request(f"invalid {name} specified") from err
 
-    def float(self, name: str) -> float | None:
+    def float(self, name: builtins.str) -> builtins.float | None:
         value = self.values.get(name)
         if value is None or value == "":
             return None
@@ -77,13 +78,13 @@ class Params:
         except (TypeError, ValueError) as err:
             raise bad_request(f"invalid {name} specified") from err
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> builtins.bool:
         value = self.values.get(name)
         if isinstance(value, str):
             return value.lower() in ("true", "1")
         return bool(value)
 
-    def json(self, name: str) -> Any:
+    def json(self, name: builtins.str) -> Any:
         """A nested object: sent as JSON proper, or as a JSON string inside a form."""
         value = self.values.get(name)
         if isinstance(value, str):
@@ -95,7 +96,7 @@ class Params:
                 raise bad_request(f"can't parse {name} JSON object") from err
         return value
 
-    def chat_id(self, name: str = "chat_id") -> int | str:
+    def chat_id(self, name: builtins.str = "chat_id") -> builtins.int | builtins.str:
         value = self.values.get(name)
         if value is None or value == "":
             raise bad_request(f"{name} is empty")

@@ -199,7 +199,7 @@ class FakeBotApi(BotMethods, UserSide):
 
     async def wait_until(
         self,
-        predicate: Callable[[], T],
+        predicate: Callable[[], T | None],
         timeout: float | None = 5.0,  # noqa: ASYNC109
     ) -> T:
         """Return the first truthy value of `predicate()`, re-checked after every change.

@@ -52,7 +52,7 @@ class UserSide:
         def enqueue_update(self, kind: str, payload: JsonDict) -> JsonDict: ...
         async def wait_until(
             self,
-            predicate: Callable[[], T],
+            predicate: Callable[[], T | None],
             timeout: float | None = 5.0,  # noqa: ASYNC109
         ) -> T: ...
 

@@ -240,7 +240,8 @@ class BotState:
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}  # (scope key, lang) -> cmds
         self.reply_keyboards: dict[int, JsonDict | None] = {}  # what the user sees now
         self.menu_buttons: dict[int | None, JsonDict] = {}
-        self.bot_settings: dict[str, Any] = {}  # descriptions, names, admin rights...
+        # (setting, language) -> text: descriptions, names...
+        self.bot_settings: dict[tuple[str, str], str] = {}
         self.callback_answers: list[CallbackAnswer] = []
         self.open_callback_queries: dict[str, JsonDict] = {}
         self.chat_actions: list[ChatAction] = []
