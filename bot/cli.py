@@ -15,6 +15,7 @@ import inspect
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,9 +44,9 @@ COMMAND_MODULES = (
 class _Parser(argparse.ArgumentParser):
     """argparse that keeps the examples in the epilog laid out as written."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # argparse's own, passed on
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,8 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _language()
     try:
         result = args.handler(args)
-        if inspect.isawaitable(result):
-            result = asyncio.run(result)  # type: ignore[arg-type]
+        if inspect.iscoroutine(result):
+            result = asyncio.run(result)
         return int(result or 0)
     except ValidationError as exc:
         variable, reason = describe_error(exc)

@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, rows_matched
 from storage.models import OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ async def _set(db: Database, row_id: int, worker: str | None, **values: Any) -> 
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rows_matched(result))
 
 
 async def mark_sent(
@@ -249,7 +249,7 @@ async def release(db: Database, row_ids: Iterable[int], worker: str) -> int:
             )
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows_matched(result)
 
 
 async def reap(db: Database, now: datetime, older_than: timedelta = DEFAULT_REAP_AFTER) -> int:
@@ -264,7 +264,7 @@ async def reap(db: Database, now: datetime, older_than: timedelta = DEFAULT_REAP
             .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
             .execution_options(synchronize_session=False)
         )
-        count = int(result.rowcount)  # type: ignore[attr-defined]
+        count = rows_matched(result)
     if count:
         log.warning("reaped %d outbox rows stuck in 'sending'", count)
     return count

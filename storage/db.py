@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,6 +31,16 @@ from sqlalchemy.ext.asyncio import (
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    SQLAlchemy types ``execute()`` as returning a plain ``Result``; for such a
+    statement it is a ``CursorResult``, the one kind that carries the count.
+    """
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def normalize_database_url(url: str) -> str:
