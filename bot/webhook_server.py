@@ -60,10 +60,10 @@ def _updates_handler(app: Any, secret: str) -> Callable[[web.Request], Awaitable
             return web.Response(status=403)
         try:
             data = await request.json()
+            if not isinstance(data, dict):  # null, a list or a number is no update
+                return web.Response(status=400)
             update = Update.de_json(data, app.bot)
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
-            return web.Response(status=400)
-        if update is None:
             return web.Response(status=400)
         await app.update_queue.put(update)
         return web.Response()

@@ -108,3 +108,27 @@ def test_run_says_so_before_starting(
     code = main(["run", "--webhook", "https://bot.example.vn/api", "--port", "8443"])
     assert code == 1
     assert "trùng với đường dẫn của bảng điều khiển" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body", ["null", "[]", "7", '{"message": {}}'])
+async def test_a_webhook_body_that_is_no_update_gets_400(body: str) -> None:
+    """Only a JSON object can be an update; anything else is refused, never a 500."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+    from telegram.ext import Application
+
+    from bot.webhook_server import SECRET_HEADER, _updates_handler
+
+    app = Application.builder().token("123456:AAEbotTokenForTheWebhookTests_abcdef").build()
+    web_app = web.Application()
+    web_app.router.add_post("/hook", _updates_handler(app, "s3cret"))
+    async with TestClient(TestServer(web_app)) as client:
+        answer = await client.post(
+            "/hook",
+            data=body,
+            headers={SECRET_HEADER: "s3cret", "Content-Type": "application/json"},
+        )
+        assert answer.status == 400
+        good = await client.post("/hook", json={"update_id": 5}, headers={SECRET_HEADER: "s3cret"})
+        assert good.status == 200
+    assert app.update_queue.qsize() == 1
