@@ -324,7 +324,7 @@ class FakeBotApi(BotMethods, UserSide):
         if self._http is None:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         failures = 0
-        while self.state.webhook is not None:
+        while True:  # until deleteWebhook: it can come during any await, so read it after each
             await self.wait_until(lambda: self.state.webhook is None or self._deliverable(), None)
             hook = self.state.webhook
             if hook is None:
