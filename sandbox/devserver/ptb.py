@@ -10,20 +10,24 @@ from __future__ import annotations
 import datetime as dtm
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
 from sandbox.devserver.server import FakeBotApi
 
+# Any bot, context and data types: these helpers only change URLs and start and stop.
+AnyBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+_App = TypeVar("_App", bound=Application[Any, Any, Any, Any, Any, Any])
 
-def configure_builder(builder: ApplicationBuilder, api: FakeBotApi) -> ApplicationBuilder:
+
+def configure_builder(builder: AnyBuilder, api: FakeBotApi) -> AnyBuilder:
     """Set token and URLs of an existing builder (e.g. the bot's own) to the fake server."""
     return builder.token(api.token).base_url(api.base_url).base_file_url(api.base_file_url)
 
 
-def builder_for(api: FakeBotApi) -> ApplicationBuilder:
+def builder_for(api: FakeBotApi) -> AnyBuilder:
     return configure_builder(ApplicationBuilder(), api)
 
 
@@ -33,9 +37,7 @@ def bot_for(api: FakeBotApi, **kwargs: Any) -> Bot:
 
 
 @asynccontextmanager
-async def polling(
-    application: Application, *, poll_timeout: float = 1.0
-) -> AsyncIterator[Application]:
+async def polling(application: _App, *, poll_timeout: float = 1.0) -> AsyncIterator[_App]:
     """Run `application` with long polling for the duration of the block."""
     async with application:
         await application.start()

@@ -149,7 +149,8 @@ class Message:
     def inline_keyboard(self) -> list[list[JsonDict]]:
         if not self.reply_markup:
             return []
-        return self.reply_markup.get("inline_keyboard", [])
+        keyboard: list[list[JsonDict]] = self.reply_markup.get("inline_keyboard", [])
+        return keyboard
 
     def button_data(self) -> list[str]:
         """All callback_data values of the inline keyboard, row by row."""
