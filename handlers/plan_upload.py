@@ -123,7 +123,9 @@ def _names_to_confirm(preview: ImportPreview) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _replay(draft: drafts.Draft, steps: list[dict[str, Any]]) -> tuple[dict[str, int | None], int]:
+def _replay(
+    draft: drafts.PendingDraft, steps: list[dict[str, Any]]
+) -> tuple[dict[str, int | None], int]:
     """The mapping and position after the recorded steps (each step is one answered name)."""
     names = list(draft.data.get("names", []))
     mapping: dict[str, int | None] = {}
@@ -162,8 +164,8 @@ async def _load(session: Any, draft_id: int) -> PendingUpload | None:
     )
 
 
-def _as_draft(pending: PendingUpload) -> drafts.Draft:
-    return drafts.Draft(pending.id, pending.person_id, pending.org_id, None, ())
+def _as_draft(pending: PendingUpload) -> drafts.PendingDraft:
+    return drafts.PendingDraft(pending.id, pending.person_id, pending.org_id, None, ())
 
 
 async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) -> Parsed | None:
@@ -285,7 +287,6 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
             },
             now=now,
             kind=drafts.PLAN_UPLOAD,
-            entity="plan_upload",
         )
         pending = await _load(session, draft.id)
     assert pending is not None

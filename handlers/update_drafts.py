@@ -61,15 +61,6 @@ def draft_data(item: UpdateDraft, today: date, attachments: Sequence[AttachmentI
     return data
 
 
-def draft_items(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The per-task readings of a draft (one for a single-task draft)."""
-    return [dict(i) for i in data["items"]] if "items" in data else [{"data": data}]
-
-
-def is_pending(data: dict[str, Any]) -> bool:
-    return bool(data.get("conflict") or data.get("asks"))
-
-
 def reading_lines(data: dict[str, Any], lang: str) -> list[str]:
     lines = []
     if data.get("percent") is not None:

@@ -1,9 +1,11 @@
 """Recording progress: buttons, /capnhat, plain-language messages, evidence files.
 
-Every path ends in :func:`storage.progress.record_progress` (permission,
-validation, audit). A message in plain Vietnamese (a reply or not) is read
-by :func:`plans.understanding.read_message` and never written as read: the
-bot echoes what it understood — one confirmation listing every task the
+Every write goes through :func:`storage.progress.record` or
+:func:`storage.progress.confirm_draft`: one transaction each, with the one
+permission check, the audit line and the draft's resolution inside. A
+message in plain Vietnamese (a reply or not) is read by
+:func:`plans.understanding.read_message` and never written as read: the bot
+echoes what it understood — one confirmation listing every task the
 message named — with "Đúng" / "Sửa lại" buttons and keeps the draft in the
 database (storage.drafts) until the officer decides, so a restart loses
 nothing. It asks first when it must: which task (only when two or more
@@ -42,22 +44,20 @@ from handlers.officers import (
 )
 from handlers.update_drafts import (
     draft_data,
-    draft_items,
     draft_keyboard,
     echo_text,
     figure_choices,
-    is_pending,
     reading_data,
     reading_lines,
     with_figure,
 )
 from locales import t
-from plans.completion import status_says_done
 from plans.errors import UserError
 from plans.numbers import looks_numeric, parse_percent, parse_task_number
 from plans.progress_text import (
     STATUS_COMPLETED,
     STATUS_NOT_STARTED,
+    ProgressReading,
     parse_progress_text,
 )
 from plans.text import clip
@@ -71,14 +71,26 @@ from plans.understanding import (
 )
 from storage.drafts import (
     EVIDENCE_WAIT,
+    PendingDraft,
     choose_task,
+    draft_items,
     get_draft,
     open_evidence_wait,
     resolve_draft,
     save_draft,
+    save_readings,
 )
 from storage.models import Role, UpdateChannel
-from storage.progress import AttachmentIn, can_update, record_progress, validate_percent
+from storage.progress import (
+    AttachmentIn,
+    Change,
+    TaskKey,
+    TaskNumber,
+    can_update,
+    confirm_draft,
+    record,
+    validate_percent,
+)
 from storage.tasks import TaskView, find_task_by_number, load_task_views
 
 log = logging.getLogger(__name__)
@@ -95,48 +107,20 @@ _CAPTION_COMMAND_RE = re.compile(r"^/(capnhat|update)(?:@\w+)?(?:\s+(.*))?$", re
 async def _record(
     context: BotContext,
     actor: Actor,
-    task_id: int,
-    channel: UpdateChannel,
+    task: TaskKey,
+    change: Change,
     *,
-    percent: int | None = None,
-    status_text: str | None = None,
-    output: str | None = None,
-    note: str | None = None,
-    attachments: tuple[AttachmentIn, ...] = (),
-    carry: bool = False,
+    draft: PendingDraft | None = None,
+    outcome: str = "confirmed",
 ) -> TaskView:
-    """Write one update; ``carry`` keeps the current figures the person did not restate.
+    """One report through :func:`storage.progress.record` (one transaction).
 
     Raises :class:`UserError` (nothing written) on a bad value or another's task.
     """
     assert actor.person is not None
-    now = context.clock.now()
-    async with context.db.write() as session:
-        if not await can_update(session, actor.person, task_id):
-            raise UserError("progress.not_your_task")
-        current = (
-            await load_task_views(session, actor.person.organization_id, task_ids=[task_id])
-        )[0]
-        if percent is None and status_says_done(status_text):
-            percent = 100
-        if carry:
-            percent = current.percent if percent is None else percent
-            if status_text is None and (percent is None or percent == current.percent):
-                status_text = current.status_text
-            output = output or (current.output if attachments else None)
-        await record_progress(
-            session,
-            task_id=task_id,
-            person=actor.person,
-            channel=channel,
-            at=now,
-            percent=percent,
-            status_text=status_text,
-            output=output,
-            note=note,
-            attachments=attachments,
-        )
-        return (await load_task_views(session, actor.person.organization_id, task_ids=[task_id]))[0]
+    return await record(
+        context.db, actor.person, task, change, at=context.clock.now(), draft=draft, outcome=outcome
+    )
 
 
 def _recorded_text(view: TaskView, context: BotContext, lang: str, *, buttons: bool = True) -> str:
@@ -175,7 +159,7 @@ async def progress_button(update: Update, context: BotContext, actor: Actor) -> 
         await query.answer()
         return
     try:
-        view = await _record(context, actor, task_id, UpdateChannel.BUTTON, **kwargs)
+        view = await _record(context, actor, task_id, Change(UpdateChannel.BUTTON, **kwargs))
     except UserError as error:
         await query.answer(error_text(error, actor.lang), show_alert=True)
         return
@@ -271,32 +255,28 @@ async def _command_update(
     number, percent, note, problem, params = _split_command_args(args_text)
     if problem is not None:
         return t(problem, actor.lang, **{k: esc(v) for k, v in params.items()}), None
-    assert number is not None
+    assert number is not None and actor.person is not None
+    status = output = None
     try:
-        view = await _task_by_number(context, actor, number)
-        status = output = None
-        if percent is None and note:
-            reading = parse_progress_text(note, today_of(context))
-            if reading.invalid is not None:
-                text = t("understanding.chat.percent_unreadable", actor.lang, text=reading.invalid)
-                return text, None
-            if reading.conflict or reading.asks_figure:
-                assert actor.person is not None
-                async with context.db.write() as session:
-                    if not await can_update(session, actor.person, view.id):
-                        raise UserError("progress.not_your_task")
-                data = reading_data(reading.percent, reading.status_text, reading.output, note)
-                data.update(conflict=reading.conflict, asks=reading.asks_figure)
-                data["attachments"] = [asdict(a) for a in attachments]
-                return await _save_and_echo(context, actor, [(view, data)])
-            percent, status, output = reading.percent, reading.status_text, reading.output
-        if percent is None and not attachments and status is None:
-            return t("officer.update.usage", actor.lang), None
-        validate_percent(percent)
-        view = await _record(
-            context,
-            actor,
-            view.id,
+        try:
+            reading = (
+                parse_progress_text(note, today_of(context)) if percent is None and note else None
+            )
+            if reading is not None and reading.invalid is not None:
+                raise UserError("understanding.chat.percent_unreadable", text=reading.invalid)
+            asks = reading is not None and (reading.conflict or reading.asks_figure)
+            if reading is not None and not asks:
+                percent, status, output = reading.percent, reading.status_text, reading.output
+            if not asks and percent is None and not attachments and status is None:
+                raise UserError("officer.update.usage")
+            validate_percent(percent)
+        except UserError:
+            await _task_by_number(context, actor, number)  # an unknown number is told first
+            raise
+        if asks:
+            assert reading is not None
+            return await _command_draft(context, actor, number, note, reading, attachments)
+        change = Change(
             UpdateChannel.COMMAND,
             percent=percent,
             status_text=status,
@@ -305,12 +285,42 @@ async def _command_update(
             attachments=attachments,
             carry=percent is None,
         )
+        view = await _record(context, actor, TaskNumber(number), change)
     except UserError as error:
         return error_text(error, actor.lang), None
     text = _recorded_text(view, context, actor.lang, buttons=False)
     if attachments:
         text = t("officer.evidence.stored", actor.lang, count=len(attachments)) + "\n" + text
     return text, None
+
+
+async def _command_draft(
+    context: BotContext,
+    actor: Actor,
+    number: int,
+    note: str | None,
+    reading: ProgressReading,
+    attachments: tuple[AttachmentIn, ...],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "/capnhat 3 đã xong 80%": the task looked up, checked and the draft kept in one write."""
+    assert actor.person is not None
+    data = reading_data(reading.percent, reading.status_text, reading.output, note)
+    data.update(conflict=reading.conflict, asks=reading.asks_figure)
+    data["attachments"] = [asdict(a) for a in attachments]
+    async with context.db.write() as session:
+        view = await find_task_by_number(session, actor.person.organization_id, number)
+        if view is None:
+            raise UserError("officer.task_unknown", number=number)
+        if not await can_update(session, actor.person, view.id):
+            raise UserError("progress.not_your_task")
+        draft = await save_readings(
+            session,
+            person_id=actor.person.id,
+            organization_id=actor.person.organization_id,
+            readings=[(view.id, data)],
+            now=context.clock.now(),
+        )
+    return _echo(draft, [(view, data)], actor.lang)
 
 
 @require(*WORKERS)
@@ -322,29 +332,30 @@ async def update_command(update: Update, context: BotContext, actor: Actor) -> N
     await reply_html(update, text, reply_markup=markup)
 
 
+def _echo(
+    draft: PendingDraft, items: list[tuple[TaskView, dict[str, Any]]], lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The confirmation to show for a kept draft."""
+    views = [v for v, _ in items]
+    datas = [d for _, d in items]
+    keyboard = draft_keyboard(draft.id, [(v.number, d) for v, d in items], lang)
+    return echo_text(views, datas, lang), keyboard
+
+
 async def _save_and_echo(
     context: BotContext, actor: Actor, items: list[tuple[TaskView, dict[str, Any]]]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Keep the drafts (one row for one message) and return the confirmation to show."""
     assert actor.person is not None and items
-    if len(items) == 1:
-        data = items[0][1]
-    else:
-        data = {"items": [{"task_id": v.id, "data": d} for v, d in items]}
     async with context.db.write() as session:
-        draft = await save_draft(
+        draft = await save_readings(
             session,
             person_id=actor.person.id,
             organization_id=actor.person.organization_id,
-            task_id=items[0][0].id if len(items) == 1 else None,
-            candidates=tuple(v.id for v, _ in items),
-            data=data,
+            readings=[(v.id, d) for v, d in items],
             now=context.clock.now(),
         )
-    views = [v for v, _ in items]
-    datas = [d for _, d in items]
-    keyboard = draft_keyboard(draft.id, [(v.number, d) for v, d in items], actor.lang)
-    return echo_text(views, datas, actor.lang), keyboard
+    return _echo(draft, items, actor.lang)
 
 
 # --- plain messages -----------------------------------------------------------------------
@@ -586,10 +597,6 @@ async def _own_open_draft(update: Update, context: BotContext, actor: Actor, dra
     return draft
 
 
-def _attachments_of(data: dict[str, Any]) -> tuple[AttachmentIn, ...]:
-    return tuple(AttachmentIn(**item) for item in data.get("attachments") or [])
-
-
 async def _draft_views(context: BotContext, actor: Actor, task_ids: list[int]) -> list[TaskView]:
     assert actor.person is not None
     async with context.db.read() as session:
@@ -633,18 +640,47 @@ async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draf
     )
 
 
+async def _confirm(update: Update, context: BotContext, actor: Actor, draft_id: int) -> None:
+    """ "Đúng": whose it is, still open, figures chosen, then written, all in one transaction."""
+    query = update.callback_query
+    assert query is not None and actor.person is not None
+    try:
+        outcome = await confirm_draft(context.db, actor.person, draft_id, at=context.clock.now())
+    except UserError as error:
+        await query.answer(error_text(error, actor.lang), show_alert=True)
+        return
+    recorded = list(outcome.tasks)
+    failed = [error_text(error, actor.lang) for error in outcome.refused]
+    await query.answer(t("officer.update.recorded", actor.lang))
+    if len(recorded) == 1 and not failed:
+        await edit_or_reply(
+            update,
+            _recorded_text(recorded[0], context, actor.lang),
+            update_keyboard(recorded[0].id, actor.lang),
+        )
+        return
+    today = today_of(context)
+    lines = [t("officer.update.recorded", actor.lang), *failed, ""]
+    lines.extend(task_line(v, today, actor.lang, context.services.tz) for v in recorded)
+    await edit_or_reply(update, "\n".join(lines))
+
+
 @require(*WORKERS)
 async def draft_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """``ok``/``no``/``wt``/``fg`` on a draft: confirm, correct, choose the task or the figure."""
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)
     if parsed is None or not parsed.args:
         await query.answer()
         return
-    draft = await _own_open_draft(update, context, actor, parsed.args[0])
+    draft_id, now = parsed.args[0], context.clock.now()
+    if parsed.verb == cb.CONFIRM:
+        await _confirm(update, context, actor, draft_id)
+        return
+    draft = await _own_open_draft(update, context, actor, draft_id)
     if draft is None:
         return
-    now = context.clock.now()
     if parsed.verb == cb.CORRECT:
         async with context.db.write() as session:
             await resolve_draft(session, draft, "corrected", now)
@@ -669,54 +705,6 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
             draft_keyboard(chosen.id, [(views[0].number, chosen.data)], actor.lang),
         )
         return
-    # CONFIRM
-    entries = draft_items(draft.data)
-    if "items" not in draft.data:
-        if draft.task_id is None:
-            await query.answer(t("officer.reply.which_task", actor.lang), show_alert=True)
-            return
-        entries[0]["task_id"] = draft.task_id
-    if any(is_pending(e["data"]) for e in entries):
-        await query.answer(t("understanding.chat.choose_figure_first", actor.lang), show_alert=True)
-        return
-    recorded: list[TaskView] = []
-    failed: list[str] = []
-    for entry in entries:
-        data = entry["data"]
-        try:
-            recorded.append(
-                await _record(
-                    context,
-                    actor,
-                    int(entry["task_id"]),
-                    UpdateChannel.REPLY,
-                    percent=data.get("percent"),
-                    status_text=data.get("status_text"),
-                    output=data.get("output"),
-                    note=data.get("note"),
-                    attachments=_attachments_of(data),
-                    carry=data.get("percent") is None,
-                )
-            )
-        except UserError as error:
-            failed.append(error_text(error, actor.lang))
-    if not recorded:
-        await query.answer(failed[0] if failed else "", show_alert=True)
-        return
-    async with context.db.write() as session:
-        await resolve_draft(session, draft, "confirmed", now)
-    await query.answer(t("officer.update.recorded", actor.lang))
-    if len(recorded) == 1 and not failed:
-        await edit_or_reply(
-            update,
-            _recorded_text(recorded[0], context, actor.lang),
-            update_keyboard(recorded[0].id, actor.lang),
-        )
-        return
-    today = today_of(context)
-    lines = [t("officer.update.recorded", actor.lang), *failed, ""]
-    lines.extend(task_line(v, today, actor.lang, context.services.tz) for v in recorded)
-    await edit_or_reply(update, "\n".join(lines))
 
 
 # --- evidence files -------------------------------------------------------------------
@@ -777,21 +765,16 @@ async def file_message(update: Update, context: BotContext) -> None:
     if waiting is None or waiting.task_id is None:
         await _propose(update, context, actor, reading, mine, covered, (attachment,))
         return
+    change = Change(
+        UpdateChannel.BUTTON, note=caption or None, attachments=(attachment,), carry=True
+    )
     try:
         view = await _record(
-            context,
-            actor,
-            waiting.task_id,
-            UpdateChannel.BUTTON,
-            note=caption or None,
-            attachments=(attachment,),
-            carry=True,
+            context, actor, waiting.task_id, change, draft=waiting, outcome="evidence"
         )
     except UserError as error:
         await reply_html(update, error_text(error, actor.lang))
         return
-    async with context.db.write() as session:
-        await resolve_draft(session, waiting, "evidence", context.clock.now())
     await reply_html(
         update,
         t("officer.evidence.stored", actor.lang, count=1)

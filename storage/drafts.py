@@ -1,14 +1,17 @@
-"""Pending confirmations: what an officer typed, kept until they press "Đúng".
+"""Pending confirmations: what a person said, kept until they answer.
 
 A reply like "được 60%" is echoed for confirmation before anything is
 written; between the echo and the button press the bot may restart, so the
-draft lives in the database, not in memory. Drafts are audit-log lines
-(action ``draft.progress``) and so is their outcome (``draft.resolved``):
-append-only, no new table, and nothing the officer typed is ever lost.
-The same mechanism remembers "the next file is evidence for task N", and
-the plan keeper's pending plan upload (``draft.plan_upload``): the upload is
-one draft row, and each choice made on it is one more appended step row
-(``draft.step``) pointing at it, so a restart mid-way loses no choice.
+draft lives in the database, not in memory, in its own table (``drafts``,
+:class:`storage.models.StoredDraft`). A draft is resolved once, with its
+outcome ("confirmed", "corrected", "chosen", "evidence", …); rows are never
+deleted, so nothing the person typed is lost. The same table remembers "the
+next file is evidence for task N" and the plan keeper's pending plan upload
+(``draft.plan_upload``), whose choices are appended as :class:`DraftStep`
+rows so a restart mid-way loses no choice.
+
+Until migration 0007 drafts were audit-log lines; the migration copied them
+with their ids, so the buttons already sent still point at them.
 Functions take an open session and never commit.
 """
 
@@ -18,21 +21,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from storage.models import AuditLog
+from storage.models import DraftStep, StoredDraft
 
 DRAFT = "draft.progress"
-RESOLVED = "draft.resolved"
 EVIDENCE_WAIT = "evidence.wait"
 PLAN_UPLOAD = "draft.plan_upload"
-STEP = "draft.step"
 
 
 @dataclass(frozen=True, slots=True)
-class Draft:
+class PendingDraft:
+    """A reading, an evidence wait or a plan upload waiting for the person's answer."""
+
     id: int
     person_id: int
     organization_id: int | None
@@ -42,13 +44,23 @@ class Draft:
     resolved: bool = False
 
 
-async def _resolved(session: AsyncSession, draft_id: int) -> bool:
-    found = await session.scalar(
-        select(AuditLog.id)
-        .where(AuditLog.action == RESOLVED, AuditLog.entity_id == draft_id)
-        .limit(1)
+def _view(row: StoredDraft) -> PendingDraft:
+    return PendingDraft(
+        row.id,
+        row.person_id,
+        row.organization_id,
+        row.task_id,
+        tuple(int(c) for c in row.candidates or ()),
+        dict(row.data or {}),
+        row.resolved_at is not None,
     )
-    return found is not None
+
+
+async def is_resolved(session: AsyncSession, draft_id: int) -> bool:
+    resolved_at = await session.scalar(
+        select(StoredDraft.resolved_at).where(StoredDraft.id == draft_id)
+    )
+    return resolved_at is not None
 
 
 async def save_draft(
@@ -61,39 +73,55 @@ async def save_draft(
     data: dict[str, Any],
     now: datetime,
     kind: str = DRAFT,
-    entity: str = "task",
-) -> Draft:
-    entry = AuditLog(
+) -> PendingDraft:
+    row = StoredDraft(
         organization_id=organization_id,
         person_id=person_id,
-        action=kind,
-        entity=entity,
-        entity_id=task_id,
-        details={"candidates": list(candidates), "data": data},
+        kind=kind,
+        task_id=task_id,
+        candidates=list(candidates),
+        data=data,
         created_at=now,
     )
-    session.add(entry)
+    session.add(row)
     await session.flush()
-    return Draft(entry.id, person_id, organization_id, task_id, candidates, data)
+    return PendingDraft(row.id, person_id, organization_id, task_id, candidates, data)
 
 
-async def get_draft(session: AsyncSession, draft_id: int, kind: str = DRAFT) -> Draft | None:
-    row = await session.get(AuditLog, draft_id)
-    if row is None or row.action != kind or row.person_id is None:
-        return None
-    details = row.details or {}
-    return Draft(
-        row.id,
-        row.person_id,
-        row.organization_id,
-        row.entity_id,
-        tuple(int(c) for c in details.get("candidates", [])),
-        dict(details.get("data", {})),
-        await _resolved(session, row.id),
+async def save_readings(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    organization_id: int,
+    readings: list[tuple[int, dict[str, Any]]],
+    now: datetime,
+) -> PendingDraft:
+    """One message's readings as one draft: a task's reading, or ``{"items": [...]}``."""
+    if len(readings) == 1:
+        data = readings[0][1]
+    else:
+        data = {"items": [{"task_id": task_id, "data": d} for task_id, d in readings]}
+    return await save_draft(
+        session,
+        person_id=person_id,
+        organization_id=organization_id,
+        task_id=readings[0][0] if len(readings) == 1 else None,
+        candidates=tuple(task_id for task_id, _ in readings),
+        data=data,
+        now=now,
     )
 
 
-async def choose_task(session: AsyncSession, draft: Draft, task_id: int, now: datetime) -> Draft:
+async def get_draft(session: AsyncSession, draft_id: int, kind: str = DRAFT) -> PendingDraft | None:
+    row = await session.get(StoredDraft, draft_id, populate_existing=True)
+    if row is None or row.kind != kind:
+        return None
+    return _view(row)
+
+
+async def choose_task(
+    session: AsyncSession, draft: PendingDraft, task_id: int, now: datetime
+) -> PendingDraft:
     """The officer answered "which task?": a new draft for that task replaces the open one."""
     await resolve_draft(session, draft, "chosen", now, task_id=task_id)
     assert draft.organization_id is not None
@@ -109,75 +137,70 @@ async def choose_task(session: AsyncSession, draft: Draft, task_id: int, now: da
 
 
 async def resolve_draft(
-    session: AsyncSession, draft: Draft, outcome: str, now: datetime, **details: Any
-) -> None:
-    session.add(
-        AuditLog(
-            organization_id=draft.organization_id,
-            person_id=draft.person_id,
-            action=RESOLVED,
-            entity="draft",
-            entity_id=draft.id,
-            details={"outcome": outcome, **details},
-            created_at=now,
-        )
+    session: AsyncSession, draft: PendingDraft, outcome: str, now: datetime, **details: Any
+) -> bool:
+    """Close the draft with its outcome; False when it was already closed (nothing changes).
+
+    The condition is in the UPDATE itself, so of two transactions resolving the
+    same draft (a double press) exactly one gets True, on PostgreSQL too.
+    """
+    result = await session.execute(
+        update(StoredDraft)
+        .where(StoredDraft.id == draft.id, StoredDraft.resolved_at.is_(None))
+        .values(resolved_at=now, outcome=outcome, outcome_details=details or None)
+        .execution_options(synchronize_session=False)
     )
-    await session.flush()
+    return bool(getattr(result, "rowcount", 0))
 
 
-async def open_evidence_wait(session: AsyncSession, person_id: int) -> Draft | None:
-    """The latest unresolved "send me the file for task N" of this person, if any."""
-    row_id = await session.scalar(
-        select(AuditLog.id)
-        .where(AuditLog.action == EVIDENCE_WAIT, AuditLog.person_id == person_id)
-        .order_by(AuditLog.id.desc())
+async def open_evidence_wait(session: AsyncSession, person_id: int) -> PendingDraft | None:
+    """The latest "send me the file for task N" of this person, if still unresolved."""
+    row = await session.scalar(
+        select(StoredDraft)
+        .where(StoredDraft.kind == EVIDENCE_WAIT, StoredDraft.person_id == person_id)
+        .order_by(StoredDraft.id.desc())
         .limit(1)
     )
-    if row_id is None:
+    if row is None or row.resolved_at is not None:
         return None
-    draft = await get_draft(session, row_id, kind=EVIDENCE_WAIT)
-    return draft if draft is not None and not draft.resolved else None
+    return _view(row)
 
 
 async def add_step(
-    session: AsyncSession, draft: Draft, data: dict[str, Any], now: datetime
+    session: AsyncSession, draft: PendingDraft, data: dict[str, Any], now: datetime
 ) -> None:
     """Append one choice made on an open draft; :func:`draft_steps` reads them back in order."""
-    session.add(
-        AuditLog(
-            organization_id=draft.organization_id,
-            person_id=draft.person_id,
-            action=STEP,
-            entity="draft",
-            entity_id=draft.id,
-            details=data,
-            created_at=now,
-        )
-    )
+    session.add(DraftStep(draft_id=draft.id, data=data, created_at=now))
     await session.flush()
 
 
 async def draft_steps(session: AsyncSession, draft_id: int) -> list[dict[str, Any]]:
     """The choices appended to a draft, oldest first."""
     rows = await session.scalars(
-        select(AuditLog)
-        .where(AuditLog.action == STEP, AuditLog.entity_id == draft_id)
-        .order_by(AuditLog.id)
+        select(DraftStep.data).where(DraftStep.draft_id == draft_id).order_by(DraftStep.id)
     )
-    return [dict(row.details or {}) for row in rows]
+    return [dict(data or {}) for data in rows]
 
 
-async def open_drafts(session: AsyncSession, person_id: int, kind: str) -> list[Draft]:
+async def open_drafts(session: AsyncSession, person_id: int, kind: str) -> list[PendingDraft]:
     """This person's unresolved drafts of one kind, oldest first."""
-    outcome = aliased(AuditLog)
-    ids = await session.scalars(
-        select(AuditLog.id)
+    rows = await session.scalars(
+        select(StoredDraft)
         .where(
-            AuditLog.action == kind,
-            AuditLog.person_id == person_id,
-            ~exists().where(outcome.action == RESOLVED, outcome.entity_id == AuditLog.id),
+            StoredDraft.kind == kind,
+            StoredDraft.person_id == person_id,
+            StoredDraft.resolved_at.is_(None),
         )
-        .order_by(AuditLog.id)
+        .order_by(StoredDraft.id)
     )
-    drafts = [await get_draft(session, row_id, kind=kind) for row_id in ids.all()]
-    return [d for d in drafts if d is not None]
+    return [_view(row) for row in rows]
+
+
+def draft_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-task readings of a draft (one for a single-task draft)."""
+    return [dict(i) for i in data["items"]] if "items" in data else [{"data": data}]
+
+
+def is_pending(data: dict[str, Any]) -> bool:
+    """A reading that still asks its figure ("80% or 100%?") cannot be written yet."""
+    return bool(data.get("conflict") or data.get("asks"))

@@ -544,6 +544,43 @@ class AuditLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 
+class StoredDraft(Base):
+    """Something a person said that waits for their answer (storage/drafts.py).
+
+    A reading waiting for "Đúng", "the next file is evidence for task N", a
+    plan upload waiting for "Xác nhận". Rows are never deleted: resolving one
+    sets ``resolved_at`` and its outcome, so what a person typed stays on
+    record. Until migration 0007 these were audit-log lines (their ids were
+    kept, so a button sent before the upgrade still finds its draft).
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (Index("ix_drafts_person_kind", "person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[int | None] = mapped_column(Integer)  # no FK: a stale id reads as refused
+    candidates: Mapped[list[int]] = mapped_column(JSON, default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    resolved_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_details: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class DraftStep(Base):
+    """One choice made on an open draft (a plan upload's name mapping), in order."""
+
+    __tablename__ = "draft_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
 # --------------------------------------------------------------------------- PAR INDEX
 # Points are stored as integer thousandths ("81,863" → 81863): exact, portable
 # between SQLite and PostgreSQL, and the documents never go finer than that.

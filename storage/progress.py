@@ -4,6 +4,13 @@ Commands, buttons, replies to reminders, the import's initial figures and
 the CLI all end in :func:`record_progress`, so validation (0–100 %, a live
 task), permission (an officer only for their units' tasks) and the audit
 line are the same whichever door the update came through.
+
+What a person reports in chat goes through :func:`record` (one task) or
+:func:`confirm_draft` (a confirmed reading, one task or several): each is ONE
+write transaction holding the task lookup, ONE permission check, the update,
+the task as it now stands and, when the write answers a draft, the draft's
+resolution, so a failure leaves neither the update nor the resolution behind
+and a second press of "Đúng" finds the draft already resolved.
 """
 
 from __future__ import annotations
@@ -11,11 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plans.completion import status_says_done
 from plans.errors import UserError
+from storage import drafts
+from storage.db import Database
 from storage.directory import PersonInfo, audit
 from storage.models import (
     Attachment,
@@ -26,6 +37,7 @@ from storage.models import (
     TaskUnit,
     UpdateChannel,
 )
+from storage.tasks import TaskView, find_task_by_number, load_task_views
 
 MAX_TEXT = 2000
 
@@ -136,6 +148,37 @@ async def record_progress(
             raise UserError("progress.not_your_task")
     if percent is None and not (status_text or output or note or attachments):
         raise UserError("progress.empty")
+    return await _append(
+        session,
+        org_id,
+        task_id=task_id,
+        person=person,
+        channel=channel,
+        at=at,
+        percent=percent,
+        status_text=status_text,
+        output=output,
+        note=note,
+        period_code=period_code,
+        attachments=attachments,
+    )
+
+
+async def _append(
+    session: AsyncSession,
+    org_id: int,
+    *,
+    task_id: int,
+    person: PersonInfo | None,
+    channel: UpdateChannel,
+    at: datetime,
+    percent: int | None,
+    status_text: str | None,
+    output: str | None,
+    note: str | None,
+    period_code: str | None,
+    attachments: Sequence[AttachmentIn],
+) -> RecordedUpdate:
     update = ProgressUpdate(
         task_id=task_id,
         person_id=person.id if person else None,
@@ -223,3 +266,179 @@ async def task_history(session: AsyncSession, task_id: int) -> list[HistoryEntry
         )
         for u, name in updates
     ]
+
+
+# --- the chat's write path: one transaction per report -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a person reported about one task, as the door it came through read it.
+
+    ``carry`` keeps the figures the person did not restate (a status button, a
+    file for a task): the current percent stays unless a new one is given, the
+    current status too when the percent does not move, and a file keeps the
+    output it documents.
+    """
+
+    channel: UpdateChannel
+    percent: int | float | None = None
+    status_text: str | None = None
+    output: str | None = None
+    note: str | None = None
+    attachments: tuple[AttachmentIn, ...] = ()
+    carry: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TaskNumber:
+    """A task as the officer names it ("số 12"), looked up inside the write."""
+
+    number: int
+
+
+TaskKey = int | TaskNumber  # an int is a task id (buttons, drafts carry ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The tasks as they stand after their updates, and the refusals of the others."""
+
+    tasks: tuple[TaskView, ...]
+    refused: tuple[UserError, ...] = ()
+
+
+async def record(
+    db: Database,
+    actor: PersonInfo,
+    task: TaskKey,
+    change: Change,
+    *,
+    at: datetime,
+    draft: drafts.PendingDraft | None = None,
+    outcome: str = "confirmed",
+) -> TaskView:
+    """Write one report in one transaction; ``draft`` is resolved in it when given.
+
+    Raises :class:`UserError` (nothing written, the draft left open) on an
+    unknown task, another's task, a bad value or a draft already resolved.
+    """
+    async with db.write() as session:
+        if draft is not None:
+            await _claim(session, draft, actor)
+        view = await _record_one(session, actor, task, change, at)
+        if draft is not None:
+            await _resolve(session, draft, outcome, at)
+        return view
+
+
+async def confirm_draft(
+    db: Database, actor: PersonInfo, draft_id: int, *, at: datetime
+) -> Recorded:
+    """ "Đúng" on a reading: every task it names written and the draft resolved, together.
+
+    A task the person may no longer update is refused alone (listed in
+    ``refused``); when every task is refused, the first refusal is raised and
+    nothing changes, so the officer can still correct the draft.
+    """
+    async with db.write() as session:
+        draft = await drafts.get_draft(session, draft_id)
+        if draft is None:
+            raise UserError("officer.reply.not_yours")
+        await _claim(session, draft, actor)
+        entries = drafts.draft_items(draft.data)
+        if "items" not in draft.data:
+            if draft.task_id is None:
+                raise UserError("officer.reply.which_task")
+            entries[0]["task_id"] = draft.task_id
+        if any(drafts.is_pending(e["data"]) for e in entries):
+            raise UserError("understanding.chat.choose_figure_first")
+        recorded: list[TaskView] = []
+        refused: list[UserError] = []
+        for entry in entries:
+            try:
+                change = reading_change(entry["data"], UpdateChannel.REPLY)
+                recorded.append(
+                    await _record_one(session, actor, int(entry["task_id"]), change, at)
+                )
+            except UserError as error:  # raised before anything of this task was added
+                refused.append(error)
+        if not recorded:
+            raise refused[0]
+        await _resolve(session, draft, "confirmed", at)
+        return Recorded(tuple(recorded), tuple(refused))
+
+
+def reading_change(data: dict[str, Any], channel: UpdateChannel) -> Change:
+    """A draft's reading as a report: without a figure, the current one is kept."""
+    return Change(
+        channel,
+        percent=data.get("percent"),
+        status_text=data.get("status_text"),
+        output=data.get("output"),
+        note=data.get("note"),
+        attachments=tuple(AttachmentIn(**item) for item in data.get("attachments") or []),
+        carry=data.get("percent") is None,
+    )
+
+
+async def _claim(session: AsyncSession, draft: drafts.PendingDraft, actor: PersonInfo) -> None:
+    """The draft is the actor's and still open, as seen inside this transaction."""
+    if draft.person_id != actor.id:
+        raise UserError("officer.reply.not_yours")
+    if await drafts.is_resolved(session, draft.id):
+        raise UserError("officer.reply.already_done")
+
+
+async def _resolve(
+    session: AsyncSession, draft: drafts.PendingDraft, outcome: str, at: datetime
+) -> None:
+    """Last step of the write: another transaction resolving it first undoes this one."""
+    if not await drafts.resolve_draft(session, draft, outcome, at):
+        raise UserError("officer.reply.already_done")
+
+
+async def _record_one(
+    session: AsyncSession, actor: PersonInfo, task: TaskKey, change: Change, at: datetime
+) -> TaskView:
+    """Look the task up, check permission once, append the update, reread the task."""
+    org_id = actor.organization_id
+    current: TaskView | None = None
+    if isinstance(task, TaskNumber):
+        current = await find_task_by_number(session, org_id, task.number)
+        if current is None:
+            raise UserError("officer.task_unknown", number=task.number)
+        task_id = current.id
+    else:
+        task_id = task
+    if not await can_update(session, actor, task_id):
+        raise UserError("progress.not_your_task")
+    percent, status_text, output = change.percent, change.status_text, change.output
+    if percent is None and status_says_done(status_text):
+        percent = 100
+    if change.carry:
+        if current is None:
+            current = (await load_task_views(session, org_id, task_ids=[task_id]))[0]
+        percent = current.percent if percent is None else percent
+        if status_text is None and (percent is None or percent == current.percent):
+            status_text = current.status_text
+        output = output or (current.output if change.attachments else None)
+    percent = validate_percent(percent)
+    status_text, output, note = _clean(status_text), _clean(output), _clean(change.note)
+    if percent is None and not (status_text or output or note or change.attachments):
+        raise UserError("progress.empty")
+    await _append(
+        session,
+        org_id,
+        task_id=task_id,
+        person=actor,
+        channel=change.channel,
+        at=at,
+        percent=percent,
+        status_text=status_text,
+        output=output,
+        note=note,
+        period_code=None,
+        attachments=change.attachments,
+    )
+    return (await load_task_views(session, org_id, task_ids=[task_id]))[0]

@@ -253,7 +253,6 @@ async def new_upload_draft(harness: BotHarness, tg: int, filename: str = "ke-hoa
             },
             now=harness.clock.now(),
             kind=PLAN_UPLOAD,
-            entity="plan_upload",
         )
         return draft.id
 

@@ -558,7 +558,7 @@ TASK_VERBS = [
     ("pc:{task}:50", ok(*UPDATE_WRITES, may=MAYBE_TASK)),
     ("dn:{task}", ok(*UPDATE_WRITES, may=MAYBE_TASK)),
     ("st:{task}:0", ok(*UPDATE_WRITES, may=MAYBE_TASK)),
-    ("ev:{task}", ok("audit_log")),  # "the next file is evidence": a draft line
+    ("ev:{task}", ok("drafts")),  # "the next file is evidence": a draft row
 ]
 
 WORKER_DEFAULT = {"stranger": STRANGER, "viewer": FORBIDDEN}
@@ -572,9 +572,9 @@ DRAFT_ROLE_TABLE = {
 }
 DRAFT_TARGETS = ("own_draft", "others_draft", "missing")
 DRAFT_VERBS = [
-    ("ok:{draft}", ok(*UPDATE_WRITES, may=MAYBE_TASK)),  # writes what was understood
-    ("no:{draft}", ok("audit_log")),  # drops it (a resolution line)
-    ("wt:{draft}:{task}", ok("audit_log")),  # chooses one of its candidate tasks
+    ("ok:{draft}", ok(*UPDATE_WRITES, "drafts", may=MAYBE_TASK)),  # writes what was understood
+    ("no:{draft}", ok("drafts")),  # drops it (resolved as corrected)
+    ("wt:{draft}:{task}", ok("drafts")),  # chooses one of its candidate tasks
     # answers "80% or 100%?" / "75% or 90%?"; this draft asks nothing, so nothing changes
     ("fg:{draft}:0:90", ok()),
 ]
@@ -653,8 +653,8 @@ NUDGE_TABLE = {
 UPLOAD_TABLE = ADMIN_ONLY | {"admin": ("ok", NOT_YOURS, UPLOAD_STALE)}
 UPLOAD_TARGETS = ("own_upload", "others_upload", "missing")
 UPLOAD_VERBS = [
-    ("imm:{upload}:0:0", ok("audit_log")),  # map the first new name to "create it"
-    ("imno:{upload}", ok("audit_log")),  # drop the upload
+    ("imm:{upload}:0:0", ok("draft_steps")),  # map the first new name to "create it"
+    ("imno:{upload}", ok("drafts")),  # drop the upload
     # Confirming needs the file again; this draft's file never existed: a polite popup.
     ("imok:{upload}", Expect(key="plan_upload.reread_failed", params={"name": "ke-hoach.xlsx"})),
     # The prose-plan review (issue 12) reads the file too before showing or editing the list.

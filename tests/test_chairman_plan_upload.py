@@ -10,7 +10,7 @@ from core import callbacks as cb
 from handlers.plan_upload import UPLOADS_KEY
 from sandbox.devserver import FakeBotApi
 from sandbox.harness import BotHarness
-from storage.models import AuditLog, Plan, Role, UnitAlias
+from storage.models import Plan, Role, StoredDraft, UnitAlias
 from storage.tasks import load_task_views
 from tests.conftest import FIXTURES
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
@@ -290,14 +290,11 @@ async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) ->
             assert "không còn hiệu lực" in answer.text
             assert await task_count(second, commune.org_id) == 8
             async with second.database.read() as session:
-                outcomes = [
-                    row.details.get("outcome")
-                    for row in await session.scalars(
-                        select(AuditLog).where(
-                            AuditLog.action == "draft.resolved", AuditLog.entity_id == upload_id
-                        )
+                outcomes = list(
+                    await session.scalars(
+                        select(StoredDraft.outcome).where(StoredDraft.id == upload_id)
                     )
-                ]
+                )
             assert outcomes == ["cancelled"]
         finally:
             await second.stop()
@@ -346,8 +343,23 @@ async def test_forged_press_on_another_keepers_draft(harness: BotHarness, commun
         harness, u, current, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
     )
     assert "Tên bộ phận 2/4" in current.text
-    # A forged id of something that is not a plan upload is refused as stale.
-    answer = await forge(harness, u, current, cb.build(cb.IMPORT_CONFIRM, 1))
+    # A forged id of something that is not a plan upload (a reading's draft) is refused as stale.
+    from storage.directory import person_by_telegram_id
+    from storage.drafts import save_draft
+
+    async with harness.database.write() as session:
+        keeper = await person_by_telegram_id(session, ADMIN_TG)
+        assert keeper is not None
+        reading = await save_draft(
+            session,
+            person_id=keeper.id,
+            organization_id=commune.org_id,
+            task_id=commune.task_ids[1],
+            candidates=(commune.task_ids[1],),
+            data={"percent": 60},
+            now=harness.clock.now(),
+        )
+    answer = await forge(harness, u, current, cb.build(cb.IMPORT_CONFIRM, reading.id))
     assert "không còn hiệu lực" in answer.text
 
 

@@ -473,7 +473,15 @@ async def _marks(harness: BotHarness) -> dict[str, int]:
 MAY_CHANGE = {
     "stranger": {"chats", "audit_log"},
     "viewer": {"chats", "audit_log", "people"},
-    "officer": {"chats", "audit_log", "people", "progress_updates", "attachments", "extensions"},
+    "officer": {
+        "chats",
+        "audit_log",
+        "people",
+        "progress_updates",
+        "attachments",
+        "extensions",
+        "drafts",  # a reading waiting for "Đúng", an evidence wait
+    },
     "leader": {
         "chats",
         "audit_log",
@@ -487,6 +495,8 @@ MAY_CHANGE = {
         "organizations",
         "outbox",
         "scheduler_state",
+        "drafts",
+        "draft_steps",
         # the plan keeper's plan upload (/nhapkehoach → file → Xác nhận)
         "plans",
         "fields",
@@ -504,8 +514,6 @@ MAY_LOG = {
         "person.unreachable",  # blocked the bot (presence tracking)
         "person.reachable",
         "progress",
-        "draft.",
-        "evidence.wait",
         "extension.request",
     ),
 }
