@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rows_matched
 from storage.models import DraftStep, StoredDraft
 
 DRAFT = "draft.progress"
@@ -150,7 +151,7 @@ async def resolve_draft(
         .values(resolved_at=now, outcome=outcome, outcome_details=details or None)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_matched(result) == 1
 
 
 async def open_evidence_wait(session: AsyncSession, person_id: int) -> PendingDraft | None:
