@@ -54,7 +54,9 @@ async def _my_tasks(context: BotContext, actor: Actor) -> list[TaskView]:
         )
 
 
-def render_page(views: list[TaskView], page: int, actor: Actor, context: BotContext):
+def render_page(
+    views: list[TaskView], page: int, actor: Actor, context: BotContext
+) -> tuple[str, InlineKeyboardMarkup]:
     """One page of the list (HTML) and its keyboard; ``page`` is clamped to the range."""
     lang = actor.lang
     pages = max(1, -(-len(views) // PAGE_SIZE))
