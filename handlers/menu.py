@@ -27,7 +27,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from core import callbacks as cb
 from core.context import BotContext, services_of
 from handlers.access import open_to
-from handlers.common import EVERYONE, CommandSpec, esc, get_actor, reply_html, require
+from handlers.common import EVERYONE, Actor, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t
 from storage.chats import active_people_with_telegram
 from storage.directory import audit
@@ -155,12 +155,12 @@ def _language_keyboard() -> InlineKeyboardMarkup:
 
 
 @require()
-async def language_command(update: Update, context: BotContext, actor) -> None:
+async def language_command(update: Update, context: BotContext, actor: Actor) -> None:
     await reply_html(update, t("menu.language.ask", actor.lang), reply_markup=_language_keyboard())
 
 
 @require()
-async def language_button(update: Update, context: BotContext, actor) -> None:
+async def language_button(update: Update, context: BotContext, actor: Actor) -> None:
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)

@@ -50,7 +50,9 @@ def reading_data(
     }
 
 
-def draft_data(item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]) -> dict:
+def draft_data(
+    item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]
+) -> dict[str, Any]:
     expected = parse_progress_text(item.note, today).expected_date if item.note else None
     data = reading_data(item.percent, item.status_text, item.output, item.note or None, expected)
     data.update(

@@ -582,7 +582,9 @@ async def text_message(update: Update, context: BotContext) -> None:
 # --- confirm / correct / which task / which figure ------------------------------------------
 
 
-async def _own_open_draft(update: Update, context: BotContext, actor: Actor, draft_id: int):
+async def _own_open_draft(
+    update: Update, context: BotContext, actor: Actor, draft_id: int
+) -> PendingDraft | None:
     assert actor.person is not None
     async with context.db.read() as session:
         draft = await get_draft(session, draft_id)
@@ -605,7 +607,9 @@ async def _draft_views(context: BotContext, actor: Actor, task_ids: list[int]) -
     return [by_id[i] for i in task_ids if i in by_id]
 
 
-async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draft, args) -> None:
+async def _figure_chosen(
+    update: Update, context: BotContext, actor: Actor, draft: PendingDraft, args: tuple[int, ...]
+) -> None:
     query = update.callback_query
     assert query is not None and actor.person is not None
     index, percent = (args[1], args[2]) if len(args) == 3 else (-1, -1)
@@ -615,7 +619,10 @@ async def _figure_chosen(update: Update, context: BotContext, actor: Actor, draf
         return
     entries[index]["data"] = with_figure(entries[index]["data"], percent)
     data = entries[0]["data"] if "items" not in draft.data else {"items": entries}
-    task_ids = [draft.task_id] if "items" not in draft.data else [e["task_id"] for e in entries]
+    if "items" in draft.data:
+        task_ids = [e["task_id"] for e in entries]
+    else:
+        task_ids = [draft.task_id] if draft.task_id is not None else []
     now = context.clock.now()
     async with context.db.write() as session:
         await resolve_draft(session, draft, "figure", now, index=index, percent=percent)
