@@ -9,7 +9,7 @@ field row merged across the table from a row that merely repeats a value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Cell:
 
     text: str = ""
     origin: tuple[int, int] = (-1, -1)
-    value: Any = None  # raw typed value (xlsx numbers/dates), else None
+    value: float | date | None = None  # xlsx's typed value (a number, a date), else None
     number_format: str | None = None
 
     def is_vertical_copy(self, row: int) -> bool:
