@@ -45,9 +45,8 @@ from plans.status_table import (
     format_ratio,
     suggested_filename,
 )
-from scheduler.dispatcher import NOTICE
 from scheduler.jobs import run_tick
-from scheduler.outbox import Draft, insert_drafts
+from scheduler.outbox import Notice, queue_notice
 from storage import par_index as par_store
 from storage import report_charts, report_records, reports
 from storage.directory import audit
@@ -526,37 +525,30 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
         await query.answer(t("chairman.nudge.nobody", lang, number=target.number), show_alert=True)
         return
     day = now.astimezone(reports.calendar_settings(org).tzinfo).date().isoformat()
-    drafts = [
-        Draft(
-            recipient_key=f"person:{pid}",
+    notices = [
+        Notice(
+            person_id=pid,
             chat_id=tg_id,
             subject=f"nudge:task:{target.task_id}",
             occasion=day,
-            kind=NOTICE,
             due_at=now,
-            payload={
-                "v": 1,
-                "kind": NOTICE,
-                "key": "chairman.nudge.message",
-                "lang": their_lang or org.language or "vi",
-                "params": {
-                    "sender": actor.person.full_name,
-                    # "Chủ tịch UBND xã": the sender's office, in the reader's language.
-                    "title": sender_title(actor.person.role, org.kind, their_lang or org.language),
-                    "number": target.number,
-                    "content": target.content,
-                    "due": _d(target.due_date),
-                    "days": target.days_late,
-                },
-                "task_ids": [],
+            key="chairman.nudge.message",
+            params={
+                "sender": actor.person.full_name,
+                # "Chủ tịch UBND xã": the sender's office, in the reader's language.
+                "title": sender_title(actor.person.role, org.kind, their_lang or org.language),
+                "number": target.number,
+                "content": target.content,
+                "due": _d(target.due_date),
+                "days": target.days_late,
             },
+            lang=their_lang or org.language or "vi",
             organization_id=actor.org.id,
-            person_id=pid,
         )
         for pid, tg_id, _name, their_lang in target.recipients
     ]
     async with context.db.write() as session:
-        queued = await insert_drafts(session, drafts)
+        queued = await queue_notice(session, notices)
         await audit(
             session,
             actor.org.id,
@@ -565,7 +557,7 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
             "task.nudge",
             "task",
             target.task_id,
-            {"queued": queued, "recipients": len(drafts)},
+            {"queued": queued, "recipients": len(notices)},
             at=now,
         )
     if queued == 0:

@@ -9,12 +9,10 @@ outgrows Telegram's 64 bytes.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
@@ -24,12 +22,12 @@ from handlers.common import Actor, esc
 from locales import t
 from plans.completion import counts_as_done, days_left
 from plans.errors import UserError
-from plans.numbers import parse_count
 from plans.progress_text import STATUS_IN_PROGRESS, STATUS_ISSUED, STATUS_NOT_STARTED
 from plans.text import clip
 from plans.understanding.fold import fold
 from plans.understanding.tasks import find_mentions
-from storage.models import OutboxMessage, Role
+from storage.models import Role
+from storage.outbox import find_by_message
 from storage.tasks import TaskView, find_task_by_number
 
 log = logging.getLogger(__name__)
@@ -173,9 +171,6 @@ def task_ids_in_markup(markup: InlineKeyboardMarkup | None) -> list[int]:
     return found
 
 
-_SUBJECT_TASK_RE = re.compile(r"(?:^|:)task:(\d{1,9})$")
-
-
 async def tasks_covered_by(
     context: BotContext, message: Message, organization_id: int | None = None
 ) -> list[int]:
@@ -191,24 +186,11 @@ async def tasks_covered_by(
     """
     ids = task_ids_in_markup(message.reply_markup)
     async with context.db.read() as session:
-        row = (
-            await session.execute(
-                select(OutboxMessage.payload, OutboxMessage.subject).where(
-                    OutboxMessage.chat_id == message.chat_id,
-                    OutboxMessage.message_id == message.message_id,
-                )
-            )
-        ).first()
-        payload, subject = (row[0], row[1]) if row is not None else (None, None)
-        if isinstance(payload, dict):
-            for raw in payload.get("task_ids", []) or []:
-                task_id = raw if isinstance(raw, int) else parse_count(str(raw))
-                if task_id is not None and task_id not in ids:
-                    ids.append(task_id)
-        if not ids and subject:
-            match = _SUBJECT_TASK_RE.search(subject)
-            if match is not None:
-                ids.append(int(match.group(1)))
+        sent = await find_by_message(session, message.chat_id, message.message_id)
+        if sent is not None:
+            ids.extend(task_id for task_id in sent.task_ids if task_id not in ids)
+            if not ids and sent.subject_task_id is not None:
+                ids.append(sent.subject_task_id)
         if not ids and organization_id is not None and message.text:
             for mention in find_mentions(fold(message.text)):
                 for number in mention.numbers:

@@ -42,13 +42,13 @@ from scheduler.context import OrgContext, load_contexts
 from scheduler.outbox import (
     DEFAULT_REAP_AFTER,
     Claimed,
-    Draft,
+    Notice,
     claim,
-    insert_drafts,
     mark_cancelled,
     mark_failed,
     mark_retry,
     mark_sent,
+    queue_notice,
     reap,
     release,
 )
@@ -56,10 +56,9 @@ from scheduler.render import BUTTONS_PER_ROW, button_label, render
 from storage.db import Database
 from storage.directory import set_person_reachable
 from storage.models import Organization, Person, PersonStatus, Role
+from storage.outbox import UnknownPayload
 
 log = logging.getLogger(__name__)
-
-NOTICE = "notice"
 
 
 @dataclass
@@ -268,6 +267,14 @@ class Dispatcher:
     async def _deliver(
         self, bot: Bot, row: Claimed, ctx: OrgContext | None, report: DispatchReport
     ) -> None:
+        if isinstance(row.payload, UnknownPayload):
+            # written by another version of the bot: kept, with the reason, for the record
+            log.error("outbox %s: unknown payload kind %r", row.id, row.payload.kind)
+            await mark_failed(
+                self.db, row.id, self.worker_id, f"unknown payload kind {row.payload.kind!r}"
+            )
+            report.failed += 1
+            return
         name = None
         if ctx is not None and row.person_id is not None:
             member = ctx.member(row.person_id)
@@ -283,7 +290,7 @@ class Dispatcher:
             await mark_cancelled(self.db, row.id, self.worker_id, "nothing left to remind")
             report.cancelled += 1
             return
-        lang = str(row.payload.get("lang") or (ctx.lang if ctx else "vi"))
+        lang = row.payload.lang or (ctx.lang if ctx else "vi")
         markup = keyboard(rendered.task_ids, ctx, lang) if rendered.task_ids else None
         lock = self._chat_locks.setdefault(row.chat_id, asyncio.Lock())
         async with lock:
@@ -396,28 +403,22 @@ class Dispatcher:
                     )
                 )
             )
-            drafts = [
-                Draft(
-                    recipient_key=f"person:{k.id}",
-                    chat_id=int(k.telegram_user_id or 0),
-                    subject=subject,
-                    occasion=since.isoformat(),
-                    kind=NOTICE,
-                    due_at=now,
-                    payload={
-                        "v": 1,
-                        "kind": NOTICE,
-                        "key": key,
-                        "params": params,
-                        "lang": k.language or (org.language if org else "vi"),
-                        "task_ids": [],
-                    },
-                    organization_id=row.organization_id,
-                    person_id=k.id,
-                )
-                for k in keepers
-                if k.id != exclude
-            ]
-            if drafts:
-                await insert_drafts(session, drafts)
+            await queue_notice(
+                session,
+                (
+                    Notice(
+                        person_id=k.id,
+                        chat_id=int(k.telegram_user_id or 0),
+                        subject=subject,
+                        occasion=since.isoformat(),
+                        due_at=now,
+                        key=key,
+                        params=params,
+                        lang=k.language or (org.language if org else "vi"),
+                        organization_id=row.organization_id,
+                    )
+                    for k in keepers
+                    if k.id != exclude
+                ),
+            )
         log.warning("outbox %s: recipient %s unreachable (%s)", row.id, row.recipient_key, error)

@@ -17,7 +17,7 @@ delivered (APScheduler only drives the tick).  Three rules make it safe:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database, rows_matched
 from storage.models import OutboxMessage, OutboxState
+from storage.outbox import NoticePayload, Payload, decode, encode, with_task_ids
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +36,28 @@ DEFAULT_REAP_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
-class Draft:
-    """One message the planner wants in the outbox (not yet a row)."""
+class PlannedMessage:
+    """One message the planner wants in the outbox (not yet a row).
+
+    Not :class:`storage.drafts.Draft`, a person's unconfirmed progress reply.
+    The row's ``kind`` column is the payload's kind.
+    """
 
     recipient_key: str
     chat_id: int
     subject: str
     occasion: str
-    kind: str
     due_at: datetime
-    payload: dict[str, Any]
+    payload: Payload
     organization_id: int | None = None
     person_id: int | None = None
 
+    @property
+    def kind(self) -> str:
+        return self.payload.kind
+
     def row(self) -> dict[str, Any]:
         """Column values for the insert."""
-        payload = dict(self.payload)
-        payload.setdefault("task_ids", [])
         return {
             "organization_id": self.organization_id,
             "person_id": self.person_id,
@@ -60,11 +66,43 @@ class Draft:
             "subject": self.subject,
             "occasion": self.occasion,
             "kind": self.kind,
-            "payload": payload,
+            "payload": encode(self.payload),
             "due_at": self.due_at,
             "state": OutboxState.PENDING,
             "attempts": 0,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notice to one person: a catalog key and its parameters, worded at send time.
+
+    The (person, ``subject``, ``occasion``) key makes it idempotent: the
+    unreachable warning is keyed by the day the person became unreachable,
+    a nudge by task and local day, a season reminder by year and day.
+    """
+
+    person_id: int
+    chat_id: int
+    subject: str
+    occasion: str
+    due_at: datetime
+    key: str
+    params: Mapping[str, Any]
+    lang: str | None
+    organization_id: int | None = None
+
+    def planned(self) -> PlannedMessage:
+        return PlannedMessage(
+            recipient_key=f"person:{self.person_id}",
+            chat_id=self.chat_id,
+            subject=self.subject,
+            occasion=self.occasion,
+            due_at=self.due_at,
+            payload=NoticePayload(key=self.key, params=dict(self.params), lang=self.lang),
+            organization_id=self.organization_id,
+            person_id=self.person_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +117,7 @@ class Claimed:
     subject: str
     occasion: str
     kind: str
-    payload: dict[str, Any] = field(hash=False)
+    payload: Payload = field(hash=False)
     due_at: datetime
     attempts: int
 
@@ -89,7 +127,7 @@ def _insert_for(session: AsyncSession) -> Any:
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-async def insert_drafts(session: AsyncSession, drafts: Sequence[Draft]) -> int:
+async def insert_drafts(session: AsyncSession, drafts: Sequence[PlannedMessage]) -> int:
     """Insert drafts, ignoring those already planned; return how many rows are new."""
     if not drafts:
         return 0
@@ -106,6 +144,15 @@ async def insert_drafts(session: AsyncSession, drafts: Sequence[Draft]) -> int:
         )
         inserted += len((await session.execute(stmt)).all())
     return inserted
+
+
+async def queue_notice(session: AsyncSession, notices: Iterable[Notice]) -> int:
+    """Queue notices (each written once, see :class:`Notice`); return how many are new.
+
+    The one way a notice enters the outbox: the dispatcher's word to the plan
+    keeper, the chairman's nudge and the season reminders.
+    """
+    return await insert_drafts(session, [n.planned() for n in notices])
 
 
 def _due(now: datetime) -> Any:
@@ -152,7 +199,7 @@ async def claim(db: Database, worker: str, now: datetime, limit: int = 100) -> l
                 r.subject,
                 r.occasion,
                 r.kind,
-                dict(r.payload or {}),
+                decode(r.payload, r.kind),
                 r.due_at,
                 r.attempts + 1,
             )
@@ -191,12 +238,11 @@ async def mark_sent(
         row = await session.get(OutboxMessage, row_id)
         if row is None:
             return
-        payload = dict(row.payload or {})
-        payload["task_ids"] = list(task_ids)
+        payload = with_task_ids(decode(row.payload, row.kind), tuple(task_ids))
         row.state = OutboxState.SENT
         row.sent_at = now
         row.message_id = message_id
-        row.payload = payload
+        row.payload = encode(payload)
         row.last_error = None
         if row.claimed_by != worker:
             log.warning("outbox %s sent by %s but claimed by %s", row_id, worker, row.claimed_by)
@@ -277,28 +323,3 @@ async def state_counts(db: Database) -> dict[str, int]:
             select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
         )
         return {str(state.value if hasattr(state, "value") else state): n for state, n in rows}
-
-
-async def find_by_message(db: Database, chat_id: int, message_id: int) -> Claimed | None:
-    """The outbox row behind a sent message (officers reply to a reminder)."""
-    async with db.read() as session:
-        r = await session.scalar(
-            select(OutboxMessage).where(
-                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id
-            )
-        )
-        if r is None:
-            return None
-        return Claimed(
-            r.id,
-            r.organization_id,
-            r.person_id,
-            r.chat_id,
-            r.recipient_key,
-            r.subject,
-            r.occasion,
-            r.kind,
-            dict(r.payload or {}),
-            r.due_at,
-            r.attempts,
-        )

@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.par_index.model import format_points
 from plans.par_index.season import Season
-from scheduler.dispatcher import NOTICE
-from scheduler.outbox import Draft, insert_drafts
+from scheduler.outbox import Notice, queue_notice
 from storage.db import Database
 from storage.models import Organization, ParCriteriaSet, Person, PersonStatus, PersonUnit, Role
 from storage.par_index import desk
@@ -40,31 +39,24 @@ def _notice(
     year: int,
     day: str,
     now: datetime,
-) -> Draft:
-    return Draft(
-        recipient_key=f"person:{person.id}",
+) -> Notice:
+    return Notice(
+        person_id=person.id,
         chat_id=int(person.telegram_user_id or 0),
         subject=f"{SUBJECT}:{year}",
         occasion=day,
-        kind=NOTICE,
         due_at=now,
-        payload={
-            "v": 1,
-            "kind": NOTICE,
-            "key": key,
-            "params": params,
-            "lang": person.language or org.language or "vi",
-            "task_ids": [],
-        },
+        key=key,
+        params=params,
+        lang=person.language or org.language or "vi",
         organization_id=org.id,
-        person_id=person.id,
     )
 
 
-async def season_drafts(session: AsyncSession, now: datetime) -> list[Draft]:
+async def season_drafts(session: AsyncSession, now: datetime) -> list[Notice]:
     """The season reminders due today for every organization with a scorecard."""
     org_ids = set(await session.scalars(select(ParCriteriaSet.organization_id).distinct()))
-    drafts: list[Draft] = []
+    drafts: list[Notice] = []
     for org_id in sorted(org_ids):
         org = await session.get(Organization, org_id)
         if org is None:
@@ -136,4 +128,4 @@ async def plan_season(db: Database, now: datetime) -> int:
         drafts = await season_drafts(session, now)
         if not drafts:
             return 0
-        return await insert_drafts(session, drafts)
+        return await queue_notice(session, drafts)

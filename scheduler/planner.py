@@ -41,15 +41,14 @@ from plans.reminder_policy import (
     weekly_occasions,
 )
 from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
-from scheduler.outbox import Draft, insert_drafts
+from scheduler.outbox import PlannedMessage, insert_drafts
 from storage.db import Database
 from storage.models import PLANNER_NEXT_KEY, Organization, Role, SchedulerState
+from storage.outbox import CATCH_UP, DIGEST, CatchUpPayload, DigestPayload, ReportItem, TaskItem
 from storage.tasks import TaskView
 
 log = logging.getLogger(__name__)
 
-DIGEST = "digest"
-CATCH_UP = "catch_up"
 MAX_MISSED_DAYS = 62  # older gaps are not worth a summary line each
 REPORT_HORIZON = timedelta(days=45)  # report reminders start at most this early
 ORG_CHUNK = 100  # organizations loaded (with tasks and progress) at once
@@ -134,7 +133,7 @@ class _Digest:
 
     def payload(
         self, kind: str, day: date, org_id: int, views: dict[int, TaskView]
-    ) -> dict[str, Any]:
+    ) -> DigestPayload:
         def number(task_id: int) -> int:
             view = views.get(task_id)
             return view.number if view else 0
@@ -148,24 +147,20 @@ class _Digest:
         for _, (_, ts, _) in reports:
             task_ids.extend(t for t in ts if t not in task_ids)
         task_ids.extend(t for t in self.unassigned if t not in task_ids)
-        data: dict[str, Any] = {
-            "v": 1,
-            "kind": kind,
-            "day": day.isoformat(),
+        body: dict[str, Any] = {
+            "day": day,
             "org_id": org_id,
             "lang": self.lang,
-            "items": [{"k": k, "t": t, "d": d} for (k, t), d in items],
-            "reports": [
-                {"k": k, "p": p, "d": d, "t": ts, "keeper": kp} for (k, p), (d, ts, kp) in reports
-            ],
+            "items": tuple(TaskItem(k, t, d) for (k, t), d in items),
+            "reports": tuple(ReportItem(k, p, d, tuple(ts), kp) for (k, p), (d, ts, kp) in reports),
             "weekly": self.weekly,
-            "unassigned": list(self.unassigned),
-            "task_ids": task_ids,
+            "unassigned": tuple(self.unassigned),
+            "task_ids": tuple(task_ids),
         }
-        if self.days:
-            data["from"] = min(self.days).isoformat()
-            data["to"] = max(self.days).isoformat()
-        return data
+        if kind == CATCH_UP:
+            first, last = (min(self.days), max(self.days)) if self.days else (day, day)
+            return CatchUpPayload(**body, first=first, last=last)
+        return DigestPayload(**body)
 
 
 class _Builder:
@@ -282,7 +277,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
                     d.unassigned = orphans
 
 
-def plan_day(ctx: OrgContext, day: date) -> list[Draft]:
+def plan_day(ctx: OrgContext, day: date) -> list[PlannedMessage]:
     """The digests of one organization for local ``day`` (nothing empty, nothing done)."""
     builder = _Builder(ctx)
     _collect(builder, ctx, day)
@@ -293,12 +288,11 @@ def plan_day(ctx: OrgContext, day: date) -> list[Draft]:
         if d.empty():
             continue
         drafts.append(
-            Draft(
+            PlannedMessage(
                 recipient_key=d.recipient_key,
                 chat_id=d.chat_id,
                 subject=DIGEST,
                 occasion=day.isoformat(),
-                kind=DIGEST,
                 due_at=due,
                 payload=d.payload(DIGEST, day, ctx.id, views),
                 organization_id=ctx.id,
@@ -315,7 +309,7 @@ def _today_says(ctx: OrgContext, now: datetime) -> dict[str, _Digest]:
     return builder.digests
 
 
-def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> list[Draft]:
+def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> list[PlannedMessage]:
     """One "while the bot was away" digest per person for days past the grace window.
 
     Uses today's task state: what got done meanwhile is not mentioned.  Weekly
@@ -365,12 +359,11 @@ def collapse_missed(ctx: OrgContext, days: Sequence[date], now: datetime) -> lis
         if d.empty():
             continue
         drafts.append(
-            Draft(
+            PlannedMessage(
                 recipient_key=d.recipient_key,
                 chat_id=d.chat_id,
                 subject=CATCH_UP,
                 occasion=f"{first.isoformat()}..{last.isoformat()}",
-                kind=CATCH_UP,
                 due_at=now,
                 payload=d.payload(CATCH_UP, last, ctx.id, views),
                 organization_id=ctx.id,
@@ -409,7 +402,9 @@ def due_days(
     )
 
 
-def plan_org(ctx: OrgContext, last_run: datetime | None, now: datetime) -> tuple[list[Draft], bool]:
+def plan_org(
+    ctx: OrgContext, last_run: datetime | None, now: datetime
+) -> tuple[list[PlannedMessage], bool]:
     """Drafts for one organization; the flag says whether its memory should advance."""
     days, missed = due_days(ctx, last_run, now)
     drafts = collapse_missed(ctx, missed, now)
@@ -525,7 +520,9 @@ async def _nothing_due(session: AsyncSession, now: datetime) -> bool:
     return value.get("census") == await _org_census(session)
 
 
-async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[int], PlanReport]:
+async def compute_due(
+    db: Database, now: datetime
+) -> tuple[list[PlannedMessage], list[int], PlanReport]:
     """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
     report = PlanReport()
     async with db.read() as session:
@@ -545,7 +542,7 @@ async def compute_due(db: Database, now: datetime) -> tuple[list[Draft], list[in
     nxt = next_instant(contexts, now)
     if nxt is not None:
         report.next_state = {"at": nxt.isoformat(), "checked": now.isoformat(), "census": census}
-    drafts: list[Draft] = []
+    drafts: list[PlannedMessage] = []
     advanced: list[int] = []
     ids = list(work)
     for start in range(0, len(ids), ORG_CHUNK):  # bounded memory: a chunk of orgs at a time

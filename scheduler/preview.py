@@ -19,6 +19,7 @@ from scheduler.planner import plan_day
 from scheduler.render import render
 from storage.db import Database
 from storage.directory import require_organization
+from storage.outbox import DigestPayload
 
 
 @dataclass
@@ -75,9 +76,10 @@ def preview_context(ctx: OrgContext, start: date, days: int) -> Preview:
             rendered = render(draft.payload, ctx, member.name if member else None, moment)
             if rendered is None:
                 continue
-            kinds = [str(i["k"]) for i in draft.payload.get("items", [])]
-            kinds += [str(r["k"]) for r in draft.payload.get("reports", [])]
-            if draft.payload.get("weekly"):
+            payload = draft.payload
+            assert isinstance(payload, DigestPayload)  # plan_day writes digests only
+            kinds = [i.kind for i in payload.items] + [r.kind for r in payload.reports]
+            if payload.weekly:
                 kinds.append("weekly_summary")
             result.messages.append(
                 PreviewMessage(
@@ -87,9 +89,7 @@ def preview_context(ctx: OrgContext, start: date, days: int) -> Preview:
                     chat_id=draft.chat_id,
                     subject=draft.subject,
                     occasion=draft.occasion,
-                    task_numbers=[
-                        views[t].number for t in draft.payload.get("task_ids", []) if t in views
-                    ],
+                    task_numbers=[views[t].number for t in payload.task_ids if t in views],
                     kinds=sorted(set(kinds)),
                     text=rendered.text,
                 )

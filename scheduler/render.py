@@ -13,7 +13,6 @@ import html
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from locales import t
 from plans.calendar import PeriodKind, ReportingPeriod, period
@@ -22,6 +21,7 @@ from plans.status_table import format_percent_value, format_ratio
 from plans.wording import week_from_subject
 from scheduler.context import OrgContext
 from scheduler.planner import needs_update
+from storage.outbox import CatchUpPayload, DigestPayload, NoticePayload, Payload, ReportItem
 from storage.tasks import TaskView
 
 log = logging.getLogger(__name__)
@@ -108,20 +108,19 @@ def _task_line(view: TaskView, kind: str, day: date, lang: str, ctx: OrgContext)
 
 
 def _report_block(
-    entry: dict[str, Any], ctx: OrgContext, day: date, lang: str, out: _Lines, buttons: list[int]
+    entry: ReportItem, ctx: OrgContext, day: date, lang: str, out: _Lines, buttons: list[int]
 ) -> bool:
     """Render one report entry; False when nothing is left to say."""
-    p = parse_period(str(entry.get("p", "")), ctx)
+    p = parse_period(entry.period, ctx)
     if p is None:
         return False
     label = p.label(lang)
     deadline = fmt_date(p.submission_deadline)
     left = (p.submission_deadline - day).days
     views = ctx.tasks_by_id
-    if entry.get("k") == "report_due":
-        planned = [int(x) for x in entry.get("t") or []]
-        still = [views[i] for i in planned if i in views and needs_update(views[i], p, ctx)]
-        keeper = bool(entry.get("keeper"))
+    if entry.kind == "report_due":
+        still = [views[i] for i in entry.task_ids if i in views and needs_update(views[i], p, ctx)]
+        keeper = entry.keeper
         if not still and not keeper:
             return False
         if left > 0:
@@ -207,25 +206,24 @@ def _weekly_block(ctx: OrgContext, day: date, week: str, lang: str, out: _Lines)
 
 
 def render_digest(
-    payload: dict[str, Any], ctx: OrgContext, recipient_name: str | None, now: datetime
+    payload: DigestPayload, ctx: OrgContext, recipient_name: str | None, now: datetime
 ) -> Rendered | None:
     """A digest or catch-up message from current state; None when nothing is left."""
-    lang = str(payload.get("lang") or ctx.lang)
-    kind = payload.get("kind")
+    lang = payload.lang or ctx.lang
     today = now.astimezone(ctx.tz).date()
-    day = date.fromisoformat(payload["day"]) if payload.get("day") else today
-    if kind == "catch_up":
-        day = today
+    day = payload.day or today
+    if isinstance(payload, CatchUpPayload):
+        day = today  # the days it covers are in its title; the state is today's
     views = ctx.tasks_by_id
     out = _Lines()
     buttons: list[int] = []
-    if kind == "catch_up":
+    if isinstance(payload, CatchUpPayload):
         out.add(
             t(
                 "reminders.catch_up.title",
                 lang,
-                start=fmt_date(date.fromisoformat(payload.get("from", payload["day"]))),
-                end=fmt_date(date.fromisoformat(payload.get("to", payload["day"]))),
+                start=fmt_date(payload.first or payload.day or today),
+                end=fmt_date(payload.last or payload.day or today),
             )
         )
         out.add(t("reminders.catch_up.intro", lang))
@@ -245,16 +243,12 @@ def render_digest(
     header = len(out.lines)
     content = False
     for section in SECTION_KINDS:
-        entries = [
-            e
-            for e in payload.get("items") or []
-            if e.get("k") == section and int(e.get("t", 0)) in views
-        ]
+        entries = [e for e in payload.items if e.kind == section and e.task_id in views]
         # never a task whose figure was given today (issue 11 defect 10)
         live = [
-            views[int(e["t"])]
+            views[e.task_id]
             for e in entries
-            if not views[int(e["t"])].done and not _updated_on(views[int(e["t"])], today, ctx)
+            if not views[e.task_id].done and not _updated_on(views[e.task_id], today, ctx)
         ]
         if not live:
             continue
@@ -264,12 +258,12 @@ def render_digest(
         for v in live:
             if out.add(_task_line(v, section, day, lang, ctx)) and v.id not in buttons:
                 buttons.append(v.id)
-    for entry in payload.get("reports") or []:
+    for entry in payload.reports:
         content = _report_block(entry, ctx, day, lang, out, buttons) or content
-    if payload.get("weekly"):
-        _weekly_block(ctx, day, str(payload["weekly"]), lang, out)
+    if payload.weekly:
+        _weekly_block(ctx, day, payload.weekly, lang, out)
         content = True
-    listed = [views[int(i)] for i in payload.get("unassigned") or [] if int(i) in views]
+    listed = [views[i] for i in payload.unassigned if i in views]
     orphans = [v for v in listed if not v.done and not ctx.officers_of(v.unit_ids)]
     if orphans:
         content = True
@@ -290,21 +284,20 @@ def render_digest(
     return Rendered("\n".join(out.lines), buttons[:MAX_BUTTONS])
 
 
-def render_notice(payload: dict[str, Any], ctx: OrgContext | None) -> Rendered:
+def render_notice(payload: NoticePayload, ctx: OrgContext | None) -> Rendered:
     """A plain notice (e.g. to the plan keeper): catalog key and parameters from the payload."""
-    lang = str(payload.get("lang") or (ctx.lang if ctx else "vi"))
-    params = {k: html.escape(str(v)) for k, v in (payload.get("params") or {}).items()}
-    return Rendered(t(str(payload["key"]), lang, **params), [])
+    lang = payload.lang or (ctx.lang if ctx else "vi")
+    params = {k: html.escape(str(v)) for k, v in payload.params.items()}
+    return Rendered(t(payload.key, lang, **params), [])
 
 
 def render(
-    payload: dict[str, Any], ctx: OrgContext | None, recipient_name: str | None, now: datetime
+    payload: Payload, ctx: OrgContext | None, recipient_name: str | None, now: datetime
 ) -> Rendered | None:
-    """Dispatch on the payload's kind."""
-    kind = payload.get("kind")
-    if kind == "notice":
+    """Dispatch on the payload's kind (an unknown kind is the caller's to refuse)."""
+    if isinstance(payload, NoticePayload):
         return render_notice(payload, ctx)
-    if ctx is None:
+    if ctx is None or not isinstance(payload, DigestPayload):
         return None
     return render_digest(payload, ctx, recipient_name, now)
 

@@ -29,9 +29,10 @@ from sqlalchemy import select, update
 
 from sandbox.devserver import FakeBotApi
 from sandbox.devserver.faults import Decision, Faults, _Rule
-from scheduler.outbox import Draft, insert_drafts
+from scheduler.outbox import PlannedMessage, insert_drafts
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxState
+from storage.outbox import NoticePayload
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_CHAT = 500_000
@@ -40,21 +41,22 @@ FIRST_CHAT = 500_000
 # --- the fan-out ------------------------------------------------------------------------
 
 
-def notice_drafts(count: int, due_at: datetime, *, first_chat: int = FIRST_CHAT) -> list[Draft]:
+def notice_drafts(
+    count: int, due_at: datetime, *, first_chat: int = FIRST_CHAT
+) -> list[PlannedMessage]:
     """``count`` one-line reminders to ``count`` private chats (one each), due at ``due_at``.
 
     Notices render from the catalog alone (no plan needed), so the fan-out's
     size is free and every message text is unique per recipient.
     """
     return [
-        Draft(
+        PlannedMessage(
             recipient_key=f"person:{first_chat + i}",
             chat_id=first_chat + i,
             subject="fault-test",
             occasion=due_at.date().isoformat(),
-            kind="notice",
             due_at=due_at,
-            payload={"v": 1, "kind": "notice", "key": "reminders.more", "params": {"count": i}},
+            payload=NoticePayload("reminders.more", {"count": i}),
         )
         for i in range(count)
     ]

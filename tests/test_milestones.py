@@ -13,6 +13,7 @@ from scheduler.context import load_contexts
 from scheduler.planner import plan_day
 from storage.db import Database
 from storage.models import Task, UpdateChannel
+from storage.outbox import DigestPayload
 from storage.progress import record_progress
 from storage.reports import build_status_table
 from storage.tasks import load_task_views
@@ -123,11 +124,11 @@ async def _items_on(db: Database, commune: Commune, day: date, task_id: int) -> 
         (ctx,) = await load_contexts(session, [commune.org_id])
     officer = commune.people["officer_tp"]
     return {
-        item["k"]
+        item.kind
         for draft in plan_day(ctx, day)
-        if draft.person_id == officer
-        for item in draft.payload["items"]
-        if item["t"] == task_id
+        if draft.person_id == officer and isinstance(draft.payload, DigestPayload)
+        for item in draft.payload.items
+        if item.task_id == task_id
     }
 
 

@@ -11,7 +11,7 @@ from plans.clock import ManualClock
 from sandbox.devserver import FakeBotApi, Limits
 from scheduler.dispatcher import Dispatcher
 from scheduler.outbox import (
-    Draft,
+    PlannedMessage,
     claim,
     insert_drafts,
     mark_retry,
@@ -20,24 +20,24 @@ from scheduler.outbox import (
     state_counts,
 )
 from storage.db import Database
+from storage.outbox import NoticePayload
 from tests.scheduler_support import at, outbox_rows
 
 NOW = at("2024-06-03 07:30")
 
 
-def _notice(i: int, *, chat: int | None = None, due: str = "2024-06-03 07:30") -> Draft:
-    return Draft(
+def _notice(i: int, *, chat: int | None = None, due: str = "2024-06-03 07:30") -> PlannedMessage:
+    return PlannedMessage(
         recipient_key=f"person:{i}",
         chat_id=chat if chat is not None else 10_000 + i,
         subject="test",
         occasion="2024-06-03",
-        kind="notice",
         due_at=at(due),
-        payload={"v": 1, "kind": "notice", "key": "reminders.more", "params": {"count": i}},
+        payload=NoticePayload("reminders.more", {"count": i}),
     )
 
 
-async def _fill(db: Database, drafts: list[Draft]) -> int:
+async def _fill(db: Database, drafts: list[PlannedMessage]) -> int:
     async with db.write() as session:
         return await insert_drafts(session, drafts)
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from scheduler.context import OrgContext, load_contexts
-from scheduler.outbox import Draft
+from scheduler.outbox import PlannedMessage
 from scheduler.planner import (
     CATCH_UP,
     DIGEST,
@@ -18,6 +18,7 @@ from scheduler.planner import (
 )
 from storage.db import Database
 from storage.models import Organization, UpdateChannel
+from storage.outbox import DigestPayload
 from storage.progress import record_progress
 from tests.factories import Commune, seed_commune
 from tests.scheduler_support import add_task, at, outbox_rows
@@ -29,13 +30,18 @@ async def _ctx(db: Database, commune: Commune) -> OrgContext:
     return ctx
 
 
-def _by_person(drafts: list[Draft], commune: Commune) -> dict[str, Draft]:
+def _by_person(drafts: list[PlannedMessage], commune: Commune) -> dict[str, PlannedMessage]:
     names = {v: k for k, v in commune.people.items()}
     return {names.get(d.person_id, d.recipient_key): d for d in drafts}  # type: ignore[arg-type]
 
 
-def _items(draft: Draft) -> set[tuple[str, int]]:
-    return {(i["k"], i["t"]) for i in draft.payload["items"]}
+def _digest(draft: PlannedMessage) -> DigestPayload:
+    assert isinstance(draft.payload, DigestPayload)
+    return draft.payload
+
+
+def _items(draft: PlannedMessage) -> set[tuple[str, int]]:
+    return {(i.kind, i.task_id) for i in _digest(draft).items}
 
 
 async def _done(db: Database, task_id: int, when: str) -> None:
@@ -63,14 +69,14 @@ async def test_monday_digests_one_per_person(db: Database) -> None:
     assert _items(drafts["officer_tc"]) == {("overdue", t[6])}
     # 31/05 + 2 days is a Sunday: the escalation goes out on Monday
     assert _items(drafts["chairman"]) == {("escalation", t[6])}
-    assert drafts["chairman"].payload["weekly"] == "week:2024-W23"
+    assert _digest(drafts["chairman"]).weekly == "week:2024-W23"
     # 6-month report due 10/06: each officer with the tasks still to update, recurring included
-    (report,) = drafts["officer_tc"].payload["reports"]
-    assert report["p"] == "2024-H1" and report["k"] == "report_due" and report["d"] == 7
-    assert set(report["t"]) == {t[5], t[6], t[7]}
-    assert drafts["admin"].payload["reports"][0]["keeper"] is True
+    (report,) = _digest(drafts["officer_tc"]).reports
+    assert report.period == "2024-H1" and report.kind == "report_due" and report.offset == 7
+    assert set(report.task_ids) == {t[5], t[6], t[7]}
+    assert _digest(drafts["admin"]).reports[0].keeper is True
     for d in drafts.values():
-        assert set(d.payload["task_ids"]) >= {i["t"] for i in d.payload["items"]}
+        assert set(_digest(d).task_ids) >= {i.task_id for i in _digest(d).items}
 
 
 async def test_weekend_and_holiday_are_silent(db: Database) -> None:
@@ -139,7 +145,7 @@ async def test_done_task_is_silent(db: Database) -> None:
     assert "chairman" in drafts  # weekly summary only
     assert _items(drafts["chairman"]) == set()
     assert _items(drafts["officer_tc"]) == set()
-    assert commune.task_ids[6] not in drafts["officer_tc"].payload["reports"][0]["t"]
+    assert commune.task_ids[6] not in _digest(drafts["officer_tc"]).reports[0].task_ids
 
 
 async def test_report_summary_to_keeper_and_chairman(db: Database) -> None:
@@ -147,19 +153,15 @@ async def test_report_summary_to_keeper_and_chairman(db: Database) -> None:
     ctx = await _ctx(db, commune)
     drafts = _by_person(plan_day(ctx, date(2024, 6, 10)), commune)
     for who in ("admin", "chairman"):
-        kinds = {r["k"] for r in drafts[who].payload["reports"]}
+        kinds = {r.kind for r in _digest(drafts[who]).reports}
         assert "report_summary" in kinds, who
     # report reminders before 10/06: 7, 3 and 1 day(s) before, working days only
-    due_days = [
-        d
-        for d in range(1, 10)
-        if any(
-            r["k"] == "report_due"
-            for r in _by_person(plan_day(ctx, date(2024, 6, d)), commune)
-            .get("officer_tp", Draft("", 0, "", "", "", at("2024-06-01 00:00"), {}))
-            .payload.get("reports", [])
-        )
-    ]
+
+    def report_kinds(day: int) -> set[str]:
+        draft = _by_person(plan_day(ctx, date(2024, 6, day)), commune).get("officer_tp")
+        return {r.kind for r in _digest(draft).reports} if draft is not None else set()
+
+    due_days = [d for d in range(1, 10) if "report_due" in report_kinds(d)]
     assert due_days == [3, 7]  # 9/6 is a Sunday -> Friday 7/6 (and 3 days before = 7/6 too)
 
 
