@@ -49,8 +49,9 @@ from scheduler.jobs import run_tick
 from scheduler.outbox import Notice, queue_notice
 from storage import par_index as par_store
 from storage import report_charts, report_records, reports
-from storage.directory import audit
-from storage.models import Organization, OrgKind, Role, Unit
+from storage.directory import audit, unit_organization
+from storage.models import Organization, OrgKind, Role
+from storage.tasks import field_organization
 
 log = logging.getLogger(__name__)
 
@@ -370,19 +371,12 @@ def render_field(record: reports.FieldRecord, lang: str) -> str:
 
 async def _owner_of_unit(context: BotContext, unit_id: int) -> int | None:
     async with context.db.read() as session:
-        unit = await session.get(Unit, unit_id)
-        return unit.organization_id if unit is not None else None
+        return await unit_organization(session, unit_id)
 
 
 async def _owner_of_field(context: BotContext, field_id: int) -> int | None:
-    from storage.models import Field, Plan
-
     async with context.db.read() as session:
-        fld = await session.get(Field, field_id)
-        if fld is None:
-            return None
-        plan = await session.get(Plan, fld.plan_id)
-        return plan.organization_id if plan is not None else None
+        return await field_organization(session, field_id)
 
 
 @require(*VIEWERS)

@@ -20,8 +20,8 @@ from telegram.constants import MessageLimit, ParseMode
 from core.context import BotContext
 from handlers.access import Access, Kind, Where, declare
 from locales import normalize_language, t
-from storage.directory import OrgInfo, PersonInfo, org_info, person_by_telegram_id
-from storage.models import Organization, PersonStatus, Role
+from storage.directory import OrgInfo, PersonInfo, identify
+from storage.models import PersonStatus, Role
 
 MANAGERS = frozenset({Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN})
 CHAIRS = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})
@@ -85,10 +85,7 @@ async def get_actor(update: Update, context: BotContext) -> Actor:
     org = None
     if user is not None:
         async with context.db.read() as session:
-            person = await person_by_telegram_id(session, user.id)
-            if person is not None:
-                org_row = await session.get(Organization, person.organization_id)
-                org = org_info(org_row) if org_row is not None else None
+            person, org = await identify(session, user.id)
     return Actor(
         telegram_user_id=user.id if user else None,
         chat_id=chat.id if chat else None,

@@ -30,8 +30,8 @@ from handlers.access import open_to
 from handlers.common import EVERYONE, Actor, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t
 from storage.chats import active_people_with_telegram
-from storage.directory import audit
-from storage.models import Person, Role
+from storage.directory import set_language
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -170,18 +170,11 @@ async def language_button(update: Update, context: BotContext, actor: Actor) -> 
         return
     lang = SUPPORTED_LANGUAGES[index]
     async with context.db.write() as session:
-        person = await session.get(Person, actor.person.id)
-        assert person is not None
-        person.language = lang
-        await audit(
+        await set_language(
             session,
-            person.organization_id,
-            person.id,
-            f"telegram:{actor.telegram_user_id}",
-            "person.language",
-            "person",
-            person.id,
-            {"language": lang},
+            actor.person.id,
+            lang,
+            actor=f"telegram:{actor.telegram_user_id}",
             at=context.clock.now(),
         )
     await query.answer()

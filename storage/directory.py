@@ -350,6 +350,44 @@ async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) ->
     return person_info(person, tuple(unit_ids))
 
 
+async def identify(
+    session: AsyncSession, telegram_user_id: int
+) -> tuple[PersonInfo | None, OrgInfo | None]:
+    """Who a Telegram user is here: the person and their organization (None when unknown)."""
+    person = await person_by_telegram_id(session, telegram_user_id)
+    if person is None:
+        return None, None
+    org = await session.get(Organization, person.organization_id)
+    return person, org_info(org) if org is not None else None
+
+
+async def unit_organization(session: AsyncSession, unit_id: int) -> int | None:
+    """The organization a unit belongs to (a button's id is checked against it)."""
+    return await session.scalar(select(Unit.organization_id).where(Unit.id == unit_id))
+
+
+async def set_language(
+    session: AsyncSession, person_id: int, language: str, *, actor: str, at: datetime
+) -> bool:
+    """The person's chosen language, with its audit line; False when the person is gone."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        return False
+    person.language = language
+    await audit(
+        session,
+        person.organization_id,
+        person.id,
+        actor,
+        "person.language",
+        "person",
+        person.id,
+        {"language": language},
+        at=at,
+    )
+    return True
+
+
 async def audit(
     session: AsyncSession,
     organization_id: int | None,

@@ -352,3 +352,12 @@ async def find_task_by_number(
         return None
     views = await load_task_views(session, organization_id, task_ids=[task_id])
     return views[0] if views else None
+
+
+async def field_organization(session: AsyncSession, field_id: int) -> int | None:
+    """The organization whose plan holds a field (a button's id is checked against it)."""
+    return await session.scalar(
+        select(Plan.organization_id)
+        .join(Field, Field.plan_id == Plan.id)
+        .where(Field.id == field_id)
+    )
