@@ -20,8 +20,8 @@ from handlers.common import MANAGERS, Actor, CommandSpec, esc, reply_html, requi
 from locales import t
 from plans.calendar import period
 from plans.errors import UserError
-from storage import org_settings, report_records
-from storage.models import Organization, Role
+from storage import org_settings, report_records, reports
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +136,7 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
                         **_overdue_change(value),
                     )
                 elif word in _DRAFT:
-                    org = await session.get(Organization, actor.org.id)
-                    assert org is not None
+                    org = await reports.org_profile(session, actor.org.id)
                     draft_days = int(value) if value.strip().isdigit() else 0
                     await report_records.set_draft_days(session, org, draft_days, actor.person.id)
                 else:
@@ -148,8 +147,7 @@ async def settings_command(update: Update, context: BotContext, actor: Actor) ->
             return
     async with context.db.read() as session:
         current = await org_settings.load_settings(session, actor.org.id)
-        org = await session.get(Organization, actor.org.id)
-        assert org is not None
+        org = await reports.org_profile(session, actor.org.id)
         cycle = await report_records.cycle_settings(session, org)
     saved = t("settings.saved", lang) + "\n" if args else ""
     draft = t("reportcycle.settings.line", lang, days=cycle.draft_working_days)

@@ -50,7 +50,7 @@ from scheduler.outbox import Notice, queue_notice
 from storage import par_index as par_store
 from storage import report_charts, report_records, reports
 from storage.directory import audit, unit_organization
-from storage.models import Organization, OrgKind, Role
+from storage.models import OrgKind, Role
 from storage.tasks import field_organization
 
 log = logging.getLogger(__name__)
@@ -136,13 +136,12 @@ def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[Inline
 
 
 def _period_from_text(
-    text: str, org: Organization, now: datetime, lang: str
+    text: str, org: reports.OrgProfile, now: datetime, lang: str
 ) -> tuple[ReportingPeriod | None, str | None]:
     """(period or None, error text or None) for an optional period argument."""
     if not text:
         return None, None
-    tz = reports.calendar_settings(org).tzinfo
-    parsed = parse_period_arg(text, now.astimezone(tz).year)
+    parsed = parse_period_arg(text, org.today(now).year)
     if parsed is None:
         return None, t("chairman.period.bad_arg", lang, text=esc(text))
     return reports.resolve_period(org, parsed, now), None
@@ -240,7 +239,7 @@ async def overview_command(update: Update, context: BotContext, actor: Actor) ->
         await _district_overview(update, context, actor, now)
         return
     async with context.db.read() as session:
-        org = await reports.organization(session, actor.org.id)
+        org = await reports.org_profile(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, actor.lang)
         ov = None if error else await reports.overview(session, actor.org.id, now=now, period=per)
     if error or ov is None:
@@ -478,8 +477,8 @@ async def overdue_command(update: Update, context: BotContext, actor: Actor) -> 
         return
     async with context.db.read() as session:
         items = await reports.overdue_list(session, actor.org.id, now=now)
-        org = await reports.organization(session, actor.org.id)
-    today = now.astimezone(reports.calendar_settings(org).tzinfo).date()
+        org = await reports.org_profile(session, actor.org.id)
+    today = org.today(now)
     buttons = [
         InlineKeyboardButton(
             t("chairman.overdue.nudge_button", lang, number=line.number),
@@ -511,14 +510,14 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
     now = _now(context)
     async with context.db.read() as session:
         target = await reports.nudge_targets(session, actor.org.id, parsed.args[0], now=now)
-        org = await reports.organization(session, actor.org.id)
+        org = await reports.org_profile(session, actor.org.id)
     if target is None:
         await refuse(update, t("chairman.button.not_yours", lang))
         return
     if not target.recipients:
         await query.answer(t("chairman.nudge.nobody", lang, number=target.number), show_alert=True)
         return
-    day = now.astimezone(reports.calendar_settings(org).tzinfo).date().isoformat()
+    day = org.today(now).isoformat()
     notices = [
         Notice(
             person_id=pid,
@@ -682,15 +681,14 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
     lang = actor.lang
     now = _now(context)
     async with context.db.read() as session:
-        org = await reports.organization(session, actor.org.id)
+        org = await reports.org_profile(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
     if error:
         await reply_html(update, error)
         return
     if per is None:
         per = reports.resolve_period(org, None, now)
-    settings = reports.calendar_settings(org)
-    if reports.not_started_yet(per, now, settings):
+    if reports.not_started_yet(per, now, org.calendar):
         current = reports.resolve_period(org, None, now)
         await reply_html(
             update,
@@ -747,7 +745,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     lang = actor.lang
     now = _now(context)
     async with context.db.read() as session:
-        org = await reports.organization(session, actor.org.id)
+        org = await reports.org_profile(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
         view = (
             None
@@ -767,7 +765,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
         lang,
         period=view.period.label(lang),
         issuer=_issuer(org.name, org.kind, lang),
-        date=_d(now.astimezone(reports.calendar_settings(org).tzinfo).date()),
+        date=_d(org.today(now)),
     )
     caption = title
     if view.overall is not None:

@@ -25,7 +25,7 @@ from plans.errors import UserError
 from plans.report_kinds import PRESETS, DueReport, due_reports
 from scheduler.report_drafts import MARK_SENT, SENT_KIND_KEYS, SENT_PERIOD_KINDS
 from storage import report_records, reports
-from storage.models import Organization, Role
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ COMMANDS = (
 )
 
 
-def _today(context: BotContext, org: Organization) -> date:
-    return context.clock.now().astimezone(reports.calendar_settings(org).tzinfo).date()
+def _today(context: BotContext, org: reports.OrgProfile) -> date:
+    return org.today(context.clock.now())
 
 
 def _confirmation(
@@ -74,7 +74,7 @@ async def _mark(
     lang = actor.lang
     try:
         async with context.db.write() as session:
-            org = await reports.organization(session, actor.org.id)
+            org = await reports.org_profile(session, actor.org.id)
             today = _today(context, org)
             parsed_kind, number, sent_on = report_records.parse_sent_args(text, today)
             report, replaced = await report_records.mark_sent(
@@ -194,7 +194,7 @@ async def kinds_command(update: Update, context: BotContext, actor: Actor) -> No
             if verb not in ("them", "thêm", "add", "bo", "bỏ", "remove") and not edit:
                 raise UserError("reportcycle.kinds.usage")
             async with context.db.write() as session:
-                org = await reports.organization(session, actor.org.id)
+                org = await reports.org_profile(session, actor.org.id)
                 if verb in ("them", "thêm", "add"):
                     await report_records.add_preset(session, org, args[1], actor.person.id)
                 elif verb in ("han", "hạn", "deadline"):
@@ -214,10 +214,10 @@ async def kinds_command(update: Update, context: BotContext, actor: Actor) -> No
         await reply_html(update, t(exc.key, lang, **params))
         return
     async with context.db.read() as session:
-        org = await reports.organization(session, actor.org.id)
+        org = await reports.org_profile(session, actor.org.id)
         settings = await report_records.cycle_settings(session, org)
         today = _today(context, org)
-        calendar = reports.calendar_settings(org)
+        calendar = org.calendar
         sent = await report_records.sent_keys(session, [org.id])
     lines = [t("reportcycle.kinds.title", lang, days=settings.draft_working_days)]
     for kind in settings.kinds:

@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # storage.reports imports this module
     from storage.reports import CommuneLine
 from storage.models import Organization, Person, ReportCycle, ReportRecord
 
+if TYPE_CHECKING:  # storage.reports imports this module
+    from storage.reports import OrgProfile
+
 log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"^\d{1,5}[A-Za-zĐđ]?/[A-Za-zĐđ0-9.\-–]+(?:/[A-Za-zĐđ0-9.\-–]+)*$")
@@ -116,7 +119,7 @@ def parse_sent_args(text: str, today: date) -> tuple[str | None, str, date]:
 # --------------------------------------------------------------------------- settings
 
 
-async def cycle_settings(session: AsyncSession, org: Organization) -> CycleSettings:
+async def cycle_settings(session: AsyncSession, org: Organization | OrgProfile) -> CycleSettings:
     """The organization's report kinds (CCHC first) and draft lead, defaults when unset."""
     return settings_of(org, await session.get(ReportCycle, org.id))
 
@@ -126,7 +129,7 @@ async def all_cycle_rows(session: AsyncSession) -> dict[int, ReportCycle]:
     return {row.organization_id: row for row in await session.scalars(select(ReportCycle))}
 
 
-def settings_of(org: Organization, row: ReportCycle | None) -> CycleSettings:
+def settings_of(org: Organization | OrgProfile, row: ReportCycle | None) -> CycleSettings:
     """``cycle_settings`` from an already loaded row (None: the defaults)."""
     calendar = _calendar(org)
     kinds: list[ReportKind] = []
@@ -142,7 +145,7 @@ def settings_of(org: Organization, row: ReportCycle | None) -> CycleSettings:
     return CycleSettings(draft_working_days=days, kinds=tuple(kinds))
 
 
-async def _row(session: AsyncSession, org: Organization) -> ReportCycle:
+async def _row(session: AsyncSession, org: Organization | OrgProfile) -> ReportCycle:
     row = await session.get(ReportCycle, org.id)
     if row is None:
         row = ReportCycle(
@@ -153,7 +156,7 @@ async def _row(session: AsyncSession, org: Organization) -> ReportCycle:
 
 
 async def set_draft_days(
-    session: AsyncSession, org: Organization, days: int, person_id: int | None
+    session: AsyncSession, org: Organization | OrgProfile, days: int, person_id: int | None
 ) -> None:
     """How many working days before a deadline the draft goes out (1..15)."""
     if not 1 <= days <= MAX_DRAFT_WORKING_DAYS:
@@ -166,7 +169,7 @@ async def set_draft_days(
 
 
 async def add_preset(
-    session: AsyncSession, org: Organization, key: str, person_id: int | None
+    session: AsyncSession, org: Organization | OrgProfile, key: str, person_id: int | None
 ) -> ReportKind:
     """Switch on a ready preset report kind (tthc, ra_soat_vbqppl, …)."""
     preset = PRESETS.get(key.casefold())
@@ -184,7 +187,7 @@ async def add_preset(
 
 async def update_kind(
     session: AsyncSession,
-    org: Organization,
+    org: Organization | OrgProfile,
     key: str,
     person_id: int | None,
     *,
@@ -216,7 +219,7 @@ async def update_kind(
 
 
 async def remove_kind(
-    session: AsyncSession, org: Organization, key: str, person_id: int | None
+    session: AsyncSession, org: Organization | OrgProfile, key: str, person_id: int | None
 ) -> None:
     if key == CCHC:
         raise UserError("reportcycle.kinds.keep_cchc")
@@ -230,7 +233,7 @@ async def remove_kind(
     )
 
 
-def _calendar(org: Organization) -> CalendarSettings:
+def _calendar(org: Organization | OrgProfile) -> CalendarSettings:
     from storage.reports import calendar_settings
 
     return calendar_settings(org)
@@ -283,7 +286,7 @@ async def record_for(
 
 async def mark_sent(
     session: AsyncSession,
-    org: Organization,
+    org: Organization | OrgProfile,
     *,
     kind: str | None,
     number: str,

@@ -272,8 +272,10 @@ class _Loaded:
 # --------------------------------------------------------------------------- helpers
 
 
-def calendar_settings(org: Organization) -> CalendarSettings:
+def calendar_settings(org: Organization | OrgProfile) -> CalendarSettings:
     """The organization's calendar; a broken stored document falls back to defaults."""
+    if isinstance(org, OrgProfile):
+        return org.calendar
     data = dict(org.calendar_settings or {})
     data.setdefault("timezone", org.timezone)
     try:
@@ -664,7 +666,7 @@ def default_report_period(today: date, settings: CalendarSettings) -> ReportingP
 
 
 def resolve_period(
-    org: Organization, kind_year: tuple[str, int] | None, now: datetime
+    org: Organization | OrgProfile, kind_year: tuple[str, int] | None, now: datetime
 ) -> ReportingPeriod:
     """The period named (kind, year) under the organization's calendar, else the default one."""
     from plans.calendar import period as make_period
@@ -707,6 +709,28 @@ def not_started_yet(per: ReportingPeriod, now: datetime, settings: CalendarSetti
 async def organization(session: AsyncSession, org_id: int) -> Organization:
     """The organization row (for its name, kind and calendar); raises LookupError."""
     return await _org(session, org_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgProfile:
+    """An organization as the chat needs it, as plain data (handlers hold no ORM row):
+    its name and kind for titles, its language for readers without one, its calendar."""
+
+    id: int
+    name: str
+    kind: OrgKind
+    language: str | None
+    calendar: CalendarSettings
+
+    def today(self, now: datetime) -> date:
+        """The organization's local date at ``now``."""
+        return now.astimezone(self.calendar.tzinfo).date()
+
+
+async def org_profile(session: AsyncSession, org_id: int) -> OrgProfile:
+    """The organization's :class:`OrgProfile`; raises LookupError."""
+    org = await _org(session, org_id)
+    return OrgProfile(org.id, org.name, org.kind, org.language, calendar_settings(org))
 
 
 # --------------------------------------------------------------------------- status table
