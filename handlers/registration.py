@@ -24,7 +24,7 @@ from locales import normalize_language, t
 from plans.errors import UserError
 from plans.text import ascii_key
 from storage.chats import link_group, remember_chat
-from storage.directory import PersonInfo, find_unit, list_units
+from storage.directory import PersonInfo, list_units, resolve_unit_id
 from storage.invitations import (
     admins_to_ask,
     create_invitation,
@@ -335,20 +335,6 @@ async def _invitation_reply(
     )
 
 
-async def _resolve_unit(session: Any, org_id: int, name: str) -> int | None:
-    """A unit by name or alias, diacritics optional ("tu phap - ho tich"); unique only."""
-    unit = await find_unit(session, org_id, name)
-    if unit is not None:
-        return unit.id
-    wanted = ascii_key(name)
-    found = {
-        u.id
-        for u in await list_units(session, org_id)
-        if wanted in {ascii_key(u.name), *(ascii_key(a) for a in u.aliases)}
-    }
-    return found.pop() if len(found) == 1 else None
-
-
 def parse_role(word: str) -> Role | None:
     return ROLE_WORDS.get(ascii_key(word).replace("-", "_"))
 
@@ -387,7 +373,7 @@ async def invite_command(update: Update, context: BotContext, actor: Actor) -> N
         return
     if unit_name:
         async with context.db.read() as session:
-            unit = await _resolve_unit(session, actor.person.organization_id, unit_name)
+            unit = await resolve_unit_id(session, actor.person.organization_id, unit_name)
         if unit is None:
             await reply_html(
                 update, t("registration.invite.unit_unknown", actor.lang, name=esc(unit_name))

@@ -180,6 +180,20 @@ async def find_unit(session: AsyncSession, organization_id: int, name: str) -> U
     )
 
 
+async def resolve_unit_id(session: AsyncSession, organization_id: int, name: str) -> int | None:
+    """A unit by name or alias, diacritics optional ("tu phap - ho tich"); unique only."""
+    unit = await find_unit(session, organization_id, name)
+    if unit is not None:
+        return unit.id
+    wanted = ascii_key(name)
+    found = {
+        u.id
+        for u in await list_units(session, organization_id)
+        if wanted in {ascii_key(u.name), *(ascii_key(a) for a in u.aliases)}
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 async def add_unit(
     session: AsyncSession,
     organization_id: int,
