@@ -46,10 +46,10 @@ from plans.status_table import (
     suggested_filename,
 )
 from scheduler.jobs import run_tick
-from scheduler.outbox import Notice, queue_notice
+from scheduler.outbox import Notice, queue_nudge
 from storage import par_index as par_store
 from storage import report_charts, report_records, reports
-from storage.directory import audit, unit_organization
+from storage.directory import unit_organization
 from storage.models import OrgKind, Role
 from storage.tasks import field_organization
 
@@ -540,19 +540,15 @@ async def nudge_callback(update: Update, context: BotContext, actor: Actor) -> N
         )
         for pid, tg_id, _name, their_lang in target.recipients
     ]
-    async with context.db.write() as session:
-        queued = await queue_notice(session, notices)
-        await audit(
-            session,
-            actor.org.id,
-            actor.person.id,
-            f"telegram:{actor.telegram_user_id}",
-            "task.nudge",
-            "task",
-            target.task_id,
-            {"queued": queued, "recipients": len(notices)},
-            at=now,
-        )
+    queued = await queue_nudge(
+        context.db,
+        notices,
+        organization_id=actor.org.id,
+        task_id=target.task_id,
+        sender_id=actor.person.id,
+        actor=f"telegram:{actor.telegram_user_id}",
+        at=now,
+    )
     if queued == 0:
         await query.answer(t("chairman.nudge.already", lang, number=target.number))
         return

@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database, rows_matched
+from storage.directory import audit
 from storage.models import OutboxMessage, OutboxState
 from storage.outbox import NoticePayload, Payload, decode, encode, with_task_ids
 
@@ -153,6 +154,36 @@ async def queue_notice(session: AsyncSession, notices: Iterable[Notice]) -> int:
     keeper, the chairman's nudge and the season reminders.
     """
     return await insert_drafts(session, [n.planned() for n in notices])
+
+
+async def queue_nudge(
+    db: Database,
+    notices: Sequence[Notice],
+    *,
+    organization_id: int,
+    task_id: int,
+    sender_id: int,
+    actor: str,
+    at: datetime,
+) -> int:
+    """The chairman's nudge about one task: its notices and its audit line, one transaction.
+
+    Returns how many notices are new (0: already nudged today, see :class:`Notice`).
+    """
+    async with db.write() as session:
+        queued = await queue_notice(session, notices)
+        await audit(
+            session,
+            organization_id,
+            sender_id,
+            actor,
+            "task.nudge",
+            "task",
+            task_id,
+            {"queued": queued, "recipients": len(notices)},
+            at=at,
+        )
+    return queued
 
 
 def _due(now: datetime) -> Any:
