@@ -49,7 +49,7 @@ from plans.text import clip
 from scheduler.par_index_season import plan_season
 from storage import par_index as store
 from storage.models import Role
-from storage.reports import calendar_settings, is_commune_of, organization
+from storage.reports import is_commune_of, org_profile
 from storage.tasks import load_task_views
 
 log = logging.getLogger(__name__)
@@ -407,10 +407,8 @@ async def _may_attach(
     async with context.db.read() as session:
         if not await store.criterion_known(session, actor.org.id, code):
             return "par_index.evidence.unknown_code", None
-        org = await organization(session, actor.org.id)
-        year = await store.current_year(
-            session, actor.org.id, now.astimezone(calendar_settings(org).tzinfo).date()
-        )
+        org = await org_profile(session, actor.org.id)
+        year = await store.current_year(session, actor.org.id, org.today(now))
         if actor.person.role is Role.OFFICER:
             links = await store.linked_tasks(session, actor.org.id, year, now=now)
             units = set(actor.person.unit_ids)
@@ -587,7 +585,7 @@ async def _send_index(update: Update, context: BotContext, actor: Actor) -> None
     now = context.clock.now()
     async with context.db.read() as session:
         found = await store.evidence_index(session, actor.org.id, now=now)
-        org = await organization(session, actor.org.id)
+        org = await org_profile(session, actor.org.id)
     if found is None:
         await reply_html(update, t("par_index.desk.none", lang, org=esc(actor.org.name)))
         return
@@ -597,7 +595,7 @@ async def _send_index(update: Update, context: BotContext, actor: Actor) -> None
         rows,
         org_name=actor.org.name,
         year=year,
-        tz=calendar_settings(org).tzinfo,
+        tz=org.calendar.tzinfo,
         lang=lang,
     )
     message = update.effective_message

@@ -62,10 +62,9 @@ from storage.directory import list_units
 from storage.models import Role
 from storage.plan_import import ImportPreview, import_plan, preview_import, render_report
 from storage.reports import (
-    calendar_settings,
     imported_figures_date,
     last_passed_period,
-    organization,
+    org_profile,
     overview,
 )
 
@@ -500,7 +499,7 @@ async def confirm_callback(update: Update, context: BotContext, actor: Actor) ->
             else:
                 progress_at = None
                 if as_of is not None:
-                    org_settings = calendar_settings(await organization(session, fresh.org_id))
+                    org_settings = (await org_profile(session, fresh.org_id)).calendar
                     progress_at, counted = imported_figures_date(as_of, now, org_settings)
                 report = await import_plan(
                     session,
@@ -562,7 +561,7 @@ async def _as_of_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """ "Số liệu trong tệp tính đến ngày nào?": the end of the period just reported, or today."""
     async with context.db.read() as session:
-        org_settings = calendar_settings(await organization(session, pending.org_id))
+        org_settings = (await org_profile(session, pending.org_id)).calendar
     today = context.clock.now().astimezone(org_settings.tzinfo).date()
     rows: list[list[InlineKeyboardButton]] = []
     period = last_passed_period(today, org_settings)
