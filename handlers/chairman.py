@@ -39,6 +39,7 @@ from plans.completion import TaskState
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.par_index.render import district_projection, season_text
+from plans.report_kinds import district_report_text
 from plans.status_table import (
     StatusTable,
     format_percent_value,
@@ -268,7 +269,7 @@ async def _district_overview(
         if c.total == 0:
             lines.append(t("chairman.district.line_no_plan", lang, name=esc(c.name)))
             continue
-        report = report_records.district_report_text(c, lang)
+        report = district_report_text(c, lang)
         lines.append(
             t(
                 "chairman.district.line",
@@ -746,9 +747,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
         view = (
             None
             if error
-            else await report_charts.chart_view(
-                session, actor.org.id, now=now, period=per, lang=lang
-            )
+            else await report_charts.chart_view(session, actor.org.id, now=now, period=per)
         )
     if error or view is None:
         await reply_html(update, error or "")

@@ -57,10 +57,11 @@ from plans.importing.edits import (
     apply_edits,
     edit_state,
 )
+from plans.importing.outcome import ImportPreview, render_report
 from storage import drafts
 from storage.directory import list_units
 from storage.models import Role
-from storage.plan_import import ImportPreview, import_plan, preview_import, render_report
+from storage.plan_import import import_plan, preview_import
 from storage.reports import (
     imported_figures_date,
     last_passed_period,
@@ -209,6 +210,7 @@ async def start_command(update: Update, context: BotContext, actor: Actor) -> in
 
 @open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
 async def cancel_command(update: Update, context: BotContext) -> int:
+    """/huy during a plan upload: leave the conversation; nothing was written yet."""
     actor_lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("plan_upload.cancelled", actor_lang))
     return ConversationHandler.END
@@ -216,6 +218,7 @@ async def cancel_command(update: Update, context: BotContext) -> int:
 
 @open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
 async def not_a_file(update: Update, context: BotContext) -> int:
+    """Text where the plan file was expected: ask again for the file instead of guessing."""
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("plan_upload.need_file", lang))
     return WAITING_FILE

@@ -26,9 +26,10 @@ from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
 from locales import t
 from plans.roster import ACCEPTED, RosterError, read_roster
+from plans.roster_report import render_problems, render_report
 from plans.roster_sheet import InviteRow, invitation_workbook, png_name, qr_png
 from storage.models import Role
-from storage.roster_import import import_roster, invite_rows, render_problems, render_report
+from storage.roster_import import import_roster, invite_rows
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ COMMANDS = (CommandSpec("nhapcanbo", "roster.cmd", KEEPERS, ("importstaff",)),)
 
 @require(*KEEPERS, allow_group=False)
 async def start_command(update: Update, context: BotContext, actor: Actor) -> int:
+    """/nhapcanbo: ask the plan keeper for the staff roster file, naming the size limit."""
     limit = context.services.settings.max_upload_mb
     await reply_html(update, t("roster.chat.ask_file", actor.lang, limit=limit))
     return WAITING_FILE
@@ -46,6 +48,7 @@ async def start_command(update: Update, context: BotContext, actor: Actor) -> in
 
 @open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
 async def cancel_command(update: Update, context: BotContext) -> int:
+    """/huy during a roster upload: leave the conversation; nothing was written yet."""
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("roster.chat.cancelled", lang))
     return ConversationHandler.END
@@ -53,6 +56,7 @@ async def cancel_command(update: Update, context: BotContext) -> int:
 
 @open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
 async def not_a_file(update: Update, context: BotContext) -> int:
+    """Text where the roster file was expected: ask again for the file instead of guessing."""
     lang = update.effective_user.language_code if update.effective_user else None
     await reply_html(update, t("roster.chat.need_file", lang))
     return WAITING_FILE

@@ -19,7 +19,6 @@ decomposed tone mark falls back to a missing glyph.
 from __future__ import annotations
 
 import io
-import logging
 import struct
 import textwrap
 from collections.abc import Sequence
@@ -35,10 +34,11 @@ from plans.status_table import clean_text, format_percent_value
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-logger = logging.getLogger(__name__)
-
-# (label, mean_percent 0..100, done, total)
-ChartItem = tuple[str, float, int, int]
+# (label, mean_percent 0..100, done, total); a None label is the bar of the
+# tasks given to no unit in particular, named in the reader's language here.
+ChartItem = tuple[str | None, float, int, int]
+# A bar as drawn: its label resolved.
+_Bar = tuple[str, float, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +154,8 @@ def build_completion_figure(
     lang = normalize_language(lang)
     title_lines = _wrap(title, TITLE_WRAP)
     panels = [
-        (t("export.chart.by_field", lang), list(by_field)),
-        (t("export.chart.by_unit", lang), list(by_unit)),
+        (t("export.chart.by_field", lang), _bars(by_field, lang)),
+        (t("export.chart.by_unit", lang), _bars(by_unit, lang)),
     ]
     title_px = _PAD_PX + (len(title_lines) * _TITLE_LINE_PX + _PAD_PX if title_lines else 0)
     head_lines = _headline_lines(overall, lang)
@@ -227,11 +227,19 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(" ".join(clean_text(text).split()), width=width) if text else []
 
 
+def _bars(items: Sequence[ChartItem], lang: str) -> list[_Bar]:
+    unassigned = t("export.chart.unassigned", lang)
+    return [
+        (unassigned if label is None else label, mean, done, total)
+        for label, mean, done, total in items
+    ]
+
+
 def _item_height(label_lines: int) -> int:
     return max(1, label_lines) * _LABEL_LINE_PX + 6 + _BAR_PX + _ROW_GAP_PX
 
 
-def _panel_height(items: Sequence[ChartItem]) -> int:
+def _panel_height(items: Sequence[_Bar]) -> int:
     if not items:
         return _PANEL_TITLE_PX + _EMPTY_PX
     return _PANEL_TITLE_PX + sum(_item_height(len(_wrap(item[0], LABEL_WRAP))) for item in items)
@@ -246,7 +254,7 @@ def _bar_color(percent: float) -> str:
 
 
 def _draw_panel(
-    axes: Axes, panel_title: str, items: Sequence[ChartItem], height: int, lang: str
+    axes: Axes, panel_title: str, items: Sequence[_Bar], height: int, lang: str
 ) -> None:
     """Draw one panel in pixel units: y grows downwards from the panel top."""
     axes.set_xlim(0, X_MAX)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from locales import t
 from plans.calendar import CalendarSettings, PeriodKind, ReportingPeriod
@@ -190,3 +190,51 @@ def draft_days(
     while not is_working(before):
         before -= timedelta(days=1)
     return day, before
+
+
+# --------------------------------------------------------------------------- district wording
+
+
+class _SentReport(Protocol):
+    """A commune's last report as ``storage.reports.CommuneLine`` carries it."""
+
+    @property
+    def last_period(self) -> ReportingPeriod | None: ...
+    @property
+    def report_status(self) -> str | None: ...  # storage.report_records.SentStatus value
+    @property
+    def report_number(self) -> str | None: ...
+    @property
+    def report_sent_on(self) -> date | None: ...
+    @property
+    def missing(self) -> int: ...
+
+
+def short_period(p: ReportingPeriod, lang: str) -> str:
+    """'Quý I/2024' for a quarter, else the full label ('6 tháng đầu năm 2024')."""
+    if p.kind.value.startswith("Q"):
+        return t("reportcycle.period_short", lang, kind=p.short_label(lang), year=p.year)
+    return str(p.label(lang))
+
+
+def district_report_text(c: _SentReport, lang: str) -> str:
+    """'Quý I/2024: đã gửi đúng hạn (số 12/BC-UBND); 2 nhiệm vụ chưa cập nhật số liệu'.
+
+    ``c`` is a ``storage.reports.CommuneLine`` (the district view and the Mini
+    App say the same); the status comes from the sent-report record, the count
+    from the tasks that owed a figure.
+    """
+    if c.last_period is None or c.report_status is None:
+        return t("chairman.district.report_unknown", lang)
+    parts = [
+        t(
+            f"reportcycle.district.{c.report_status}",
+            lang,
+            period=short_period(c.last_period, lang),
+            number=c.report_number or "",
+            date=c.report_sent_on.strftime("%d/%m/%Y") if c.report_sent_on else "",
+        )
+    ]
+    if c.missing:
+        parts.append(t("reportcycle.district.missing", lang, missing=c.missing))
+    return "; ".join(parts)

@@ -30,9 +30,12 @@ from dataclasses import dataclass, field
 from plans.errors import UserError
 from plans.text import ascii_key, fold_spaces, nfc
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 __all__ = [
+    "CREATED",
+    "UNCHANGED",
+    "UPDATED",
     "Problem",
     "Roster",
     "RosterEntry",
@@ -49,6 +52,9 @@ ROLE_CHAIRMAN = "chairman"
 ROLE_VICE_CHAIRMAN = "vice_chairman"
 ROLE_ADMIN = "admin"
 ROLE_OFFICER = "officer"
+
+# What an import did with one row (``storage.roster_import.RosterLine.action``).
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,7 @@ def _rows_of_xlsx(data: bytes) -> list[list[list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        logger.info("roster workbook unreadable: %s", exc)
+        log.info("roster workbook unreadable: %s", exc)
         raise RosterError([Problem("roster.error.corrupted")]) from exc
     try:
         sheets = []

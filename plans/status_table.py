@@ -12,7 +12,6 @@ percent formatting) are shared by every renderer so that the .docx, the
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,9 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_percent
 
 from locales import normalize_language, t
+from plans.calendar import fold
 from plans.completion import Standing, StandingCounts, standing_sentence
-
-logger = logging.getLogger(__name__)
 
 # Column order of the seed 002 appendix; each key is ``export.col.<key>``.
 COLUMN_KEYS: tuple[str, ...] = (
@@ -165,6 +163,47 @@ class StatusTable:
 
 # --------------------------------------------------------------------------
 # Text shared by every renderer.
+
+
+def done_cell_text(
+    status_text: str | None, note: str | None, percent: int | None, done: bool, lang: str
+) -> str:
+    """The "Đã thực hiện" cell: the status, then what was done in the person's own words.
+
+    The officer's note ("đã tổ chức tập huấn cho 25 cán bộ") and an imported
+    remark ("6 tháng đầu năm chưa có thanh kiểm tra") are what a reader of the
+    appendix needs; a bare status word is not. Lines are kept as written.
+    """
+    lines: list[str] = []
+    if status_text:
+        lines.append(status_text)
+    elif done:
+        lines.append(t("chairman.table.done", lang))
+    elif percent:
+        lines.append(t("chairman.table.in_progress", lang))
+    elif percent == 0:
+        lines.append(t("chairman.table.not_started", lang))
+    note = (note or "").strip()
+    if note and not any(fold(note) == fold(line) for line in lines):
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def plan_ref_text(number: str, issued_on: date | None, lang: str) -> str:
+    """'Kế hoạch số 10/KH-UBND ngày 15/01/2024' (no date when the plan states none)."""
+    if issued_on is not None:
+        return t(
+            "chairman.table.plan_ref",
+            lang,
+            number=number,
+            date=issued_on.strftime("%d/%m/%Y"),
+        )
+    return t("chairman.table.plan_ref_nodate", lang, number=number)
+
+
+def organization_kind_word(kind: str) -> str:
+    """'xã', 'phường' … for an ``OrgKind`` value: the appendix is written in Vietnamese."""
+    return t(f"org.kind.{kind}", "vi")
 
 
 def clean_text(value: object) -> str:

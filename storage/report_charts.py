@@ -6,7 +6,8 @@ this module adds is presentation order and completeness:
 
 - every task is counted: tasks whose lead unit is a placeholder ("Các bộ
   phận liên quan") have no unit id and used to be dropped from the by-unit
-  panel; they get a bar of their own, last, named in the reader's language;
+  panel; they get a bar of their own, last, with no label (``None``: the
+  chart names it in the reader's language);
 - units are in Vietnamese alphabetical order (Đ after D, not after V);
 - the period is resolved here so the title names it.
 """
@@ -18,7 +19,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from locales import t
 from plans.calendar import ReportingPeriod
 from plans.charts import ChartItem, ChartOverall
 from plans.collation import sort_vietnamese
@@ -51,7 +51,6 @@ async def chart_view(
     *,
     now: datetime,
     period: ReportingPeriod | None = None,
-    lang: str = "vi",
 ) -> ChartView:
     """The chart of ``period`` (default: the current reporting period)."""
     org = await reports.organization(session, org_id)
@@ -59,11 +58,7 @@ async def chart_view(
     ov = await reports.overview(session, org_id, now=now, period=per)
     named = sort_vietnamese([g for g in ov.by_unit if g.key is not None], key=lambda g: g.label)
     units: list[ChartItem] = [(g.label, g.mean_percent, g.done, g.total) for g in named]
-    units += [
-        (t("export.chart.unassigned", lang), g.mean_percent, g.done, g.total)
-        for g in ov.by_unit
-        if g.key is None
-    ]
+    units += [(None, g.mean_percent, g.done, g.total) for g in ov.by_unit if g.key is None]
     return ChartView(
         org_name=ov.org_name,
         period=per,

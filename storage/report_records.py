@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from locales import t
-from plans.calendar import CalendarSettings, ReportingPeriod
+from plans.calendar import CalendarSettings
 from plans.errors import UserError
 from plans.report_kinds import (
     CCHC,
@@ -39,9 +38,6 @@ from plans.report_kinds import (
 )
 from plans.status_table import StatusTable
 from storage.directory import audit
-
-if TYPE_CHECKING:  # storage.reports imports this module
-    from storage.reports import CommuneLine
 from storage.models import Organization, Person, ReportCycle, ReportRecord
 
 if TYPE_CHECKING:  # storage.reports imports this module
@@ -361,35 +357,3 @@ async def apply_record(
         table.report_number = record.number
         table.report_date = record.sent_on
     return table
-
-
-# --------------------------------------------------------------------------- district wording
-
-
-def short_period(p: ReportingPeriod, lang: str) -> str:
-    """'Quý I/2024' for a quarter, else the full label ('6 tháng đầu năm 2024')."""
-    if p.kind.value.startswith("Q"):
-        return t("reportcycle.period_short", lang, kind=p.short_label(lang), year=p.year)
-    return str(p.label(lang))
-
-
-def district_report_text(c: CommuneLine, lang: str) -> str:
-    """'Quý I/2024: đã gửi đúng hạn (số 12/BC-UBND); 2 nhiệm vụ chưa cập nhật số liệu'.
-
-    The status comes from the sent-report record, the count from the tasks
-    that owed a figure.
-    """
-    if c.last_period is None or c.report_status is None:
-        return t("chairman.district.report_unknown", lang)
-    parts = [
-        t(
-            f"reportcycle.district.{c.report_status}",
-            lang,
-            period=short_period(c.last_period, lang),
-            number=c.report_number or "",
-            date=c.report_sent_on.strftime("%d/%m/%Y") if c.report_sent_on else "",
-        )
-    ]
-    if c.missing:
-        parts.append(t("reportcycle.district.missing", lang, missing=c.missing))
-    return "; ".join(parts)

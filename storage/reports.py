@@ -32,12 +32,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from locales import t
 from plans.calendar import (
     CalendarSettings,
     ReportingPeriod,
     current_period,
-    fold,
     reports_for_year,
 )
 from plans.completion import (
@@ -58,7 +56,14 @@ from plans.completion import (
     summarize_by_unit,
 )
 from plans.deadlines import DeadlineKind
-from plans.status_table import StatusRow, StatusSection, StatusTable
+from plans.status_table import (
+    StatusRow,
+    StatusSection,
+    StatusTable,
+    done_cell_text,
+    organization_kind_word,
+    plan_ref_text,
+)
 from plans.units import UnitDirectory, UnitRef
 from storage import report_records
 from storage.directory import list_units
@@ -248,13 +253,6 @@ class DistrictRollup:
     name: str
     today: date
     communes: tuple[CommuneLine, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ChartData:
-    title_org: str
-    by_field: tuple[tuple[str, float, int, int], ...]
-    by_unit: tuple[tuple[str, float, int, int], ...]
 
 
 @dataclass
@@ -463,20 +461,6 @@ async def unassigned_tasks(session: AsyncSession, org_id: int, data: _Loaded) ->
         v.number
         for v, s in zip(data.views, data.snaps, strict=True)
         if not staffed.intersection(v.unit_ids) and not is_done(s.percent, s.status_text)
-    )
-
-
-async def chart_data(
-    session: AsyncSession, org_id: int, *, now: datetime, period: ReportingPeriod | None = None
-) -> ChartData:
-    """The bars of /bieudo: (label, mean %, done, total) by field and by unit."""
-    ov = await overview(session, org_id, now=now, period=period)
-    return ChartData(
-        title_org=ov.org_name,
-        by_field=tuple((g.label, g.mean_percent, g.done, g.total) for g in ov.by_field),
-        by_unit=tuple(
-            (g.label, g.mean_percent, g.done, g.total) for g in ov.by_unit if g.key is not None
-        ),
     )
 
 
@@ -737,27 +721,10 @@ async def org_profile(session: AsyncSession, org_id: int) -> OrgProfile:
 
 
 def _done_text(view: TaskView, done: bool, has_figure: bool, lang: str) -> str:
-    """The "Đã thực hiện" cell: the status, then what was done in the person's own words.
-
-    The officer's note ("đã tổ chức tập huấn cho 25 cán bộ") and an imported
-    remark ("6 tháng đầu năm chưa có thanh kiểm tra") are what a reader of the
-    appendix needs; a bare status word is not. Lines are kept as written.
-    """
+    """The "Đã thực hiện" cell, blank when the period has no figure for the task."""
     if not has_figure:
         return ""
-    lines: list[str] = []
-    if view.status_text:
-        lines.append(view.status_text)
-    elif done:
-        lines.append(t("chairman.table.done", lang))
-    elif view.percent:
-        lines.append(t("chairman.table.in_progress", lang))
-    elif view.percent == 0:
-        lines.append(t("chairman.table.not_started", lang))
-    note = (view.note or "").strip()
-    if note and not any(fold(note) == fold(line) for line in lines):
-        lines.append(note)
-    return "\n".join(lines)
+    return done_cell_text(view.status_text, view.note, view.percent, done, lang)
 
 
 async def _criterion_groups(
@@ -853,18 +820,10 @@ async def build_status_table(
         plan = await session.get(Plan, data.views[0].plan_id)
     plan_ref = None
     if plan is not None and plan.number:
-        if plan.issued_on is not None:
-            plan_ref = t(
-                "chairman.table.plan_ref",
-                lang,
-                number=plan.number,
-                date=plan.issued_on.strftime("%d/%m/%Y"),
-            )
-        else:
-            plan_ref = t("chairman.table.plan_ref_nodate", lang, number=plan.number)
+        plan_ref = plan_ref_text(plan.number, plan.issued_on, lang)
     return StatusTable(
         organization=data.org.name,
-        organization_kind=t(f"org.kind.{data.org.kind.value}", "vi"),
+        organization_kind=organization_kind_word(data.org.kind.value),
         year=period.year,
         period_label=period.label(lang),
         report_ref=report_ref,

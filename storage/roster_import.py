@@ -11,6 +11,8 @@ Each person without a Telegram ID gets one invitation tied to their record
 (``Invitation.person_id``): following the link attaches their Telegram
 account to the record instead of creating a second person. An invitation
 still open is reused on re-import, so links already handed out keep working.
+
+It returns data; ``plans.roster_report`` words it for the chat and the CLI alike.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from locales import t
-from plans.roster import Problem, Roster, RosterEntry, RosterError
+from plans.roster import CREATED, UNCHANGED, UPDATED, Problem, Roster, RosterEntry, RosterError
 from plans.roster_sheet import InviteRow
 from plans.text import ascii_key
 from plans.units import UnitDirectory, UnitRef
@@ -38,14 +39,10 @@ __all__ = [
     "RosterReport",
     "import_roster",
     "invite_rows",
-    "render_problems",
-    "render_report",
 ]
 
 # Links go out on paper and by Zalo: give people a month to follow them.
 ROSTER_INVITATION_TTL = timedelta(days=30)
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,62 +402,7 @@ def _with_invitation(
     )
 
 
-# --- words and sheets (the CLI and the chat say the same) ---------------------------
-
-MAX_PROBLEMS_SHOWN = 15
-
-
-def render_problems(error: RosterError, filename: str, lang: str) -> str:
-    """Every reason the roster was refused, one per line, and that nothing was saved."""
-    problems: Sequence[Problem] = getattr(error, "problems", ()) or (
-        Problem(error.key, error.params),
-    )
-    lines = [t("roster.error.intro", lang, filename=filename)]
-    lines += [
-        "• " + t(p.key, lang, **{"filename": filename, **p.params})
-        for p in problems[:MAX_PROBLEMS_SHOWN]
-    ]
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        lines.append(t("roster.error.more", lang, count=len(problems) - MAX_PROBLEMS_SHOWN))
-    lines.append(t("roster.error.outro", lang))
-    return "\n".join(lines)
-
-
-def render_report(report: RosterReport, lang: str) -> str:
-    """The summary the clerk reads after an import (or a dry run)."""
-    key = "roster.report.title_dry" if report.dry_run else "roster.report.title"
-    lines = [t(key, lang, filename=report.filename)]
-    lines.append(
-        t(
-            "roster.report.counts",
-            lang,
-            created=report.count(CREATED),
-            updated=report.count(UPDATED),
-            unchanged=report.count(UNCHANGED),
-            invitations=report.invitations_created,
-        )
-    )
-    for line in report.lines:
-        unit = line.unit.name if line.unit else t("roster.report.no_unit", lang)
-        contact = t(
-            "roster.report.has_telegram" if line.telegram_id else "roster.report.invited", lang
-        )
-        if line.unit_guessed and line.unit is not None:
-            contact = (
-                t("roster.report.guessed", lang, written=line.entry.unit_text, unit=line.unit.name)
-                + contact
-            )
-        lines.append(
-            t(
-                "roster.report.line",
-                lang,
-                name=line.entry.full_name,
-                role=t(f"role.{line.role.value}", lang),
-                unit=unit,
-                contact=contact,
-            )
-        )
-    return "\n".join(lines)
+# --- sheets -----------------------------------------------------------------------
 
 
 def invite_rows(

@@ -83,6 +83,16 @@ def test_labels_percents_and_counts_are_drawn():
     assert any("\n" in t for t in texts)
 
 
+def test_the_bar_without_a_unit_is_named_in_the_readers_language():
+    """Storage gives that bar no label (it holds no words); the chart names it."""
+    by_unit = [*BY_UNIT, (None, 20.0, 0, 1)]
+    vi = "\n".join(_texts(build_completion_figure(BY_FIELD, by_unit, TITLE, "vi")))
+    assert "Chưa giao bộ phận cụ thể" in vi
+    en = "\n".join(_texts(build_completion_figure(BY_FIELD, by_unit, TITLE, "en")))
+    assert "Chưa giao bộ phận cụ thể" not in en
+    assert len(_bars(build_completion_figure(BY_FIELD, by_unit, TITLE, "vi").axes[1]).patches) == 5
+
+
 def test_english_chart_uses_english_words_and_decimal_point():
     texts = _texts(build_completion_figure(BY_FIELD, BY_UNIT, "CCHC 2024", "en"))
     assert "By field" in texts and "By unit" in texts

@@ -242,7 +242,7 @@ def test_pdf_with_paragraph_spacing_reads_exactly_like_the_docx(path):
 def test_skipped_sections_render_in_the_report():
     data, name = build(pb.HUONG_HOA, "docx")
     plan = load_plan(data, name)
-    from storage.plan_import import _warning_lines
+    from plans.importing.outcome import _warning_lines
 
     lines = "\n".join(_warning_lines(plan.warnings, plan.skipped_rows, "vi"))
     assert "Bỏ qua “3.1 Tồn tại, hạn chế” (đoạn" in lines

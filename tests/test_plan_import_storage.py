@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from plans.errors import UserError
 from plans.importing import PlanImportError, load_plan
+from plans.importing.outcome import ImportPreview, ImportReport, render_report
 from plans.text import match_key
 from storage.db import Database
 from storage.directory import add_organization, add_unit, list_units
@@ -29,13 +30,7 @@ from storage.models import (
     UnitAlias,
     UpdateChannel,
 )
-from storage.plan_import import (
-    ImportPreview,
-    ImportReport,
-    import_plan,
-    preview_import,
-    render_report,
-)
+from storage.plan_import import import_plan, preview_import
 from storage.progress import record_progress
 from tests import doc_builders as b
 from tests.factories import UNITS

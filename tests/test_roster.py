@@ -390,7 +390,7 @@ async def test_chat_bad_file_and_stranger_role(harness: BotHarness, commune: Com
 
 
 async def test_unit_named_by_its_first_half_is_understood_and_said(db: Database) -> None:
-    from storage.roster_import import render_report
+    from plans.roster_report import render_report
 
     org_id = await _org(db)
     rows = [HEADER, [1, "Phạm Văn An", "Công chức", "Tư pháp", "", ""]]
@@ -401,7 +401,7 @@ async def test_unit_named_by_its_first_half_is_understood_and_said(db: Database)
 
 
 async def test_every_problem_is_listed_in_one_polite_answer(db: Database) -> None:
-    from storage.roster_import import render_problems
+    from plans.roster_report import render_problems
 
     org_id = await _org(db)
     rows = [

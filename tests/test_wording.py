@@ -78,7 +78,7 @@ def test_week_is_a_date_range():
 
 
 def test_plan_preview_without_a_year():
-    from storage.plan_import import _plan_label
+    from plans.importing.outcome import _plan_label
 
     assert _plan_label(None, None, "vi") == "kế hoạch (chưa xác định được năm)"
     assert "?" not in _plan_label(None, None, "en")

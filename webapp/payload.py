@@ -18,8 +18,9 @@ from babel.numbers import format_decimal
 
 from locales import normalize_language, t
 from plans.calendar import CalendarSettings, PeriodKind, ReportingPeriod, reports_for_year
+from plans.report_kinds import district_report_text
 from plans.status_table import format_percent_value, format_ratio
-from storage import report_records, reports
+from storage import reports
 from webapp.queries import TaskExtra
 from webapp.svg import Bar, stacked_bars
 
@@ -190,7 +191,7 @@ def tasks_json(
 
 def report_json(c: reports.CommuneLine, lang: str) -> dict[str, Any]:
     # Sent on time / late / not sent, from the sent-report record (issue 14).
-    text = report_records.district_report_text(c, lang)
+    text = district_report_text(c, lang)
     return {
         "period": period_json(c.last_period, lang),
         "on_time": c.report_on_time,

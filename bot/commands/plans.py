@@ -23,16 +23,11 @@ from locales import t
 from plans.deadlines import DeadlineKind, parse_deadline
 from plans.errors import UserError
 from plans.importing import PlanImportError, load_plan
+from plans.importing.outcome import ImportPreview, ImportReport, render_report
 from storage.db import Database
 from storage.directory import require_organization
 from storage.migrate import upgrade_async
-from storage.plan_import import (
-    ImportPreview,
-    ImportReport,
-    import_plan,
-    preview_import,
-    render_report,
-)
+from storage.plan_import import import_plan, preview_import
 from storage.reports import calendar_settings, imported_figures_date
 
 

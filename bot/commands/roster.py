@@ -22,10 +22,11 @@ from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
 from plans.roster import RosterError, read_roster
+from plans.roster_report import render_problems, render_report
 from plans.roster_sheet import InviteRow, invitation_workbook, png_name, qr_png
 from storage.db import Database
 from storage.directory import require_organization
-from storage.roster_import import import_roster, invite_rows, render_problems, render_report
+from storage.roster_import import import_roster, invite_rows
 
 
 def add_import_action(person: SubParsers) -> None:
