@@ -10,8 +10,6 @@ with /lienketnhom in the group itself.
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -22,8 +20,6 @@ from plans.calendar import period
 from plans.errors import UserError
 from storage import org_settings, report_records, reports
 from storage.models import Role
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (CommandSpec("caidat", "settings.cmd", MANAGERS, ("settings",)),)
 

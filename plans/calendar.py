@@ -26,7 +26,6 @@ that deadline, the cumulative one wins (H1 over Q2, M9 over Q3, YEAR over Q4).
 from __future__ import annotations
 
 import calendar as _stdcal
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -38,8 +37,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from locales import t
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 

@@ -7,7 +7,7 @@ and tests hand it a manual one they can move ("it is now 03/06/2024 07:30").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from time import monotonic
 from typing import Protocol
 
@@ -68,8 +68,3 @@ class ScaledClock:
         """Restart the simulation from ``instant`` (the demo's "skip ahead")."""
         self._start = instant
         self._origin = monotonic()
-
-
-def local_now(clock: Clock, tz: tzinfo) -> datetime:
-    """The clock's instant in the organization's timezone."""
-    return clock.now().astimezone(tz)

@@ -74,7 +74,6 @@ Rules (DESIGN.md, "Completion, as a chairman counts it"):
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
@@ -87,8 +86,6 @@ from typing import TypedDict, TypeVar, Unpack
 from locales import t
 from plans.calendar import CalendarSettings, ReportingPeriod, fold, window_period
 from plans.deadlines import DeadlineKind
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_DUE_SOON_DAYS = 7
 DEFAULT_EARLY_DAYS = 7

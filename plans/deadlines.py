@@ -53,7 +53,7 @@ from enum import StrEnum
 
 from plans.text import fold_spaces, nfc, normalize_tone_marks, strip_diacritics
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 __all__ = ["Deadline", "DeadlineKind", "Milestone", "parse_deadline"]
 
@@ -668,7 +668,7 @@ def _dateparser_full_date(text: str, key: str) -> date | None:
     try:
         parsed = dateparser.parse(text, languages=["vi", "en"], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
-        logger.debug("dateparser failed on %r", text, exc_info=True)
+        log.debug("dateparser failed on %r", text, exc_info=True)
         return None
     if parsed is None or parsed.year != int(years[0]):
         return None

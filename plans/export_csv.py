@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 
 from locales import normalize_language
 from plans.status_table import StatusTable, clean_text, column_labels, row_cells
-
-logger = logging.getLogger(__name__)
 
 BOM = "\ufeff"
 DELIMITER = ";"

@@ -16,7 +16,6 @@ page number in Arabic figures at the top centre from the second page on.
 from __future__ import annotations
 
 import io
-import logging
 from datetime import datetime, time
 
 from docx import Document
@@ -44,8 +43,6 @@ from plans.status_table import (
     title_text,
 )
 from plans.text_metrics import line_count
-
-logger = logging.getLogger(__name__)
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE_PT = 13

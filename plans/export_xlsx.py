@@ -16,7 +16,6 @@ one-line rows, the texts overlap and the whole table squeezes onto one page.
 from __future__ import annotations
 
 import io
-import logging
 from datetime import datetime, time
 
 from openpyxl import Workbook
@@ -37,8 +36,6 @@ from plans.status_table import (
     title_text,
 )
 from plans.text_metrics import excel_column_pt, line_count
-
-logger = logging.getLogger(__name__)
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 13

@@ -22,7 +22,6 @@ from datetime import date
 from plans.dates import parse_user_date
 from plans.understanding.figures import (
     TEXT_COMPLETED,
-    TEXT_DONE,
     TEXT_IN_PROGRESS,
     TEXT_ISSUED,
     TEXT_NOT_STARTED,
@@ -33,7 +32,6 @@ from plans.understanding.outputs import find_outputs
 
 STATUS_IN_PROGRESS = TEXT_IN_PROGRESS
 STATUS_ISSUED = TEXT_ISSUED
-STATUS_DONE = TEXT_DONE
 STATUS_NOT_STARTED = TEXT_NOT_STARTED
 STATUS_COMPLETED = TEXT_COMPLETED
 

@@ -48,7 +48,6 @@ Rules (times in the organization's zone; a due date is the END of its day):
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -58,8 +57,6 @@ from zoneinfo import ZoneInfo
 
 from plans import workdays
 from plans.calendar import ReportingPeriod
-
-logger = logging.getLogger(__name__)
 
 WorkingDayTest = Callable[[date], bool]
 

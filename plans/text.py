@@ -9,11 +9,8 @@ the user typed without diacritics), so those variants compare equal.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "ascii_key",

@@ -18,14 +18,11 @@ Resolution results (`UnitMatch`):
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plans.text import ascii_key, fold_dashes, fold_spaces, match_key, nfc, strip_diacritics
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "UnitDirectory",

@@ -15,13 +15,10 @@ frozen sets derived from them.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-
-logger = logging.getLogger(__name__)
 
 COUNTRY = "VN"
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ from plans.clock import Clock, ManualClock
 from sandbox.devserver import FakeBotApi, Limits
 from storage.db import Database
 from storage.migrate import upgrade_async
-
-log = logging.getLogger(__name__)
 
 
 class BotHarness:

@@ -10,7 +10,6 @@ tick delivers them.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +23,6 @@ from storage.db import Database
 from storage.models import Organization, ParCriteriaSet, Person, PersonStatus, PersonUnit, Role
 from storage.par_index import desk
 from storage.reports import calendar_settings
-
-log = logging.getLogger(__name__)
 
 SUBJECT = "par_index:season"
 MAX_CODES = 25

@@ -58,12 +58,6 @@ LEAD_SLACK_DAYS = 21
 NEXT_KEY = PLANNER_NEXT_KEY
 RECHECK_EVERY = timedelta(minutes=5)  # a full pass at least this often (settings edits)
 
-TASK_KINDS = (
-    OccasionKind.OVERDUE,
-    OccasionKind.DEADLINE_DAY,
-    OccasionKind.BEFORE_DEADLINE,
-    OccasionKind.ESCALATION,
-)
 _ORDER = {k.value: i for i, k in enumerate(OccasionKind)}
 
 

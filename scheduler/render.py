@@ -10,7 +10,6 @@ comes from ``locales/*/reminders.po``; task content is HTML-escaped.
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -23,8 +22,6 @@ from scheduler.context import OrgContext
 from scheduler.planner import needs_update
 from storage.outbox import CatchUpPayload, DigestPayload, NoticePayload, Payload, ReportItem
 from storage.tasks import TaskView
-
-log = logging.getLogger(__name__)
 
 MAX_TEXT = 3900  # Telegram allows 4096; leave room for the "and N more" line
 MAX_BUTTONS = 30

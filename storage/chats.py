@@ -39,10 +39,6 @@ async def remember_chat(
     return ChatInfo(chat.id, chat.kind, chat.title, chat.organization_id)
 
 
-async def known_chat(session: AsyncSession, chat_id: int) -> bool:
-    return await session.get(Chat, chat_id) is not None
-
-
 async def link_group(
     session: AsyncSession,
     chat_id: int,

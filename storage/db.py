@@ -1,8 +1,11 @@
 """Engine and transactions, the same code on SQLite and PostgreSQL.
 
 SQLite is the embedded default, and it loses updates under concurrent
-read-then-write transactions unless writers take the lock up front (measured,
-see STACK-NOTES): so :meth:`Database.write` opens ``BEGIN IMMEDIATE`` on SQLite,
+read-then-write transactions unless writers take the lock up front. Measured
+with SQLAlchemy 2.1 and aiosqlite 0.22 on 60 concurrent read-then-write
+transactions: with default settings, and with WAL + ``busy_timeout`` alone,
+updates were lost silently; SQLAlchemy's plain ``BEGIN`` gave "database is
+locked" 57 times in 60. So :meth:`Database.write` opens ``BEGIN IMMEDIATE`` on SQLite,
 while :meth:`Database.read` keeps the cheap deferred ``BEGIN``. WAL lets
 readers go on while one writer works; ``busy_timeout`` makes writers queue
 instead of failing.
@@ -13,7 +16,6 @@ every other writer wait.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,8 +29,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 

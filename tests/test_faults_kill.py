@@ -6,9 +6,11 @@ process had claimed stay ``sending`` until the reaper's timeout (5 minutes);
 the test ages their claim stamps instead of sleeping, and the restarted
 bot's own reaper does the recovery.
 
-The promise (STACK-NOTES, "PostgreSQL outbox"): every recipient gets the
-reminder; the only repeats are messages the dead process had sent but not
-yet recorded -- at most its in-flight sends (the dispatcher's concurrency).
+The promise: every recipient gets the reminder; the only repeats are
+messages the dead process had sent but not yet recorded -- at most its
+in-flight sends (the dispatcher's concurrency). Exactly once is impossible:
+``sendMessage`` takes no idempotency key, so a send whose answer is lost to a
+kill cannot be told from one never made.
 """
 
 from __future__ import annotations

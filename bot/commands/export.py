@@ -27,7 +27,6 @@ from storage.directory import require_organization
 from storage.migrate import upgrade_async
 
 RENDERERS = {"docx": render_docx, "xlsx": render_xlsx, "csv": render_csv}
-PERIOD_CHOICES = ("quy1", "quy2", "quy3", "quy4", "6thang", "9thang", "nam")
 
 
 def register(subparsers: SubParsers) -> None:

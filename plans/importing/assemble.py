@@ -27,7 +27,6 @@ Row rules, in order (each skipped row is recorded with a reason key):
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 
@@ -59,8 +58,6 @@ from plans.importing.values import (
     to_roman,
 )
 from plans.units import display_name, split_unit_cell
-
-log = logging.getLogger(__name__)
 
 _CRITERION_RE = re.compile(r"^\d+(?:\.\d+)+$")
 

@@ -9,7 +9,6 @@ python-docx/openpyxl/lxml see them, so a zip bomb costs nothing.
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
 from pathlib import PurePath
 
@@ -20,8 +19,6 @@ from plans.importing.errors import (
     UnsupportedFormatError,
     ZipBombError,
 )
-
-log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -35,7 +32,6 @@ MAX_RATIO = 100  # per member, when the member is big enough to matter
 RATIO_MIN_SIZE = 1024 * 1024
 MAX_MEMBERS = 5000
 
-TEXT_EXTENSIONS = {".csv", ".tsv", ".txt"}
 DOC_EXTENSIONS = {
     ".docx",
     ".docm",

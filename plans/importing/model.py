@@ -7,7 +7,6 @@ kept in fixtures, so its keys must not drift.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -192,6 +191,3 @@ class ImportedPlan:
             ],
             "warnings": [w.to_json() for w in self.warnings],
         }
-
-    def to_json_text(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)

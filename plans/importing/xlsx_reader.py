@@ -8,7 +8,6 @@ with formatting on a million empty rows are cut at the last row with text.
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -18,8 +17,6 @@ from plans.importing.grid import Cell, Grid, apply_merge
 
 if TYPE_CHECKING:  # openpyxl loads only when a sheet is read
     from openpyxl.worksheet.worksheet import Worksheet
-
-log = logging.getLogger(__name__)
 
 MAX_ROWS = 20000
 MAX_COLS = 60

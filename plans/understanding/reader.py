@@ -44,8 +44,6 @@ __all__ = ["QUESTION_DEADLINE", "QUESTION_MY_TASKS", "Reading", "UpdateDraft", "
 
 QUESTION_DEADLINE = "deadline"
 QUESTION_MY_TASKS = "my_tasks"
-NEED_TASK = "task"
-NEED_PERCENT = "percent"
 
 _DEADLINE_Q_RE = re.compile(
     r"(?<!gia )\b(?:han|thoi han|han chot|deadline|het han)\b.*(?:\?|\b(?:khi nao|bao gio|ngay nao"

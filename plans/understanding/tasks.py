@@ -148,9 +148,6 @@ class TaskIndex:
     def codes(self) -> tuple[str, ...]:
         return tuple(self._by_code)
 
-    def has_number(self, number: int) -> bool:
-        return number in self._by_number
-
     def by_code(self, code: str) -> list[int]:
         """Task numbers for a typed code: exact, else the tasks under it ("3.2" → 3.2.1, 3.2.2)."""
         code = code.strip(". ")

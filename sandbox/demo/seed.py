@@ -12,7 +12,6 @@ kept), so ``/chiso`` answers at once.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -27,8 +26,6 @@ from plans.par_index.reader import load_scores
 from storage.directory import add_organization, add_person, add_unit, find_organization
 from storage.models import Field, OrgKind, Plan, Role, Task
 from storage.par_index import link_task, save_scorecard
-
-log = logging.getLogger(__name__)
 
 PLAN_FILENAME = "ke-hoach-cchc-vinh-khe-2024.docx"
 DISTRICT_NAME = "huyện Vĩnh Linh"
@@ -103,16 +100,6 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "district", "Đỗ Minh Tuấn", Role.DISTRICT_VIEWER, 910_007, "demo.title.district", (), True
     ),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SeedResult:
-    """What the demo created, for the banner."""
-
-    organization_id: int
-    plan: ImportedPlan | None
-    report: Any  # storage.plan_import.ImportReport when the importer is present
-    import_error: str | None = None
 
 
 def plan_bytes() -> bytes:

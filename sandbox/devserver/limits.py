@@ -1,9 +1,10 @@
 """Telegram's flood limits and size limits, as the fake server enforces them.
 
 Telegram does not publish exact figures; these are the commonly observed ones
-(see STACK-NOTES): ~30 messages/s overall, ~1/s per private chat with short
-bursts tolerated, 20/min per group. A token bucket models "short bursts pass".
-The clock is injectable so a test can step time instead of sleeping.
+(its Bot FAQ and bot developers' reports): ~30 messages/s overall, ~1/s per
+private chat with short bursts tolerated, 20/min per group. A token bucket
+models "short bursts pass". The clock is injectable so a test can step time
+instead of sleeping.
 """
 
 from __future__ import annotations
@@ -77,10 +78,6 @@ class Limits:
     def off(cls) -> Limits:
         """No flood limits (size limits still apply: they are part of the API)."""
         return cls(enabled=False)
-
-    def reset(self) -> None:
-        self._global = None
-        self._chats.clear()
 
     def check_send(self, chat_id: int, *, is_private: bool) -> int | None:
         """Account one outgoing message; return retry_after seconds if over the limit.
