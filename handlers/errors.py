@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: BotContext) -> None:
+    """Say something went wrong, and that nothing was saved when storage failed.
+
+    Logged once here; the bot keeps serving the other updates.
+    """
     error = context.error
     if isinstance(error, NetworkError | Forbidden):
         log.warning("telegram error while handling an update: %s", error)

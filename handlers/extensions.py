@@ -10,7 +10,6 @@ hears the outcome.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,8 +33,6 @@ from storage.extensions import (
 )
 from storage.models import Role
 from storage.tasks import find_task_by_number
-
-log = logging.getLogger(__name__)
 
 REQUESTERS = (Role.OFFICER, Role.ADMIN)
 COMMANDS = [CommandSpec("giahan", "officer.cmd.extend", frozenset(REQUESTERS), ("extend",))]
@@ -89,6 +86,11 @@ def _request_text(info: ExtensionInfo, lang: str) -> str:
 
 @require(*REQUESTERS)
 async def extend_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/giahan <số> <ngày> [lý do]: an officer asks for a later deadline.
+
+    Stored as pending first; the leadership decides with buttons (a plan's
+    deadline is theirs to move).
+    """
     assert actor.person is not None
     args = context.args or []
     number = parse_task_number(args[0]) if len(args) >= 2 else None
@@ -145,6 +147,10 @@ async def extend_command(update: Update, context: BotContext, actor: Actor) -> N
 
 @require(*CHAIRS)
 async def decision_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """Approve/Refuse under a /giahan request, pressed by the Chủ tịch or a Phó Chủ tịch.
+
+    The first press decides; the officer and the plan keeper hear the outcome.
+    """
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)

@@ -21,12 +21,14 @@ from locales import t
 
 @open_to("a one-line hint to anyone, leaks nothing", where=Where.PRIVATE)
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:
+    """/huy outside any conversation: say there is nothing to cancel rather than stay silent."""
     actor = await get_actor(update, context)
     await reply_html(update, t("fallback.nothing_to_cancel", actor.lang))
 
 
 @require(where=Where.PRIVATE)  # any registered person; a stranger gets the join hint
 async def unknown_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """An unknown /command in private: name it back, so a typo is not met with silence."""
     message = update.effective_message
     if message is None or not message.text:
         return

@@ -124,6 +124,10 @@ async def on_startup(app: Any) -> None:
 
 @open_to("lists the commands of the reader's own role; strangers see how to register")
 async def help_command(update: Update, context: BotContext) -> None:
+    """/trogiup: the commands of the reader's own role, one line of help each.
+
+    A stranger also learns how to join.
+    """
     actor = await get_actor(update, context)
     role = actor.person.role if actor.registered and actor.person else None
     lines = [t("menu.help.header", actor.lang), ""]
@@ -156,11 +160,13 @@ def _language_keyboard() -> InlineKeyboardMarkup:
 
 @require()
 async def language_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/ngonngu: offer the languages as buttons, so an English-speaking adviser can read the bot."""
     await reply_html(update, t("menu.language.ask", actor.lang), reply_markup=_language_keyboard())
 
 
 @require()
 async def language_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """A language button of /ngonngu: store the person's choice and answer in it from now on."""
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)

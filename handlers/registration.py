@@ -106,6 +106,7 @@ def greeting(actor: Actor) -> str:
 
 @open_to("a stranger may ask to join or redeem a code; a registered person only gets the greeting")
 async def start_command(update: Update, context: BotContext) -> None:
+    """/start: greet a registered person, redeem ``/start <code>``, tell a stranger how to join."""
     actor = await get_actor(update, context)
     code = (context.args or [""])[0].strip() if context.args else ""
     if actor.registered:
@@ -389,6 +390,7 @@ async def invite_command(update: Update, context: BotContext, actor: Actor) -> N
 
 @require(Role.ADMIN, allow_group=False)
 async def invite_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """The role (then, for an officer, the unit) buttons of /moi: make the invitation link."""
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)
@@ -420,6 +422,7 @@ async def invite_button(update: Update, context: BotContext, actor: Actor) -> No
 
 @require(Role.ADMIN, where=Where.ANYWHERE)  # it links the (new) group it is typed in
 async def link_group_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/lienketnhom in a group: make it the organization's group (warnings, digests go there)."""
     assert actor.person is not None
     chat = update.effective_chat
     if chat is None or not actor.in_group:

@@ -11,7 +11,6 @@ switches it off. The storage rules live in ``storage.report_records``.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from telegram import ForceReply, Message, Update
@@ -26,8 +25,6 @@ from plans.report_kinds import PRESETS, DueReport, due_reports
 from scheduler.report_drafts import MARK_SENT, SENT_KIND_KEYS, SENT_PERIOD_KINDS
 from storage import report_records, reports
 from storage.models import Role
-
-log = logging.getLogger(__name__)
 
 PROMPT_MARK = "📨"
 
@@ -165,6 +162,7 @@ class _ReplyToPrompt(filters.MessageFilter):
 
 @require(Role.ADMIN, Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 async def prompt_reply(update: Update, context: BotContext, actor: Actor) -> None:
+    """A reply to the bot's "send the report number" prompt: record that report as sent."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
     target = _prompt_target(message.reply_to_message.text)

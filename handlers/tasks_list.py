@@ -8,7 +8,6 @@ one of these tasks.
 
 from __future__ import annotations
 
-import logging
 from datetime import tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -33,8 +32,6 @@ from plans.numbers import parse_task_number
 from storage.models import Role
 from storage.progress import HistoryEntry, can_read_history, can_update, task_history
 from storage.tasks import TaskView, find_task_by_number, load_task_views
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
 BUTTONS_PER_ROW = 4
@@ -97,6 +94,7 @@ def _clip(view: TaskView, limit: int = 300) -> TaskView:
 
 @require(*WORKERS)
 async def tasks_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/nhiemvu: the tasks this person may see (their units'), one page at a time."""
     views = await _my_tasks(context, actor)
     if not views:
         await reply_html(update, t("officer.tasks.empty", actor.lang))
@@ -107,6 +105,7 @@ async def tasks_command(update: Update, context: BotContext, actor: Actor) -> No
 
 @require(*WORKERS)
 async def page_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """The ‹/› buttons of /nhiemvu: show another page of the person's tasks in the same message."""
     query = update.callback_query
     assert query is not None
     parsed = cb.parse(query.data)
@@ -185,6 +184,7 @@ def _history_text(view: TaskView, entries: list[HistoryEntry], lang: str, tz: tz
 
 @require(*WORKERS)
 async def history_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/lichsu <số>: every progress update of one task, for those allowed to read it."""
     assert actor.person is not None
     args = context.args or []
     number = parse_task_number(args[0]) if len(args) == 1 else None

@@ -16,7 +16,6 @@ gì?") are answered, and a file whose caption names a task is evidence for it.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -92,8 +91,6 @@ from storage.progress import (
     validate_percent,
 )
 from storage.tasks import TaskView, find_task_by_number, load_task_views
-
-log = logging.getLogger(__name__)
 
 WORKERS = (Role.OFFICER, *MANAGERS)
 COMMANDS = [CommandSpec("capnhat", "officer.cmd.update", frozenset(WORKERS), ("update",))]
@@ -325,6 +322,7 @@ async def _command_draft(
 
 @require(*WORKERS)
 async def update_command(update: Update, context: BotContext, actor: Actor) -> None:
+    """/capnhat <số> <phần trăm> [ghi chú]: an officer reports progress on a task in one line."""
     message = update.effective_message
     assert message is not None and message.text is not None
     args_text = message.text.split(maxsplit=1)[1] if len(message.text.split()) > 1 else ""
@@ -674,7 +672,10 @@ async def _confirm(update: Update, context: BotContext, actor: Actor, draft_id: 
 
 @require(*WORKERS)
 async def draft_button(update: Update, context: BotContext, actor: Actor) -> None:
-    """``ok``/``no``/``wt``/``fg`` on a draft: confirm, correct, choose the task or the figure."""
+    """``ok``/``no``/``wt``/``fg`` on a draft: confirm, correct, choose the task or the figure.
+
+    Nothing is recorded from free text until the officer confirms here.
+    """
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)
