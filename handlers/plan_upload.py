@@ -33,16 +33,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from core import callbacks as cb
 from core.context import BotContext
-from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require, split_text
+from handlers.file_upload import WAITING_FILE, Upload, conversation
 from locales import t
 from plans.calendar import ReportingPeriod
 from plans.errors import UserError
@@ -72,7 +69,6 @@ from storage.reports import (
 log = logging.getLogger(__name__)
 
 KEEPERS = frozenset({Role.ADMIN})
-WAITING_FILE = 1
 UPLOADS_KEY = "chairman:plan_upload:pending"  # draft id -> Parsed (a cache, not the truth)
 MAX_UNIT_BUTTONS = 24
 ACCEPTED = (".docx", ".xlsx", ".csv", ".pdf", ".doc")
@@ -195,33 +191,6 @@ async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) 
     _cache(context)[pending.id] = parsed
     log.info("plan upload %s: file read again after a restart", pending.id)
     return parsed
-
-
-# --------------------------------------------------------------------------- start
-
-
-@require(*KEEPERS, allow_group=False)
-async def start_command(update: Update, context: BotContext, actor: Actor) -> int:
-    """Ask for the plan file."""
-    limit = context.services.settings.max_upload_mb
-    await reply_html(update, t("plan_upload.ask_file", actor.lang, limit=limit))
-    return WAITING_FILE
-
-
-@open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
-async def cancel_command(update: Update, context: BotContext) -> int:
-    """/huy during a plan upload: leave the conversation; nothing was written yet."""
-    actor_lang = update.effective_user.language_code if update.effective_user else None
-    await reply_html(update, t("plan_upload.cancelled", actor_lang))
-    return ConversationHandler.END
-
-
-@open_to("only reachable inside the plan keeper's upload conversation", where=Where.PRIVATE)
-async def not_a_file(update: Update, context: BotContext) -> int:
-    """Text where the plan file was expected: ask again for the file instead of guessing."""
-    lang = update.effective_user.language_code if update.effective_user else None
-    await reply_html(update, t("plan_upload.need_file", lang))
-    return WAITING_FILE
 
 
 @require(*KEEPERS, allow_group=False)
@@ -873,27 +842,21 @@ async def reviewed_callback(update: Update, context: BotContext, actor: Actor) -
 # --------------------------------------------------------------------------- wiring
 
 
-def _conversation() -> ConversationHandler[Any]:
-    return ConversationHandler(
-        entry_points=[CommandHandler(["nhapkehoach", "importplan"], start_command)],
-        states={
-            WAITING_FILE: [
-                MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, file_received),
-                CommandHandler(["huy", "cancel"], cancel_command),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, not_a_file),
-            ]
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel_command)],
-        allow_reentry=True,
-        name="plan_upload",
-    )
+UPLOAD = Upload(
+    name="plan_upload",
+    command=COMMANDS[0],
+    ask_key="plan_upload.ask_file",
+    cancelled_key="plan_upload.cancelled",
+    need_file_key="plan_upload.need_file",
+    file_received=file_received,
+)
 
 
 def build_handlers() -> dict[int, list[Any]]:
     """A fresh conversation per Application: its state must not leak between bots."""
     return {
         0: [
-            _conversation(),
+            conversation(UPLOAD),
             CallbackQueryHandler(map_callback, pattern=rf"^{cb.IMPORT_MAP}:"),
             CallbackQueryHandler(confirm_callback, pattern=rf"^{cb.IMPORT_CONFIRM}:"),
             CallbackQueryHandler(cancel_callback, pattern=rf"^{cb.IMPORT_CANCEL}:"),

@@ -19,11 +19,11 @@ import zipfile
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from core.context import BotContext
-from handlers.access import Where, open_to
 from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
+from handlers.file_upload import WAITING_FILE, Upload, conversation
 from locales import t
 from plans.roster import ACCEPTED, RosterError, read_roster
 from plans.roster_report import render_problems, render_report
@@ -34,32 +34,7 @@ from storage.roster_import import import_roster, invite_rows
 log = logging.getLogger(__name__)
 
 KEEPERS = frozenset({Role.ADMIN})
-WAITING_FILE = 1
 COMMANDS = (CommandSpec("nhapcanbo", "roster.cmd", KEEPERS, ("importstaff",)),)
-
-
-@require(*KEEPERS, allow_group=False)
-async def start_command(update: Update, context: BotContext, actor: Actor) -> int:
-    """/nhapcanbo: ask the plan keeper for the staff roster file, naming the size limit."""
-    limit = context.services.settings.max_upload_mb
-    await reply_html(update, t("roster.chat.ask_file", actor.lang, limit=limit))
-    return WAITING_FILE
-
-
-@open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
-async def cancel_command(update: Update, context: BotContext) -> int:
-    """/huy during a roster upload: leave the conversation; nothing was written yet."""
-    lang = update.effective_user.language_code if update.effective_user else None
-    await reply_html(update, t("roster.chat.cancelled", lang))
-    return ConversationHandler.END
-
-
-@open_to("only reachable inside the plan keeper's roster conversation", where=Where.PRIVATE)
-async def not_a_file(update: Update, context: BotContext) -> int:
-    """Text where the roster file was expected: ask again for the file instead of guessing."""
-    lang = update.effective_user.language_code if update.effective_user else None
-    await reply_html(update, t("roster.chat.need_file", lang))
-    return WAITING_FILE
 
 
 def _link(context: BotContext, code: str) -> str:
@@ -130,20 +105,14 @@ async def file_received(update: Update, context: BotContext, actor: Actor) -> in
     return ConversationHandler.END
 
 
-def _conversation() -> ConversationHandler[Any]:
-    return ConversationHandler(
-        entry_points=[CommandHandler(["nhapcanbo", "importstaff"], start_command)],
-        states={
-            WAITING_FILE: [
-                MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, file_received),
-                CommandHandler(["huy", "cancel"], cancel_command),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, not_a_file),
-            ]
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel_command)],
-        allow_reentry=True,
-        name="roster_upload",
-    )
+UPLOAD = Upload(
+    name="roster_upload",
+    command=COMMANDS[0],
+    ask_key="roster.chat.ask_file",
+    cancelled_key="roster.chat.cancelled",
+    need_file_key="roster.chat.need_file",
+    file_received=file_received,
+)
 
 
 def build_handlers() -> dict[int, list[Any]]:
@@ -157,4 +126,4 @@ def build_handlers() -> dict[int, list[Any]]:
         & filters.ChatType.PRIVATE
         & filters.CaptionRegex(r"^/(?:nhapcanbo|importstaff)\b")
     )
-    return {0: [_conversation(), MessageHandler(captioned, file_received)]}
+    return {0: [conversation(UPLOAD), MessageHandler(captioned, file_received)]}
