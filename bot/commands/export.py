@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from bot.commands import SubParsers
+from bot.commands.common import database
 from core.settings import get_settings
 from locales import t
 from plans.calendar import parse_period_arg
@@ -22,9 +23,7 @@ from plans.export_csv import render_csv
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from storage import report_records, reports
-from storage.db import Database
 from storage.directory import require_organization
-from storage.migrate import upgrade_async
 
 RENDERERS = {"docx": render_docx, "xlsx": render_xlsx, "csv": render_csv}
 
@@ -74,9 +73,7 @@ async def _export(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = args.lang or settings.default_language
     fmt = _format(args)
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+    async with database(settings) as db:
         async with db.read() as session:
             org = await require_organization(session, args.org)
             tz = reports.calendar_settings(org).tzinfo
@@ -91,8 +88,6 @@ async def _export(args: argparse.Namespace) -> int:
                 per = reports.resolve_period(org, None, now)
             table = await reports.build_status_table(session, org.id, per, now=now, lang=lang)
             await report_records.apply_record(session, org.id, table, per.code)
-    finally:
-        await db.dispose()
     started = time.perf_counter()
     data = RENDERERS[fmt](table, lang)
     elapsed = time.perf_counter() - started

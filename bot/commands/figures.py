@@ -12,15 +12,14 @@ import json
 from datetime import UTC, datetime
 
 from bot.commands import SubParsers
+from bot.commands.common import database
 from core.settings import get_settings
 from locales import t
 from plans.calendar import parse_period_arg
 from plans.completion import standing_sentence
 from plans.errors import UserError
 from storage import reports
-from storage.db import Database
 from storage.directory import require_organization
-from storage.migrate import upgrade_async
 
 
 def register(subparsers: SubParsers) -> None:
@@ -81,9 +80,7 @@ def as_json(ov: reports.Overview) -> dict[str, object]:
 async def _overview(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+    async with database(settings) as db:
         async with db.read() as session:
             org = await require_organization(session, args.org)
             tz = reports.calendar_settings(org).tzinfo
@@ -101,8 +98,6 @@ async def _overview(args: argparse.Namespace) -> int:
                     raise UserError("chairman.cli.bad_period", text=args.period)
                 per = reports.resolve_period(org, parsed, now)
             ov = await reports.overview(session, org.id, now=now, period=per)
-    finally:
-        await db.dispose()
     if args.json:
         print(json.dumps(as_json(ov), ensure_ascii=False, indent=2))
     else:

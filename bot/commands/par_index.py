@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import SubParsers
+from bot.commands.common import add_import_arguments, database, read_file
 from core.settings import Settings, get_settings
 from locales import t
 from plans.errors import UserError
@@ -27,9 +28,7 @@ from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary
 from plans.par_index.season import KEY as SEASON_KEY
 from plans.par_index.season import Season, parse_deadline_text
-from storage.db import Database
 from storage.directory import require_organization
-from storage.migrate import upgrade_async
 from storage.models import Organization
 from storage.par_index import evidence_index, save_scorecard
 from storage.reports import calendar_settings
@@ -42,10 +41,7 @@ def register(subparsers: SubParsers) -> None:
         description=t("par_index.cli.import.help"),
         epilog=t("par_index.cli.import.example"),
     )
-    p.add_argument("file", help=t("par_index.cli.import.file"))
-    p.add_argument("--org", required=True, help=t("cli.option.org"))
-    p.add_argument("--year", type=int, help=t("par_index.cli.import.year"))
-    p.add_argument("--dry-run", action="store_true", help=t("par_index.cli.import.dry_run"))
+    add_import_arguments(p, "par_index.cli.import")
     p.add_argument("--json", action="store_true", help=t("par_index.cli.import.json"))
     p.set_defaults(handler=_import_scores)
 
@@ -74,18 +70,10 @@ def register(subparsers: SubParsers) -> None:
     p.set_defaults(handler=_season)
 
 
-def _read_file(path_text: str) -> tuple[bytes, str]:
-    path = Path(path_text)
-    try:
-        return path.read_bytes(), path.name
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise UserError("par_index.error.file_not_found", path=path_text) from exc
-
-
 async def _import_scores(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
-    data, name = _read_file(args.file)
+    data, name = read_file(args.file, "par_index.error.file_not_found")
     try:
         card = load_scores(data, name, year=args.year)
     except PlanImportError as exc:
@@ -95,9 +83,7 @@ async def _import_scores(args: argparse.Namespace) -> int:
     if year is None:
         raise UserError("par_index.error.no_year", filename=name)
     card.year = year
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+    async with database(settings) as db:
         if args.dry_run:
             async with db.read() as session:
                 org = await require_organization(session, args.org)
@@ -113,8 +99,6 @@ async def _import_scores(args: argparse.Namespace) -> int:
                     actor="cli",
                     at=datetime.now(UTC),
                 )
-    finally:
-        await db.dispose()
     text = import_summary(card, org.name, year, lang, dry_run=args.dry_run)
     if args.json:
         print(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
@@ -127,16 +111,12 @@ async def _import_scores(args: argparse.Namespace) -> int:
 async def _export_evidence(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
     now = datetime.now(UTC)
-    try:
+    async with database(settings) as db:
         async with db.read() as session:
             org = await require_organization(session, args.org)
             found = await evidence_index(session, org.id, now=now, year=args.year)
             org_row = await session.get(Organization, org.id)
-    finally:
-        await db.dispose()
     if found is None or org_row is None:
         raise UserError("par_index.error.no_scorecard", org=args.org)
     year, rows = found
@@ -225,9 +205,7 @@ def safe_name(code: str, index: int, name: str) -> str:
 async def _season(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+    async with database(settings) as db:
         async with db.write() as session:
             info = await require_organization(session, args.org)
             org = await session.get(Organization, info.id)
@@ -254,8 +232,6 @@ async def _season(args: argparse.Namespace) -> int:
                     SEASON_KEY: season.to_dict(),
                 }
             year = datetime.now(calendar_settings(org).tzinfo).year
-    finally:
-        await db.dispose()
     print(
         t(
             "par_index.cli.season.shown",

@@ -15,18 +15,16 @@ import argparse
 import json
 import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from bot.commands import SubParsers
+from bot.commands.common import add_import_arguments, database, read_file
 from core.settings import get_settings
 from locales import t
 from plans.deadlines import DeadlineKind, parse_deadline
 from plans.errors import UserError
 from plans.importing import PlanImportError, load_plan
 from plans.importing.outcome import ImportPreview, ImportReport, render_report
-from storage.db import Database
 from storage.directory import require_organization
-from storage.migrate import upgrade_async
 from storage.plan_import import import_plan, preview_import
 from storage.reports import calendar_settings, imported_figures_date
 
@@ -38,10 +36,7 @@ def register(subparsers: SubParsers) -> None:
         description=t("plan_import.cli.import.help"),
         epilog=t("plan_import.cli.import.example"),
     )
-    p.add_argument("file", help=t("plan_import.cli.import.file"))
-    p.add_argument("--org", required=True, help=t("cli.option.org"))
-    p.add_argument("--year", type=int, help=t("plan_import.cli.import.year"))
-    p.add_argument("--dry-run", action="store_true", help=t("plan_import.cli.import.dry_run"))
+    add_import_arguments(p, "plan_import.cli.import")
     p.add_argument("--as-of", dest="as_of", help=t("figures.cli.as_of"))
     p.add_argument("--json", action="store_true", help=t("plan_import.cli.import.json"))
     p.add_argument(
@@ -75,28 +70,18 @@ def _as_of_day(text: str | None) -> date | None:
     raise UserError("figures.cli.bad_as_of", text=text)
 
 
-def _read_file(path_text: str) -> tuple[bytes, str]:
-    path = Path(path_text)
-    try:
-        return path.read_bytes(), path.name
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise UserError("plan_import.error.file_not_found", path=path_text) from exc
-
-
 async def _import_plan(args: argparse.Namespace) -> int:
     settings = get_settings()
     lang = settings.default_language
-    data, name = _read_file(args.file)
+    data, name = read_file(args.file, "plan_import.error.file_not_found")
     as_of = _as_of_day(args.as_of)
     try:
         plan = load_plan(data, name, year=args.year)
     except PlanImportError as exc:
         print(t(exc.key, lang, **exc.params), file=sys.stderr)
         return 1
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
     result: ImportPreview | ImportReport
-    try:
+    async with database(settings) as db:
         if args.dry_run:
             async with db.read() as session:
                 org = await require_organization(session, args.org)
@@ -118,8 +103,6 @@ async def _import_plan(args: argparse.Namespace) -> int:
                     at=now,
                     progress_at=progress_at if as_of is not None else None,
                 )
-    finally:
-        await db.dispose()
     text = render_report(result, lang)
     if as_of is not None and not args.dry_run and counted is not None:
         text += "\n" + t(

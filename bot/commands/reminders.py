@@ -7,11 +7,10 @@ import json
 import re
 from datetime import date
 
+from bot.commands.common import database
 from core.settings import get_settings
 from locales import t
 from plans.errors import UserError
-from storage.db import Database
-from storage.migrate import upgrade_async
 
 MAX_DAYS = 366
 
@@ -62,16 +61,12 @@ async def _preview(args: argparse.Namespace) -> int:
     lang = settings.default_language
     days = parse_days(args.days)
     start = parse_day(args.start) if args.start else None
-    await upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+    async with database(settings) as db:
         if start is None:
             from datetime import datetime
 
             start = datetime.now(settings.tz).date()
         result = await preview(db, args.org, start, days)
-    finally:
-        await db.dispose()
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return 0

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Awaitable, Callable
 
 from bot.commands import SubParsers, roster
+from bot.commands.common import database
 from core.settings import get_settings
 from locales import t
 from storage.db import Database
@@ -23,7 +24,6 @@ from storage.directory import (
     list_units,
     require_organization,
 )
-from storage.migrate import upgrade_async
 from storage.models import OrgKind, Role
 
 KIND_CHOICES = [k.value for k in OrgKind]
@@ -99,12 +99,8 @@ def _run(action: Action) -> Callable[[argparse.Namespace], Awaitable[int]]:
 
     async def runner(args: argparse.Namespace) -> int:
         settings = get_settings()
-        await upgrade_async(settings.database_url)
-        db = Database(settings.database_url)
-        try:
+        async with database(settings) as db:
             return await action(args, db, settings.default_language)
-        finally:
-            await db.dispose()
 
     return runner
 
