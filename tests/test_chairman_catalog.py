@@ -20,6 +20,8 @@ SOURCES = [
         "handlers/plan_upload.py",
         "handlers/admin_settings.py",
         "storage/reports.py",
+        "plans/status_table.py",
+        "plans/report_kinds.py",
         "storage/org_settings.py",
         "bot/commands/export.py",
     )

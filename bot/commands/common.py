@@ -19,12 +19,14 @@ from storage.db import Database
 from storage.migrate import upgrade_async
 
 
-def add_import_arguments(p: argparse.ArgumentParser, help_prefix: str) -> None:
-    """``FILE --org --year --dry-run``; the help lines are ``<help_prefix>.file`` and so on."""
-    p.add_argument("file", help=t(f"{help_prefix}.file"))
+def add_import_arguments(
+    p: argparse.ArgumentParser, *, file_help: str, year_help: str, dry_run_help: str
+) -> None:
+    """``FILE --org --year --dry-run``, each with the command's own help line."""
+    p.add_argument("file", help=file_help)
     p.add_argument("--org", required=True, help=t("cli.option.org"))
-    p.add_argument("--year", type=int, help=t(f"{help_prefix}.year"))
-    p.add_argument("--dry-run", action="store_true", help=t(f"{help_prefix}.dry_run"))
+    p.add_argument("--year", type=int, help=year_help)
+    p.add_argument("--dry-run", action="store_true", help=dry_run_help)
 
 
 def read_file(path_text: str, missing_key: str) -> tuple[bytes, str]:

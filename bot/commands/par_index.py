@@ -41,7 +41,12 @@ def register(subparsers: SubParsers) -> None:
         description=t("par_index.cli.import.help"),
         epilog=t("par_index.cli.import.example"),
     )
-    add_import_arguments(p, "par_index.cli.import")
+    add_import_arguments(
+        p,
+        file_help=t("par_index.cli.import.file"),
+        year_help=t("par_index.cli.import.year"),
+        dry_run_help=t("par_index.cli.import.dry_run"),
+    )
     p.add_argument("--json", action="store_true", help=t("par_index.cli.import.json"))
     p.set_defaults(handler=_import_scores)
 

@@ -36,7 +36,12 @@ def register(subparsers: SubParsers) -> None:
         description=t("plan_import.cli.import.help"),
         epilog=t("plan_import.cli.import.example"),
     )
-    add_import_arguments(p, "plan_import.cli.import")
+    add_import_arguments(
+        p,
+        file_help=t("plan_import.cli.import.file"),
+        year_help=t("plan_import.cli.import.year"),
+        dry_run_help=t("plan_import.cli.import.dry_run"),
+    )
     p.add_argument("--as-of", dest="as_of", help=t("figures.cli.as_of"))
     p.add_argument("--json", action="store_true", help=t("plan_import.cli.import.json"))
     p.add_argument(
