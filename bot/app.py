@@ -9,7 +9,7 @@ URL, the database) and the injected clock. Resources are opened in
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
@@ -18,10 +18,11 @@ from bot.update_order import OrderedUpdateProcessor
 from core.context import SERVICES_KEY, BotContext, Services, services_of
 from core.settings import Settings
 from plans.clock import Clock, SystemClock
-from plans.dates import warm_up
 from scheduler import jobs
 from storage.db import Database
-from webapp.server import Dashboard, start_dashboard
+
+if TYPE_CHECKING:
+    from webapp.server import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +76,16 @@ async def _post_init(app: BotApplication) -> None:
         services.db = Database(services.settings.database_url)
     me = await app.bot.get_me()
     services.bot_username = me.username
-    _warm_up_dateparser()
     await handlers.run_startup_hooks(app)
     if services.scheduler_enabled:
         jobs.install(app)
-    dashboard = await start_dashboard(services, app.bot.token)
-    if dashboard is not None:
-        app.bot_data[DASHBOARD_KEY] = dashboard
+    if services.settings.webapp_url:
+        # aiohttp and the dashboard (≈ 10 MiB) load only for a bot that serves the Mini App.
+        from webapp.server import start_dashboard
+
+        dashboard = await start_dashboard(services, app.bot.token)
+        if dashboard is not None:
+            app.bot_data[DASHBOARD_KEY] = dashboard
     log.info("bot @%s ready", me.username)
 
 
@@ -92,8 +96,9 @@ async def _post_stop(app: BotApplication) -> None:
 
 async def _post_shutdown(app: BotApplication) -> None:
     services = services_of(app)
-    dashboard = app.bot_data.pop(DASHBOARD_KEY, None)
-    if isinstance(dashboard, Dashboard):
+    dashboard = dashboard_of(app)
+    app.bot_data.pop(DASHBOARD_KEY, None)
+    if dashboard is not None:
         await dashboard.stop()
     if services.db is not None and services.own_database:
         await services.db.dispose()
@@ -102,9 +107,8 @@ async def _post_shutdown(app: BotApplication) -> None:
 def dashboard_of(app: BotApplication) -> Dashboard | None:
     """The Mini App dashboard started in ``post_init`` (None when WEBAPP_URL is unset)."""
     dashboard = app.bot_data.get(DASHBOARD_KEY)
+    if dashboard is None:
+        return None
+    from webapp.server import Dashboard  # loaded already: a dashboard was started
+
     return dashboard if isinstance(dashboard, Dashboard) else None
-
-
-def _warm_up_dateparser() -> None:
-    """The first dateparser call costs ~0.2 s; pay it at start, not in a reply."""
-    warm_up()

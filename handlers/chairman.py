@@ -36,8 +36,6 @@ from locales import t
 from plans.calendar import ReportingPeriod, parse_period_arg
 from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line, png_size
 from plans.completion import TaskState
-from plans.export_docx import render_docx
-from plans.export_xlsx import render_xlsx
 from plans.par_index.render import district_projection, season_text
 from plans.report_kinds import district_report_text
 from plans.status_table import (
@@ -665,7 +663,13 @@ async def period_command(update: Update, context: BotContext, actor: Actor) -> N
 
 
 def render_files(table: StatusTable, lang: str) -> tuple[bytes, bytes]:
-    """Both appendix files (CPU work: call it in a worker thread)."""
+    """Both appendix files (CPU work: call it in a worker thread).
+
+    python-docx and openpyxl (≈ 55 MiB together) load with the first report, not with the bot.
+    """
+    from plans.export_docx import render_docx
+    from plans.export_xlsx import render_xlsx
+
     return render_docx(table, lang), render_xlsx(table, lang)
 
 

@@ -25,14 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from locales import normalize_language, t
 from plans.status_table import clean_text, format_percent_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # (label, mean_percent 0..100, done, total); a None label is the bar of the
 # tasks given to no unit in particular, named in the reader's language here.
@@ -164,6 +162,10 @@ def build_completion_figure(
         title_px += _HEADLINE_NUMBER_PX + len(head_lines) * _HEADLINE_LINE_PX + _PAD_PX
     heights = [_panel_height(items) for _, items in panels]
     total_px = title_px + sum(heights) + _PANEL_GAP_PX * (len(panels) - 1) + _PAD_PX
+
+    # matplotlib (with numpy, ≈ 60 MiB) loads on the first chart, not with the bot.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH_PX / DPI, total_px / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)

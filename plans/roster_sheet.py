@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-import segno
-
 from locales import t
 from plans.text import ascii_key
 
@@ -43,6 +41,8 @@ class InviteRow:
 
 def qr_png(link: str, scale: int = QR_SCALE) -> bytes:
     """A PNG QR code of ``link`` (error correction M, quiet zone of 2 modules)."""
+    import segno  # loads with the first QR code, not with the bot
+
     buffer = io.BytesIO()
     segno.make(link, error="m", micro=False).save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

@@ -33,7 +33,6 @@ from telegram.error import TelegramError
 from core import callbacks as cb
 from locales import t
 from plans.calendar import PeriodKind
-from plans.export_docx import render_docx
 from plans.reminder_policy import ReminderPolicy, send_time
 from plans.report_kinds import CCHC, PRESETS, DueReport, draft_days, due_reports
 from plans.status_table import suggested_filename
@@ -195,6 +194,8 @@ async def _content(
         else:
             lines.append(t("reportcycle.draft.owing_none", lang))
         if table.rows():
+            from plans.export_docx import render_docx  # python-docx loads when a draft is due
+
             docx = await asyncio.to_thread(render_docx, table, lang)
             filename = suggested_filename(table, "docx")
         else:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from locales import t
 
 
 def district_workbook(payload: dict[str, Any], lang: str) -> bytes:
     """One sheet, one row per commune, in the order of the payload (its figures as given)."""
+    from openpyxl import Workbook  # ≈ 40 MiB: loads with the first download, not with the bot
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -13,7 +13,7 @@ from telegram import Update
 from bot.logging_setup import add_secret, configure_logging
 from core.settings import Settings, get_settings
 from locales import t
-from storage.migrate import upgrade
+from storage.migrate import upgrade_if_behind
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     )
     if not args.no_migrate:
-        upgrade(settings.database_url)
+        upgrade_if_behind(settings.database_url)
     app = build_application(settings)
     webhook_url = args.webhook or settings.webhook_url
     if webhook_url:

@@ -13,16 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.worksheet import Worksheet
-
 from locales import normalize_language, t
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FONT = Font(name="Times New Roman", size=13)
-_BOLD = Font(name="Times New Roman", size=13, bold=True)
 WIDTHS = (10, 50, 45, 14, 16, 24, 12)
 
 
@@ -42,16 +34,25 @@ class IndexRow:
 def render_evidence_xlsx(
     rows: list[IndexRow], *, org_name: str, year: int, tz: ZoneInfo, lang: str = "vi"
 ) -> bytes:
+    # openpyxl (≈ 40 MiB) loads with the first sheet written, not with the bot.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = Font(name="Times New Roman", size=13)
+    bold = Font(name="Times New Roman", size=13, bold=True)
     lang = normalize_language(lang)
     workbook = Workbook()
     sheet = workbook.active
     assert isinstance(sheet, Worksheet)  # a new workbook opens on one plain sheet
     sheet.title = t("par_index.evidence.sheet", lang)
-    sheet.cell(1, 1, t("par_index.evidence.title", lang, org=org_name, year=year)).font = _BOLD
+    sheet.cell(1, 1, t("par_index.evidence.title", lang, org=org_name, year=year)).font = bold
     headers = [t(f"par_index.evidence.col.{name}", lang) for name in _COLUMNS]
     for col, text in enumerate(headers, start=1):
         cell = sheet.cell(3, col, text)
-        cell.font, cell.border = _BOLD, _BORDER
+        cell.font, cell.border = bold, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, row in enumerate(rows, start=4):
         values = [
@@ -65,7 +66,7 @@ def render_evidence_xlsx(
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(r, col, value)
-            cell.font, cell.border = _FONT, _BORDER
+            cell.font, cell.border = font, border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for col, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + col)].width = width

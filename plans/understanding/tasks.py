@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from plans.numbers import MAX_TASK_NUMBER
 from plans.understanding.fold import fold
 
@@ -161,6 +159,8 @@ class TaskIndex:
         words = {w for w in _TOKEN_RE.findall(folded) if w not in _STOP and len(w) > 1}
         if not words or not self._vocab:
             return []
+        from rapidfuzz import fuzz, process  # loads with the first title to match, not the bot
+
         scores: dict[int, float] = {}
         hits: dict[int, int] = {}
         for word in words:
