@@ -10,6 +10,8 @@ the default scope in Vietnamese and in English (``language_code="en"``).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from typing import Any
 
@@ -29,7 +31,7 @@ from core.context import BotContext, services_of
 from handlers.access import open_to
 from handlers.common import EVERYONE, Actor, CommandSpec, esc, get_actor, reply_html, require
 from locales import SUPPORTED_LANGUAGES, has_key, t
-from storage.chats import active_people_with_telegram
+from storage.chats import expire_menus, mark_menus, stale_menus
 from storage.directory import set_language
 from storage.models import Role
 
@@ -41,6 +43,9 @@ COMMANDS = [
     CommandSpec("ngonngu", "menu.cmd.language", EVERYONE, ("language",)),
 ]
 STRANGER_COMMANDS = ("start", "trogiup")
+MENU_JOB = "person-menus"
+MENUS_PER_ROUND = 20  # people per tick: 200 people's menus are set within ten ticks (5 min)
+MENU_FIRST_RUN_SECONDS = 5.0  # after the first tick, not before the first getUpdates
 
 
 def all_commands() -> list[CommandSpec]:
@@ -103,7 +108,15 @@ async def set_person_menu(
 
 
 async def on_startup(app: Any) -> None:
-    """Publish the stranger menus (vi default, en) and every registered person's menu."""
+    """Publish the stranger menus (vi default, en); registered people's menus follow lazily.
+
+    Setting everyone's menus here cost ≈ 7 s of calls for 200 people before
+    the bot answered anyone. Now each person's row remembers which catalogue
+    their menus show (``Person.menu_version``): a catalogue changed by an
+    upgrade marks every menu to set again, and :func:`publish_menus` sets a
+    few per scheduler tick (a restart with the same catalogue sets none).
+    Registration and /ngonngu still set the person's menu at once.
+    """
     bot = app.bot
     for lang in SUPPORTED_LANGUAGES:
         await bot.set_my_commands(
@@ -114,12 +127,56 @@ async def on_startup(app: Any) -> None:
     services = services_of(app)
     if services.db is None:
         return
-    async with services.db.read() as session:
-        people = await active_people_with_telegram(session)
-    for telegram_id, role, person_lang in people:
-        await set_person_menu(
-            bot, telegram_id, Role(role), person_lang, webapp_url=services.settings.webapp_url
+    async with services.db.write() as session:
+        await expire_menus(session, catalogue_version(services.settings.webapp_url))
+    if services.scheduler_enabled and app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(MENU_JOB):
+            job.schedule_removal()
+        app.job_queue.run_repeating(
+            _menu_job,
+            interval=services.settings.tick_seconds,
+            first=MENU_FIRST_RUN_SECONDS,
+            name=MENU_JOB,
+            job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
         )
+
+
+@functools.cache
+def catalogue_version(webapp_url: str | None) -> str:
+    """A digest of every chat menu the bot sets (each role, each language, the Mini App button)."""
+    digest = hashlib.sha256(f"webapp:{webapp_url or ''}\n".encode())
+    for role in Role:
+        for lang in SUPPORTED_LANGUAGES:
+            for command in bot_commands(role, lang):
+                digest.update(
+                    f"{role.value}|{lang}|{command.command}|{command.description}\n".encode()
+                )
+    return digest.hexdigest()[:16]
+
+
+async def publish_menus(app: Any, limit: int = MENUS_PER_ROUND) -> int:
+    """Set the menus of up to ``limit`` people whose menus are not the current catalogue's."""
+    services = services_of(app)
+    version = catalogue_version(services.settings.webapp_url)
+    async with services.database.read() as session:
+        people = await stale_menus(session, limit)
+    for _person_id, telegram_id, role, lang in people:
+        await set_person_menu(
+            app.bot, telegram_id, Role(role), lang, webapp_url=services.settings.webapp_url
+        )
+    if people:
+        async with services.database.write() as session:
+            await mark_menus(session, [(pid, role, lang) for pid, _, role, lang in people], version)
+    return len(people)
+
+
+async def _menu_job(context: BotContext) -> None:
+    try:
+        done = await publish_menus(context.application)
+        if done:
+            log.info("command menus set for %d people", done)
+    except Exception:  # a menu must never stop the bot; the next round retries
+        log.exception("setting command menus failed")
 
 
 @open_to("lists the commands of the reader's own role; strangers see how to register")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.errors import UserError
+from storage.db import rows_matched
 from storage.directory import audit
-from storage.models import Chat, Organization, Person, PersonStatus
+from storage.models import Chat, Organization, Person, PersonStatus, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,48 @@ async def link_group(
     return ChatInfo(chat.id, chat.kind, chat.title, chat.organization_id)
 
 
-async def active_people_with_telegram(session: AsyncSession) -> list[tuple[int, str, str | None]]:
-    """(telegram id, role, language) of every active person, for command menus."""
+async def stale_menus(session: AsyncSession, limit: int) -> list[tuple[int, int, str, str | None]]:
+    """(person id, telegram id, role, language) of up to ``limit`` active people whose menus to set.
+
+    Oldest first, so a round that stops at ``limit`` resumes where it left off.
+    """
     rows = await session.execute(
-        select(Person.telegram_user_id, Person.role, Person.language).where(
-            Person.status == PersonStatus.ACTIVE, Person.telegram_user_id.is_not(None)
+        select(Person.id, Person.telegram_user_id, Person.role, Person.language)
+        .where(
+            Person.menu_version.is_(None),
+            Person.status == PersonStatus.ACTIVE,
+            Person.telegram_user_id.is_not(None),
         )
+        .order_by(Person.id)
+        .limit(limit)
     )
-    return [(tg, role.value, lang) for tg, role, lang in rows if tg is not None]
+    return [(pid, tg, role.value, lang) for pid, tg, role, lang in rows if tg is not None]
+
+
+async def mark_menus(
+    session: AsyncSession, done: list[tuple[int, str, str | None]], version: str
+) -> None:
+    """Remember that these people's menus (person id, role, language) show ``version``.
+
+    A person whose role or language changed since their menu was read stays to set.
+    """
+    for person_id, role, lang in done:
+        await session.execute(
+            update(Person)
+            .where(
+                Person.id == person_id,
+                Person.role == Role(role),
+                Person.language.is_(None) if lang is None else Person.language == lang,
+            )
+            .values(menu_version=version)
+        )
+
+
+async def expire_menus(session: AsyncSession, version: str) -> int:
+    """Menus set for another catalogue (an upgrade changed the commands) are to set again."""
+    result = await session.execute(
+        update(Person)
+        .where(Person.menu_version.is_not(None), Person.menu_version != version)
+        .values(menu_version=None)
+    )
+    return rows_matched(result)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -226,8 +227,21 @@ class Person(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # Digest of the command catalogue when this person's chat menus were last set;
+    # None = to set (new person, role or language changed). See handlers.menu.
+    menu_version: Mapped[str | None] = mapped_column(String(16), index=True)
 
     units: Mapped[list[PersonUnit]] = relationship(cascade="all, delete-orphan")
+
+
+def _menu_is_stale(target: Person, value: object, old: object, _initiator: object) -> None:
+    """Another role or language means other menus: the next menu round sets them again."""
+    if value != old:
+        target.menu_version = None
+
+
+event.listen(Person.role, "set", _menu_is_stale)
+event.listen(Person.language, "set", _menu_is_stale)
 
 
 class PersonUnit(Base):

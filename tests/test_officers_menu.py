@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from core import callbacks as cb
-from handlers.menu import on_startup
+from handlers.menu import MENUS_PER_ROUND, catalogue_version, on_startup, publish_menus
 from sandbox.harness import BotHarness
-from storage.models import Person
+from storage.models import Person, Role
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -24,6 +26,7 @@ from tests.officers_support import press, say, user
 async def commune(harness: BotHarness) -> Commune:
     seeded = await seed_commune(harness.database)
     await on_startup(harness.application)  # as at a restart, now that people exist
+    await publish_menus(harness.application)  # the menu round the scheduler runs each tick
     return seeded
 
 
@@ -91,3 +94,70 @@ async def test_language_refused_for_strangers(harness: BotHarness, commune: Comm
     msg = await say(harness, user(harness, 9999), "/ngonngu")
     assert msg.text is not None and "chưa được đăng ký" in msg.text
     assert msg.button_data() == []
+
+
+def _person_menu_calls(harness: BotHarness) -> list[int]:
+    """Chat ids of the per-person setMyCommands calls so far."""
+    scopes = [
+        json.loads(s) if isinstance(s := params.get("scope") or "{}", str) else s
+        for method, params in harness.api.state.calls
+        if method.lower() == "setmycommands"
+    ]
+    return [int(scope["chat_id"]) for scope in scopes if scope.get("type") == "chat"]
+
+
+async def _versions(harness: BotHarness) -> dict[int, str | None]:
+    async with harness.database.read() as session:
+        rows = await session.execute(
+            select(Person.telegram_user_id, Person.menu_version).where(
+                Person.telegram_user_id.is_not(None)
+            )
+        )
+    return {int(tg): version for tg, version in rows}
+
+
+async def test_start_up_sets_no_person_menu_and_rounds_set_each_once(
+    harness: BotHarness,
+) -> None:
+    await seed_commune(harness.database)
+    await on_startup(harness.application)
+    assert _person_menu_calls(harness) == []  # the bot polls without waiting for them
+    assert harness.api.commands("default") == ["start", "trogiup"]
+    people = len(await _versions(harness))
+    assert people > 2
+    assert await publish_menus(harness.application, limit=2) == 2
+    assert await publish_menus(harness.application, limit=people) == people - 2
+    assert await publish_menus(harness.application) == 0
+    calls = _person_menu_calls(harness)
+    assert sorted(calls) == sorted(set(calls)) and len(calls) == people
+    assert harness.settings is not None
+    version = catalogue_version(harness.settings.webapp_url)
+    assert set((await _versions(harness)).values()) == {version}
+    await on_startup(harness.application)  # a restart with the same catalogue
+    assert await publish_menus(harness.application) == 0
+    assert len(_person_menu_calls(harness)) == people
+
+
+async def test_a_role_change_or_a_new_catalogue_sets_the_menu_again(
+    harness: BotHarness, commune: Commune
+) -> None:
+    before = len(_person_menu_calls(harness))
+    async with harness.database.write() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == VIEWER_TG))
+        assert person is not None
+        person.role = Role.CHAIRMAN
+    assert (await _versions(harness))[VIEWER_TG] is None
+    assert await publish_menus(harness.application) == 1
+    assert _person_menu_calls(harness)[before:] == [VIEWER_TG]
+    assert "tongquan" in chat_menu(harness, VIEWER_TG)
+    # an upgrade that changes the commands: every menu is set again, a round at a time
+    async with harness.database.write() as session:
+        await session.execute(
+            Person.__table__.update()
+            .where(Person.menu_version.is_not(None))
+            .values(menu_version="0" * 16)
+        )
+    await on_startup(harness.application)
+    people = len(await _versions(harness))
+    assert set((await _versions(harness)).values()) == {None}
+    assert await publish_menus(harness.application) == min(people, MENUS_PER_ROUND)

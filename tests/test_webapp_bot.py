@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from bot.app import dashboard_of
+from handlers.menu import publish_menus
 from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.migrate import upgrade_async
@@ -20,7 +21,7 @@ URL = "https://bot.example.vn/dashboard/"
 
 @pytest.fixture
 async def seeded_url(sqlite_database_url: str) -> AsyncIterator[str]:
-    """A database with the commune in it before the bot starts (menus are set at start)."""
+    """A database with the commune in it before the bot starts (menus to set in a round)."""
     await upgrade_async(sqlite_database_url)
     db = Database(sqlite_database_url)
     try:
@@ -55,6 +56,7 @@ async def test_tongquan_offers_the_dashboard_button(bot_with_dashboard: BotHarne
 
 
 async def test_menu_button_for_the_dashboard_roles_only(bot_with_dashboard: BotHarness) -> None:
+    await publish_menus(bot_with_dashboard.application)  # the round the scheduler runs each tick
     buttons = bot_with_dashboard.api.state.menu_buttons
     expected = {"type": "web_app", "text": "📊 Bảng điều khiển", "web_app": {"url": URL}}
     assert buttons[CHAIRMAN_TG] == expected
