@@ -260,7 +260,8 @@ class Dispatcher:
         if not ids:
             return {}
         async with self.db.read() as session:
-            return {c.id: c for c in await load_contexts(session, ids)}
+            # a digest says how many tasks are done, never on which day: no done_at
+            return {c.id: c for c in await load_contexts(session, ids, with_done_at=False)}
 
     # --- one message --------------------------------------------------------------------
 

