@@ -15,10 +15,14 @@ frozen sets derived from them.
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+import sys
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
-import holidays
+log = logging.getLogger(__name__)
 
 COUNTRY = "VN"
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday
@@ -28,12 +32,42 @@ _MAX_SCAN_DAYS = 60  # Tết plus weekends is ~9 days; anything near 60 is a bug
 @lru_cache(maxsize=64)
 def _year_calendar(year: int) -> tuple[frozenset[date], frozenset[date], dict[date, str]]:
     """Return (holidays, weekend working days, names) of one year, built once."""
-    cal = holidays.country_holidays(COUNTRY, years=year)
+    cal = _vietnam()(years=year)
     names = {d: str(name) for d, name in cal.items() if d.year == year}
     workdays = frozenset(
         d for d in getattr(cal, "weekend_workdays", ()) if isinstance(d, date) and d.year == year
     )
     return frozenset(names), workdays, names
+
+
+@cache
+def _vietnam() -> Any:
+    """The library's Vietnam calendar class, loaded without the other 250 countries.
+
+    ``holidays.countries`` imports every country when its package is imported
+    (≈ 17 MiB resident, 390 modules, for the bot's whole life); the Vietnam
+    module itself needs only the calendars and helpers (≈ 9 MiB). When the
+    library is laid out differently, ask it the ordinary way.
+    """
+    name = "holidays.countries.vietnam"
+    try:
+        if name not in sys.modules:
+            import holidays
+
+            root = importlib.util.find_spec("holidays")
+            assert root is not None and root.submodule_search_locations
+            path = f"{next(iter(root.submodule_search_locations))}/countries/vietnam.py"
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules[name] = module
+        return sys.modules[name].Vietnam
+    except Exception:  # another layout: the library's own loader (all countries)
+        log.debug("loading the Vietnam calendar directly failed", exc_info=True)
+        import holidays
+
+        return lambda years: holidays.country_holidays(COUNTRY, years=years)
 
 
 def holiday_name(d: date) -> str | None:

@@ -88,3 +88,16 @@ def test_upgrade_if_behind_runs_alembic_only_when_behind(tmp_path: Path) -> None
     assert asyncio.run(database_revisions(url)) == heads
     again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert again.stdout.split() == ["False", "False"], again.stderr
+
+
+def test_the_working_day_calendar_loads_vietnam_only() -> None:
+    code = (
+        "import sys; from datetime import date; from plans import workdays; "
+        "print(workdays.is_working_day(date(2024, 5, 4)), workdays.is_holiday(date(2024, 4, 29)), "
+        "'holidays.countries' in sys.modules, 'holidays.countries.vietnam' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    # 4/5/2024 is a Saturday worked for 29/4 off: the library's VN calendar, the other
+    # countries never imported
+    assert done.stdout.split() == ["True", "True", "False", "True"], done.stderr
