@@ -15,6 +15,9 @@ the next.  Figures (issue 8):
 - fan-out of 2,000 digests through the fake server with Telegram's limits on,
   as a fraction of 30 messages/s (SQLite);
 - startup: ``python -m bot run`` to its first getUpdates;
+- memory: the real ``python -m bot run`` with 200 people registered -- idle RSS
+  after the first tick, peak after a chairman's /baocao and /bieudo, start-up to
+  the first getUpdates (wall and CPU) and the setMyCommands calls before it;
 - peak RSS of each;
 
 on SQLite, and on PostgreSQL too with ``--postgres`` (the server of
@@ -76,6 +79,10 @@ def _section(name: str, scale: float, runs: int, backend: str) -> dict[str, Any]
         from bench.bench_startup import run as startup
 
         return startup(runs)
+    if name == "memory":
+        from bench.bench_memory import run as memory
+
+        return memory(runs)
     raise SystemExit(f"unknown section {name}")
 
 
@@ -186,6 +193,7 @@ def collect(quick: bool, big: bool, backends: list[str]) -> dict[str, Any]:
         )
     results["fanout"] = _run_child("fanout", runs=500 if quick else 2000)
     results["startup"] = _run_child("startup", runs=2 if quick else 5)
+    results["memory"] = _run_child("memory", runs=2 if quick else 3)
     return results
 
 
@@ -248,6 +256,15 @@ def table(results: dict[str, Any], backends: list[str]) -> list[str]:
             lambda r: _f(r["tick_idle_ms"], 2, " ms"),
         )
         per_backend(f"planner x{s}: peak RSS", key, lambda r: _f(r["peak_rss_mib"], 0, " MiB"))
+        per_backend(
+            f"planner x{s}: peak RSS of the 07:30 ticks alone (RSS before them)",
+            key,
+            lambda r: (
+                f"{r['tick_peak_rss_mib']:,.0f} MiB ({r['rss_before_tick_mib']:,.0f})"
+                if "tick_peak_rss_mib" in r
+                else "–"
+            ),
+        )
     for s in scales[1:]:
         for metric, label in (
             ("tick_0730_s", "07:30 tick"),
@@ -295,6 +312,25 @@ def table(results: dict[str, Any], backends: list[str]) -> list[str]:
         both("startup to first getUpdates: new DB (migrates)", _f(up["startup_new_db_s"], 2, " s"))
         both("startup to first getUpdates: migrated DB", _f(up["startup_migrated_db_s"], 2, " s"))
         both("shutdown after SIGTERM", _f(up["shutdown_s"], 2, " s"))
+    mem = results.get("memory", {})
+    if mem and "error" not in mem:
+        people = mem["people"]
+        both(
+            f"bot process, {people} people: start-up to first getUpdates (CPU)",
+            f"{mem['ready_s']:.2f} s ({mem['ready_cpu_s']:.2f} s)",
+        )
+        both(
+            f"bot process, {people} people: setMyCommands before first getUpdates",
+            str(mem["menus_before_ready"]),
+        )
+        both(
+            f"bot process, {people} people: idle RSS after the first tick",
+            _f(mem["idle_rss_mib"], 0, " MiB"),
+        )
+        both(
+            "bot process: peak RSS after /baocao and /bieudo",
+            _f(mem["commands_peak_mib"], 0, " MiB"),
+        )
     header = "| Measure | " + " | ".join(
         "SQLite" if b == "sqlite" else "PostgreSQL" for b in backends
     )

@@ -10,7 +10,10 @@ the 6-month report deadline of 10/06):
 - ``tick_next_day``: 07:30 on Tuesday (the outbox already has Monday's rows);
 - ``per_digest_ms``: the 07:30 tick divided by the digests it wrote -- the
   07:30 tick's output grows with the province, so it cannot be sub-linear;
-  what should not grow is the cost per digest.
+  what should not grow is the cost per digest;
+- ``tick_peak_rss_mib``: the process's peak RSS during the 07:30 ticks alone
+  (the filling's peak forgotten first, Linux ``clear_refs``), and
+  ``rss_before_tick_mib`` the RSS they start from.
 
 Run: python -m bench.planner_scale [--scale 1 --scale 10] [--postgres]
 """
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -31,6 +36,31 @@ from scheduler.planner import plan_due
 from storage.db import Database
 from storage.models import OutboxMessage, SchedulerState
 from tests.scheduler_support import at
+
+
+def _status_mib(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> float:
+    """Forget the filling's peak RSS (Linux: clear_refs 5), so the ticks' own peak shows.
+
+    Returns the RSS the tick starts from (the filled province's leftovers included).
+    """
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    return _status_mib("VmRSS")
+
+
+def _peak_mib() -> float:
+    """Peak RSS since :func:`_reset_peak` (VmHWM)."""
+    return _status_mib("VmHWM")
 
 
 async def _forget_planning(db: Database) -> None:
@@ -52,6 +82,7 @@ async def measure(
             await analyze(db)
             fill = time.perf_counter() - t0
             # the busy tick, repeated from a clean outbox (the machine may be shared): median
+            rss_before_tick = _reset_peak()
             busy_times = []
             for k in range(repeats):
                 if k:
@@ -60,6 +91,7 @@ async def measure(
                 busy = await plan_due(db, at("2024-06-03 07:30"))
                 busy_times.append(time.perf_counter() - t1)
             t_busy = statistics.median(busy_times)
+            tick_peak = _peak_mib()
             idle_times = []
             first = at("2024-06-03 07:31")
             for k in range(10):
@@ -89,6 +121,8 @@ async def measure(
         "tick_next_day_s": t_next,
         "tick_next_day_digests": nxt.inserted,
         "outbox_rows": outbox,
+        "rss_before_tick_mib": rss_before_tick,
+        "tick_peak_rss_mib": tick_peak,
     }
 
 
