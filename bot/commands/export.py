@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from core.settings import get_settings
 from locales import t
 from plans.calendar import parse_period_arg
 from plans.errors import UserError
+from plans.status_table import StatusTable
 from storage import report_records, reports
 from storage.directory import require_organization
 
@@ -108,7 +110,7 @@ async def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _renderer(fmt: str):  # type: ignore[no-untyped-def]
+def _renderer(fmt: str) -> Callable[[StatusTable, str], bytes]:
     """The writer of one format, imported when used: the bot's other commands never pay for it."""
     if fmt == "docx":
         from plans.export_docx import render_docx
