@@ -9,12 +9,16 @@ skip with that reason — except under ``CI=true``, where they fail
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx._transports.default
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from core.settings import get_settings
 from sandbox.harness import BotHarness, sqlite_url
@@ -24,6 +28,34 @@ from tests.factories import Commune, seed_commune
 from tests.pg_required import no_postgres
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+# Examples are not saved between runs: under pytest-xdist the workers would share one
+# .hypothesis folder (in whatever directory a test chdir'd to), and a replayed example
+# would make a run depend on the previous one.
+hypothesis_settings.register_profile("cchc", database=None)
+hypothesis_settings.load_profile("cchc")
+
+
+def _share_ssl_contexts() -> None:
+    """Build httpx's default TLS context once per process instead of twice per Application.
+
+    Every PTB ``HTTPXRequest`` makes an httpx client, and every client loads the
+    certifi bundle (~0.12 s of CPU); each harness has two. The tests only speak
+    plain HTTP to loopback, and a context built from the same arguments is the same.
+    """
+    module = httpx._transports.default
+    original = module.create_ssl_context
+    if isinstance(original, functools._lru_cache_wrapper):
+        return
+
+    @functools.lru_cache(maxsize=8)
+    def cached(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        return original(verify=verify, cert=cert, trust_env=trust_env)
+
+    module.create_ssl_context = cached
+
+
+_share_ssl_contexts()
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
