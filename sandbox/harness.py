@@ -124,32 +124,54 @@ class BotHarness:
             raise RuntimeError("harness not started")
         return self.db
 
-    async def idle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot has taken every update, processed it and stopped calling.
+    async def idle(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has taken every update, processed it and has nothing running.
 
-        The fake server alone cannot tell: PTB confirms updates as soon as it
-        fetches them, so the server goes quiet while a handler still works on
-        the database. The application must also have an empty update queue and
-        no update in progress, twice in a row (PTB has no "processed" event).
+        Event driven, no quiet window: the fake server holds an update until the
+        bot confirms it (PTB confirms with its next ``getUpdates``, after queuing
+        it), PTB marks each queued update done after its handlers ran, and every
+        handler or task the bot starts with ``Application.create_task`` is
+        tracked until it ends. When all three are clear twice across a turn of
+        the event loop, nothing the bot was asked to do is left.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        calm = 0
-        while calm < 2:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError("the bot did not settle in time")
-            await self.api.wait_idle(quiet=quiet, timeout=remaining)
-            calm = calm + 1 if self.application_idle() else 0
-            if calm < 2:
-                await asyncio.sleep(0.01)
+        app = self.application
+        try:
+            async with asyncio.timeout(timeout):
+                calm = 0
+                while calm < 2:
+                    await self.api.wait_until(self._server_idle, None)
+                    await app.update_queue.join()
+                    tasks = self._running_tasks()
+                    if tasks:
+                        await asyncio.wait(tasks)
+                    await asyncio.sleep(0)
+                    calm = calm + 1 if self.application_idle() else 0
+        except TimeoutError:
+            raise TimeoutError(
+                f"the bot did not settle within {timeout}s: "
+                f"{len(self.api.state.updates)} updates unconfirmed, "
+                f"{app.update_queue.qsize()} queued, {len(self._running_tasks())} tasks running"
+            ) from None
+
+    def _server_idle(self) -> bool:
+        return not self.api.state.updates and self.api.calls_in_flight == 0
+
+    def _running_tasks(self) -> set[asyncio.Task[Any]]:
+        """Handlers and tasks started through ``Application.create_task`` that have not ended.
+
+        PTB keeps them (to await them on stop) in a private set; there is no public view.
+        """
+        tasks: set[asyncio.Task[Any]] = self.application._Application__create_task_tasks  # type: ignore[attr-defined]
+        current = asyncio.current_task()
+        return {task for task in tasks if not task.done() and task is not current}
 
     def application_idle(self) -> bool:
         app = self.application
         return (
-            not self.api.state.updates
+            self._server_idle()
             and app.update_queue.empty()
             and app.update_processor.current_concurrent_updates == 0
+            and not self._running_tasks()
         )
 
     def set_time(self, instant: datetime | str) -> datetime:

@@ -18,7 +18,6 @@ Three things both suites need and the officers' helpers do not give:
 from __future__ import annotations
 
 import ast
-import asyncio
 import itertools
 import logging
 from collections import Counter
@@ -317,23 +316,6 @@ def person(harness: BotHarness, tg: int, lang: str | None = "vi") -> User:
     return harness.api.add_user(f"Người {tg}", user_id=tg, language_code=lang)
 
 
-async def settle(harness: BotHarness, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-    """Wait until the bot took every update, finished it and has no Bot API call open.
-
-    Like ``harness.idle()`` but polls every 2 ms instead of waiting out quiet
-    windows: the matrix settles ~1,700 times, so the windows were most of its time.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    calm = 0
-    while calm < 3:
-        if loop.time() > deadline:
-            raise TimeoutError("the bot did not settle in time")
-        busy = harness.api._inflight or not harness.application_idle()
-        calm = 0 if busy else calm + 1
-        await asyncio.sleep(0.002)
-
-
 def bot_messages_since(harness: BotHarness, chat_id: int, seq: int) -> list[Message]:
     return [m for m in harness.api.bot_messages(chat_id) if m.seq > seq]
 
@@ -349,7 +331,7 @@ async def send(
     """``who`` writes ``text``; every bot message in that chat that followed, once settled."""
     mark = harness.api.state.last_seq
     harness.api.user_sends_text(who, chat, text, reply_to=reply_to)
-    await settle(harness)
+    await harness.idle()
     return bot_messages_since(harness, chat.id if chat else who.id, mark)
 
 
@@ -402,7 +384,7 @@ async def forge_press(harness: BotHarness, who: User, data: str) -> Press:
     message = plant_button(harness, who.id, data)
     mark = harness.api.state.last_seq
     query_id = enqueue_press(harness, who, message, data)
-    await settle(harness)
+    await harness.idle()
     return Press(
         harness.api.callback_answer(query_id),
         bot_messages_since(harness, who.id, mark),
@@ -476,9 +458,3 @@ class ErrorRecords(logging.Handler):
             f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
             for r in self.records
         )
-
-
-async def wait_briefly(harness: BotHarness) -> None:
-    """Let tasks the bot spawned (e.g. a nudge tick) finish before the next check."""
-    await asyncio.sleep(0)
-    await settle(harness)

@@ -23,7 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from core.settings import get_settings
 from sandbox.harness import BotHarness, sqlite_url
 from storage.db import Database
-from tests.db_template import fast_upgrade_async
+from tests.db_template import fast_upgrade_async, seed_once
 from tests.factories import Commune, seed_commune
 from tests.pg_required import no_postgres
 
@@ -184,7 +184,23 @@ async def any_db(any_database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 async def commune(harness: BotHarness) -> Commune:
     """Xã Vĩnh Khê seeded into the harness's database (see tests/factories.py)."""
-    return await seed_commune(harness.database)
+    return await seed_once(harness.database, seed_commune)
+
+
+@pytest.fixture
+async def progress_commune(harness: BotHarness) -> Commune:
+    """Xã Vĩnh Khê with progress recorded at chosen instants (tests/chairman_scenario.py)."""
+    from tests.chairman_scenario import seed_with_progress
+
+    return await seed_once(harness.database, seed_with_progress)
+
+
+@pytest.fixture
+async def par_index_commune(harness: BotHarness) -> Commune:
+    """Xã Vĩnh Khê with seed 000's PAR-index scorecard imported (tests/par_index_support.py)."""
+    from tests.par_index_support import seed_par_index
+
+    return await seed_once(harness.database, seed_par_index)
 
 
 @pytest.fixture

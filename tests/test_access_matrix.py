@@ -52,9 +52,7 @@ from tests.access_support import (
     new_upload_draft,
     person,
     send,
-    settle,
     snapshot,
-    wait_briefly,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -420,17 +418,6 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
             await harness.tick()  # the day's reminders go out now, not in the middle of a row
             yield Env(harness, world, FailedCalls(harness))
         get_settings.cache_clear()
-
-
-async def _wait_ticks(harness: BotHarness) -> None:
-    """A nudge starts a scheduler tick in the background; let it finish."""
-    from scheduler.jobs import tick_running
-
-    for _ in range(500):
-        if not tick_running(harness.application):
-            break
-        await wait_briefly(harness)
-    await settle(harness)
 
 
 def _check_writes(expect: Expect, changes: dict[str, Any], where: str) -> None:
@@ -834,7 +821,7 @@ async def test_button(
     with ErrorRecords() as errors:
         press = await forge_press(harness, who, data)
         if template.startswith("ndg"):
-            await _wait_ticks(harness)
+            await harness.idle()  # a nudge's background tick included
     after = await snapshot(harness.database)
     where = f"{role} presses {data} ({target})"
     assert not errors.records, f"{where}: {errors.describe()}"
@@ -931,9 +918,9 @@ async def test_real_buttons_in_a_group(env: Env, role: str) -> None:
             with ErrorRecords() as errors:
                 update = harness.api.user_presses_button(who, message, data)
                 answer = await harness.api.wait_for_callback_answer(update)
-                await settle(harness)
+                await harness.idle()
                 if data.startswith("ndg"):
-                    await _wait_ticks(harness)
+                    await harness.idle()  # a nudge's background tick included
             after = await snapshot(harness.database)
             where = f"{role} presses {data} in the group"
             assert not errors.records, f"{where}: {errors.describe()}"

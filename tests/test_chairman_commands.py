@@ -14,7 +14,6 @@ from sqlalchemy import select
 from core import callbacks as cb
 from sandbox.harness import BotHarness
 from storage.models import OutboxMessage
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -27,11 +26,6 @@ from tests.factories import (
 
 FORBIDDEN = "không dành cho vai trò"
 NOT_YOURS = "không có quyền"
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
 
 
 def user(harness: BotHarness, tg: int, name: str = "U"):  # type: ignore[no-untyped-def]
@@ -50,7 +44,7 @@ def texts(harness: BotHarness, chat_id: int) -> str:
     return "\n".join(m.text or m.caption or "" for m in harness.api.bot_messages(chat_id))
 
 
-async def test_overview_for_the_chairman(harness: BotHarness, commune: Commune) -> None:
+async def test_overview_for_the_chairman(harness: BotHarness, progress_commune: Commune) -> None:
     _, msg = await ask(harness, CHAIRMAN_TG, "/tongquan")
     text = msg.text
     assert "UBND xã Vĩnh Khê" in text
@@ -66,13 +60,15 @@ async def test_overview_for_the_chairman(harness: BotHarness, commune: Commune) 
     assert "• Tư pháp - Hộ tịch: 0/3 · 45%" in text
     assert "• Văn phòng - Thống kê: 1/4 · 67,5% · quá hạn 1" in text
     data = msg.button_data()
-    assert cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]) in data
+    assert cb.build(cb.UNIT_DRILL, progress_commune.unit_ids["tp"]) in data
     assert all(len(d.encode()) <= 64 for d in data)
     field_buttons = [d for d in data if d.startswith(cb.FIELD_DRILL + ":")]
     assert len(field_buttons) == 4
 
 
-async def test_overview_alias_and_period_cutoff(harness: BotHarness, commune: Commune) -> None:
+async def test_overview_alias_and_period_cutoff(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     # Quý I: data window closes 14/03, so task 3's update of 15/03 is not counted.
     _, msg = await ask(harness, ADMIN_TG, "/overview quy1")
     assert "Số liệu Quý I năm 2024, chốt đến ngày 14/03/2024" in msg.text
@@ -84,9 +80,13 @@ async def test_overview_alias_and_period_cutoff(harness: BotHarness, commune: Co
     assert "Chưa hiểu kỳ báo cáo “quy9”" in bad.text
 
 
-async def test_drill_down_into_unit_and_field(harness: BotHarness, commune: Commune) -> None:
+async def test_drill_down_into_unit_and_field(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     u, msg = await ask(harness, CHAIRMAN_TG, "/tongquan")
-    harness.api.user_presses_button(u, msg, cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]))
+    harness.api.user_presses_button(
+        u, msg, cb.build(cb.UNIT_DRILL, progress_commune.unit_ids["tp"])
+    )
     unit_msg = await harness.api.wait_for_bot_message(u.id)
     assert "<b>" not in unit_msg.text  # HTML was rendered, not shown
     assert unit_msg.text.startswith("Tư pháp - Hộ tịch (TP-HT)")
@@ -108,7 +108,9 @@ async def test_drill_down_into_unit_and_field(harness: BotHarness, commune: Comm
     assert "Quá hạn · 80%" in field_msg.text
 
 
-async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Commune) -> None:
+async def test_overdue_oldest_first_and_nudge(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     officer = user(harness, OFFICER_TC_TG, "Bình")
     u, msg = await ask(harness, CHAIRMAN_TG, "/quahan")
     text = msg.text
@@ -116,8 +118,8 @@ async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Comm
     assert text.index("Số 1 ") < text.index("Số 6 ")
     assert "hạn 31/01/2024 · trễ 124 ngày · 80%" in text
     assert "Bộ phận tiếp nhận và trả kết quả · hạn 31/05/2024 · trễ 3 ngày · 60%" in text
-    nudge6 = cb.build(cb.NUDGE, commune.task_ids[6])
-    assert msg.button_data() == [cb.build(cb.NUDGE, commune.task_ids[1]), nudge6]
+    nudge6 = cb.build(cb.NUDGE, progress_commune.task_ids[6])
+    assert msg.button_data() == [cb.build(cb.NUDGE, progress_commune.task_ids[1]), nudge6]
     update = harness.api.user_presses_button(u, msg, nudge6)
     answer = await harness.api.wait_for_callback_answer(update)
     assert answer.text == "Đã gửi lời nhắc tới 1 cán bộ về nhiệm vụ số 6."
@@ -139,18 +141,22 @@ async def test_overdue_oldest_first_and_nudge(harness: BotHarness, commune: Comm
         )
     assert [(r.chat_id, r.state.value) for r in rows] == [(OFFICER_TC_TG, "sent")]
     # Task 1's lead unit (Văn phòng) has no officer on the bot.
-    update = harness.api.user_presses_button(u, msg, cb.build(cb.NUDGE, commune.task_ids[1]))
+    update = harness.api.user_presses_button(
+        u, msg, cb.build(cb.NUDGE, progress_commune.task_ids[1])
+    )
     answer = await harness.api.wait_for_callback_answer(update)
     assert "chưa có cán bộ nào" in answer.text
 
 
 async def test_buttons_of_another_organization_are_refused(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     _, msg = await ask(harness, CHAIRMAN_TG, "/quahan")
     other = user(harness, OTHER_CHAIR_TG, "Tám")
     # Another commune's chairman replays the same button data (forged press).
-    update = harness.api.user_presses_button(other, msg, cb.build(cb.NUDGE, commune.task_ids[6]))
+    update = harness.api.user_presses_button(
+        other, msg, cb.build(cb.NUDGE, progress_commune.task_ids[6])
+    )
     answer = await harness.api.wait_for_callback_answer(update)
     assert NOT_YOURS in answer.text
     _, own = await ask(harness, OTHER_CHAIR_TG, "/tongquan")
@@ -158,7 +164,9 @@ async def test_buttons_of_another_organization_are_refused(
     assert "Vĩnh Khê" not in own.text
 
 
-async def test_unit_by_name_without_diacritics(harness: BotHarness, commune: Commune) -> None:
+async def test_unit_by_name_without_diacritics(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     _, msg = await ask(harness, CHAIRMAN_TG, "/donvi tu phap")
     assert msg.text.startswith("Tư pháp - Hộ tịch (TP-HT)")
     _, msg = await ask(harness, ADMIN_TG, "/donvi vp-tk")
@@ -170,7 +178,7 @@ async def test_unit_by_name_without_diacritics(harness: BotHarness, commune: Com
     assert len(msg.button_data()) == 6
 
 
-async def test_reporting_period(harness: BotHarness, commune: Commune) -> None:
+async def test_reporting_period(harness: BotHarness, progress_commune: Commune) -> None:
     _, msg = await ask(harness, CHAIRMAN_TG, "/kybaocao")
     text = msg.text
     assert "Kỳ báo cáo: 6 tháng đầu năm 2024" in text
@@ -186,7 +194,9 @@ async def test_reporting_period(harness: BotHarness, commune: Commune) -> None:
     assert "Trần Thị Bình" in text and "còn 1 nhiệm vụ chưa có số liệu (số 7)" in text
 
 
-async def test_reporting_period_on_the_deadline_day(harness: BotHarness, commune: Commune) -> None:
+async def test_reporting_period_on_the_deadline_day(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     """Issue 11 defect 9: on the deadline day it is "hôm nay là hạn nộp", not "(còn 0 ngày)"."""
     harness.clock.set(datetime.fromisoformat("2024-06-10T08:00:00+07:00"))
     _, msg = await ask(harness, CHAIRMAN_TG, "/kybaocao")
@@ -194,7 +204,9 @@ async def test_reporting_period_on_the_deadline_day(harness: BotHarness, commune
     assert "còn 0 ngày" not in msg.text
 
 
-async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Commune) -> None:
+async def test_district_viewer_rollup_and_drill(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     u, msg = await ask(harness, VIEWER_TG, "/tongquan")
     text = msg.text
     assert "các xã thuộc huyện Vĩnh Linh" in text
@@ -203,13 +215,15 @@ async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Co
         "Quý I/2024: chưa gửi; 6 nhiệm vụ chưa cập nhật số liệu"
     ) in text
     assert "• Vĩnh Tú: chưa có kế hoạch" in text
-    assert msg.button_data() == [cb.build(cb.COMMUNE_DRILL, commune.org_id)]
-    harness.api.user_presses_button(u, msg, cb.build(cb.COMMUNE_DRILL, commune.org_id))
+    assert msg.button_data() == [cb.build(cb.COMMUNE_DRILL, progress_commune.org_id)]
+    harness.api.user_presses_button(u, msg, cb.build(cb.COMMUNE_DRILL, progress_commune.org_id))
     detail = await harness.api.wait_for_bot_message(u.id)
     assert "UBND xã Vĩnh Khê" in detail.text and "1/8" in detail.text
     await harness.idle()
     # Drill further into a unit of that commune.
-    harness.api.user_presses_button(u, detail, cb.build(cb.UNIT_DRILL, commune.unit_ids["tp"]))
+    harness.api.user_presses_button(
+        u, detail, cb.build(cb.UNIT_DRILL, progress_commune.unit_ids["tp"])
+    )
     unit_msg = await harness.api.wait_for_bot_message(u.id)
     assert unit_msg.text.startswith("Tư pháp - Hộ tịch")
     await harness.idle()
@@ -225,7 +239,7 @@ async def test_district_viewer_rollup_and_drill(harness: BotHarness, commune: Co
     "command", ["/tongquan", "/quahan", "/donvi tu phap", "/kybaocao", "/baocao", "/bieudo"]
 )
 async def test_officer_and_stranger_are_refused(
-    harness: BotHarness, commune: Commune, command: str
+    harness: BotHarness, progress_commune: Commune, command: str
 ) -> None:
     _, msg = await ask(harness, OFFICER_TP_TG, command)
     assert FORBIDDEN in msg.text
@@ -234,7 +248,7 @@ async def test_officer_and_stranger_are_refused(
     assert harness.api.sent_documents() == []
 
 
-async def test_english_speaker_gets_english(harness: BotHarness, commune: Commune) -> None:
+async def test_english_speaker_gets_english(harness: BotHarness, progress_commune: Commune) -> None:
     u = harness.api.add_user("Hung", user_id=CHAIRMAN_TG, language_code="en")
     harness.api.user_sends_text(u, None, "/overview")
     msg = await harness.api.wait_for_bot_message(u.id)

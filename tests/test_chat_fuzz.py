@@ -54,7 +54,6 @@ from tests.access_support import (
     plant_button,
     seed_world,
     send,
-    settle,
     snapshot,
 )
 
@@ -423,10 +422,8 @@ class FuzzBot:
         self.updates += 1
 
     async def _after_burst(self) -> None:
-        from scheduler.jobs import tick_running
-
         try:
-            await settle(self.harness)
+            await self.harness.idle()
         except TimeoutError as error:  # say what the bot was doing
             app = self.harness.application
             calls = [(m, str(p)[:120]) for m, p in self.harness.api.state.calls[-15:]]
@@ -437,10 +434,6 @@ class FuzzBot:
                 f"{[t.get_name() for t in asyncio.all_tasks(self.loop) if not t.done()][:20]}, "
                 f"last calls {calls}"
             ) from error
-
-        while tick_running(self.harness.application):  # a nudge started a delivery tick: let it end
-            await asyncio.sleep(0.01)
-            await settle(self.harness)
 
     def example(self, role: str, tg: int, actions: list[Action]) -> None:
         harness = self.harness

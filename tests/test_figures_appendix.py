@@ -6,7 +6,6 @@ import io
 from datetime import datetime
 
 import openpyxl
-import pytest
 from docx import Document
 
 from plans.calendar import CalendarSettings
@@ -15,16 +14,10 @@ from storage import reports
 from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
 from storage.progress import record_progress
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, Commune
 
 NOTE = "đã tổ chức tập huấn cho 25 cán bộ"
 OUTPUT = "Kế hoạch số 15/KH-UBND ngày 14/02/2024\nBáo cáo số 20/BC-UBND ngày 20/5/2024"
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
 
 
 async def _record(harness: BotHarness, commune: Commune, number: int, at: str, **kw) -> None:
@@ -58,12 +51,12 @@ def _docx_row(data: bytes, ordinal: str, content_start: str) -> list[str]:
 
 
 async def test_blank_percent_stays_blank_and_the_note_and_lines_reach_the_appendix(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Defects 6 and 7: a status without a percent is blank, not 0 %; notes and lines kept."""
     await _record(
         harness,
-        commune,
+        progress_commune,
         4,
         "2024-05-28T09:00",
         status_text="Đang thực hiện",
@@ -86,12 +79,12 @@ async def test_blank_percent_stays_blank_and_the_note_and_lines_reach_the_append
     assert found[0][7] is None
     # ... and the mean leaves it out: (80 + 50 + 40 + 100 + 60) / 5 tasks with a figure
     async with harness.database.read() as session:
-        ov = await reports.overview(session, commune.org_id, now=harness.clock.now())
+        ov = await reports.overview(session, progress_commune.org_id, now=harness.clock.now())
     assert (ov.mean_percent, ov.with_figure, ov.total) == (66.0, 5, 8)
 
 
 async def test_default_period_is_the_one_being_finished(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Defect 9: on 12/06 an export without a period is the 6-month table, named so."""
     harness.clock.set(datetime.fromisoformat("2024-06-12T08:00:00+07:00"))
@@ -116,7 +109,7 @@ def test_default_period_rule() -> None:
 
 
 async def test_a_period_that_has_not_started_is_refused(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Defect 9: /baocao quy3 on 10/06 warns instead of printing "đã thực hiện 2/29"."""
     harness.clock.set(datetime.fromisoformat("2024-06-10T08:00:00+07:00"))

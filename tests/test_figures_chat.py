@@ -5,20 +5,13 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import pytest
 from docx import Document
 
 from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
 from storage.progress import record_progress
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, Commune
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
 
 
 async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
@@ -30,14 +23,14 @@ async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyp
 
 
 async def test_a_done_word_never_raises_a_stated_percent(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Defect 1: "đã xong 80%, đã ban hành kế hoạch" is 80 % in /tongquan and the appendix."""
     async with harness.database.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TP_TG)
         await record_progress(
             session,
-            task_id=commune.task_ids[3],
+            task_id=progress_commune.task_ids[3],
             person=officer,
             channel=UpdateChannel.REPLY,
             at=datetime.fromisoformat("2024-06-01T09:00:00+07:00"),
@@ -61,7 +54,7 @@ async def test_a_done_word_never_raises_a_stated_percent(
 
 
 async def test_tasks_that_reach_no_one_show_as_not_assigned(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Defect 12: a unit with nobody in it (or no unit at all) is "chưa giao" in /tongquan."""
     _, msg = await ask(harness, CHAIRMAN_TG, "/tongquan")

@@ -49,7 +49,6 @@ from tests.access_support import (
     enqueue_press,
     person,
     plant_button,
-    settle,
     snapshot,
 )
 from tests.regex_sample import sample
@@ -320,18 +319,18 @@ async def _trigger(env: Env, who: User, entry: Entry, chat: Chat | None) -> list
         message: Message = plant_button(harness, chat_id, entry.payload)
         mark = harness.api.state.last_seq
         query_id = enqueue_press(harness, who, message, entry.payload)
-        await settle(harness)
+        await harness.idle()
         answer = harness.api.callback_answer(query_id)
         texts = [m.text or m.caption or "" for m in bot_messages_since(harness, chat_id, mark)]
         return ([answer.text] if answer is not None and answer.text else []) + texts
-    await settle(harness)
+    await harness.idle()
     return [m.text or m.caption or "" for m in bot_messages_since(harness, chat_id, mark)]
 
 
 async def _cleanup(env: Env, who: User, entry: Entry, chat: Chat | None) -> None:
     if entry.conversation:
         env.harness.api.user_sends_text(who, chat, "/huy")
-        await settle(env.harness)
+        await env.harness.idle()
 
 
 ROWS = [

@@ -11,27 +11,29 @@ from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import Task, UpdateChannel
 from storage.progress import record_progress
-from tests.factories import OFFICER_TP_TG, OTHER_CHAIR_TG, Commune, seed_commune
+from tests.factories import OFFICER_TP_TG, OTHER_CHAIR_TG, Commune
 from tests.officers_support import counts, fresh, press, say, user
 
 HOSTILE = "Ban hành <b>Quy chế</b> *mẫu* & _phụ lục_ </i> [link](x)"
 
 
 @pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    seeded = await seed_commune(harness.database)
+async def hostile_commune(harness: BotHarness, commune: Commune) -> Commune:
+    """The commune with task 3's title full of markup characters."""
     async with harness.database.write() as session:
-        task = await session.get(Task, seeded.task_ids[3])
+        task = await session.get(Task, commune.task_ids[3])
         assert task is not None
         task.content = HOSTILE
-    return seeded
+    return commune
 
 
-async def test_hostile_titles_are_shown_as_text(harness: BotHarness, commune: Commune) -> None:
+async def test_hostile_titles_are_shown_as_text(
+    harness: BotHarness, hostile_commune: Commune
+) -> None:
     an = user(harness, OFFICER_TP_TG)
     listing = await say(harness, an, "/nhiemvu")
     assert listing.text is not None and HOSTILE in listing.text
-    await press(harness, an, listing, cb.task_menu(commune.task_ids[3]))
+    await press(harness, an, listing, cb.task_menu(hostile_commune.task_ids[3]))
     card = await fresh(harness, an.id)
     assert card.text is not None and HOSTILE in card.text
     echo = await say(harness, an, "được 30% <i>gấp</i>", reply_to=card)
@@ -40,7 +42,9 @@ async def test_hostile_titles_are_shown_as_text(harness: BotHarness, commune: Co
         assert all(len(d.encode()) <= 64 for d in message.button_data())
 
 
-async def test_long_history_is_split_under_the_limit(harness: BotHarness, commune: Commune) -> None:
+async def test_long_history_is_split_under_the_limit(
+    harness: BotHarness, hostile_commune: Commune
+) -> None:
     an = user(harness, OFFICER_TP_TG)
     start = harness.clock.now()
     async with harness.database.write() as session:
@@ -48,7 +52,7 @@ async def test_long_history_is_split_under_the_limit(harness: BotHarness, commun
         for i in range(60):
             await record_progress(
                 session,
-                task_id=commune.task_ids[3],
+                task_id=hostile_commune.task_ids[3],
                 person=person,
                 channel=UpdateChannel.COMMAND,
                 at=start - timedelta(hours=60 - i),
@@ -65,17 +69,17 @@ async def test_long_history_is_split_under_the_limit(harness: BotHarness, commun
 
 
 async def test_another_organizations_chairman_cannot_touch_our_tasks(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, hostile_commune: Commune
 ) -> None:
     an = user(harness, OFFICER_TP_TG)
     listing = await say(harness, an, "/nhiemvu")
-    await press(harness, an, listing, cb.task_menu(commune.task_ids[3]))
+    await press(harness, an, listing, cb.task_menu(hostile_commune.task_ids[3]))
     card = await fresh(harness, an.id)
     other = user(harness, OTHER_CHAIR_TG)
     before = await counts(harness)
-    answer = await press(harness, other, card, cb.set_percent(commune.task_ids[3], 100))
+    answer = await press(harness, other, card, cb.set_percent(hostile_commune.task_ids[3], 100))
     assert answer.show_alert
-    opened = await press(harness, other, listing, cb.task_menu(commune.task_ids[3]))
+    opened = await press(harness, other, listing, cb.task_menu(hostile_commune.task_ids[3]))
     assert opened.show_alert
     history = await say(harness, other, "/lichsu 3")
     assert history.text is not None and "Không có nhiệm vụ số 3" in history.text

@@ -31,14 +31,9 @@ from tests.factories import (
     VIEWER_TG,
     Commune,
 )
-from tests.par_index_support import FIXTURE, seed_par_index
+from tests.par_index_support import FIXTURE
 
 BASE = "81,863"
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_par_index(harness.database)
 
 
 async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
@@ -64,12 +59,12 @@ async def evidence_rows(harness: BotHarness) -> int:
         return int(await session.scalar(select(func.count()).select_from(ParEvidence)) or 0)
 
 
-async def finish_task(harness: BotHarness, commune: Commune, number: int) -> None:
+async def finish_task(harness: BotHarness, par_index_commune: Commune, number: int) -> None:
     async with harness.database.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TP_TG)
         await record_progress(
             session,
-            task_id=commune.task_ids[number],
+            task_id=par_index_commune.task_ids[number],
             person=officer,
             channel=UpdateChannel.CLI,
             at=datetime(2024, 6, 1, 2, 0, tzinfo=UTC),
@@ -79,7 +74,7 @@ async def finish_task(harness: BotHarness, commune: Commune, number: int) -> Non
 
 
 async def test_chairman_sees_last_year_losses_tasks_and_projection(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     _, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
     text = msg.text
@@ -106,7 +101,7 @@ async def test_chairman_sees_last_year_losses_tasks_and_projection(
 
 
 async def test_evidence_and_done_task_raise_the_projection(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     msg = await send_file(harness, OFFICER_TP_TG, "hoi-thi.pdf", b"%PDF-1.4 x", "kiểm chứng 1.5")
     assert "Đã lưu tài liệu kiểm chứng cho tiêu chí 1.5 (năm 2024): hoi-thi.pdf" in msg.text
@@ -114,14 +109,16 @@ async def test_evidence_and_done_task_raise_the_projection(
     assert "số 4 (chưa triển khai) · kiểm chứng: 1 tài liệu" in msg.text
     _, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
     assert f"Dự kiến năm 2024: {BASE}/100" in msg.text  # task 4 not started yet
-    await finish_task(harness, commune, 4)
+    await finish_task(harness, par_index_commune, 4)
     _, msg = await ask(harness, OFFICER_TP_TG, "/chiso")
     assert "số 4 (đã hoàn thành) · kiểm chứng: 1 tài liệu" in msg.text
     _, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
     assert "Dự kiến năm 2024: 82,863/100 điểm (thấp nhất 82,863, cao nhất 85,903)" in msg.text
 
 
-async def test_evidence_refusals_store_nothing(harness: BotHarness, commune: Commune) -> None:
+async def test_evidence_refusals_store_nothing(
+    harness: BotHarness, par_index_commune: Commune
+) -> None:
     # Tài chính/Một cửa's officer: 1.5 is Tư pháp's criterion.
     msg = await send_file(harness, OFFICER_TC_TG, "a.pdf", b"%PDF", "kiểm chứng 1.5")
     assert "không gắn với nhiệm vụ nào của bộ phận anh/chị" in msg.text
@@ -135,7 +132,7 @@ async def test_evidence_refusals_store_nothing(harness: BotHarness, commune: Com
 
 
 async def test_kiemchung_lists_missing_records_a_reference_and_exports(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     _, msg = await ask(harness, ADMIN_TG, "/kiemchung")
     assert "Tiêu chí còn thiếu tài liệu kiểm chứng năm 2024" in msg.text
@@ -161,7 +158,7 @@ async def test_kiemchung_lists_missing_records_a_reference_and_exports(
     assert next(r for r in rows if r[0] == "7.3")[2] == "(chưa có)"
 
 
-async def test_access_rules(harness: BotHarness, commune: Commune) -> None:
+async def test_access_rules(harness: BotHarness, par_index_commune: Commune) -> None:
     _, msg = await ask(harness, 999_001, "/chiso")
     assert "chưa đăng ký" in msg.text.lower() or "chưa được" in msg.text.lower()
     assert "81,863" not in msg.text
@@ -180,7 +177,7 @@ async def test_access_rules(harness: BotHarness, commune: Commune) -> None:
     assert "Chưa có kết quả Chỉ số CCHC nào của Vĩnh Tú" in msg.text
 
 
-async def test_field_buttons(harness: BotHarness, commune: Commune) -> None:
+async def test_field_buttons(harness: BotHarness, par_index_commune: Commune) -> None:
     chair, msg = await ask(harness, CHAIRMAN_TG, "/chiso")
     data = [d for d in msg.button_data() if d.startswith(cb.PAR_FIELD)]
     seven = data[6]
@@ -199,7 +196,7 @@ async def test_field_buttons(harness: BotHarness, commune: Commune) -> None:
     assert not press.messages
 
 
-async def test_nhapdiem_in_chat(harness: BotHarness, commune: Commune) -> None:
+async def test_nhapdiem_in_chat(harness: BotHarness, par_index_commune: Commune) -> None:
     data = FIXTURE.read_bytes()
     msg = await send_file(harness, OFFICER_TP_TG, "kq.docx", data, "/nhapdiem 2023")
     assert "không dành cho vai trò" in msg.text
@@ -217,7 +214,7 @@ async def test_nhapdiem_in_chat(harness: BotHarness, commune: Commune) -> None:
 
 
 async def test_export_evidence_cli_downloads_files(
-    harness: BotHarness, commune: Commune, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    harness: BotHarness, par_index_commune: Commune, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.commands.par_index import _export_evidence
     from core.settings import get_settings
@@ -248,12 +245,12 @@ async def test_export_evidence_cli_downloads_files(
 
 
 async def test_a_file_sent_with_the_task_button_counts_for_its_criteria(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     from tests.officers_support import fresh, press, say, user
 
     an = user(harness, OFFICER_TP_TG)
-    task4 = commune.task_ids[4]  # "(TCTP 1.5)"
+    task4 = par_index_commune.task_ids[4]  # "(TCTP 1.5)"
     await say(harness, an, "/capnhat 4 100")
     listing = await say(harness, an, "/nhiemvu")
     await press(harness, an, listing, cb.task_menu(task4))
@@ -270,7 +267,7 @@ async def test_a_file_sent_with_the_task_button_counts_for_its_criteria(
 
 
 async def test_district_overview_shows_each_communes_projection(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     _, msg = await ask(harness, VIEWER_TG, "/tongquan")
     text = msg.text

@@ -11,7 +11,6 @@ from plans.par_index.season import Season
 from sandbox.harness import BotHarness
 from scheduler.par_index_season import plan_season
 from tests.factories import CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune
-from tests.par_index_support import seed_par_index
 
 
 def test_default_season_is_mid_november_reminded_in_working_days() -> None:
@@ -28,12 +27,9 @@ def test_default_season_is_mid_november_reminded_in_working_days() -> None:
         Season(month=13)
 
 
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_par_index(harness.database)
-
-
-async def test_reminders_on_the_day_once_each(harness: BotHarness, commune: Commune) -> None:
+async def test_reminders_on_the_day_once_each(
+    harness: BotHarness, par_index_commune: Commune
+) -> None:
     for tg in (OFFICER_TP_TG, OFFICER_TC_TG, CHAIRMAN_TG):
         harness.api.add_user("U", user_id=tg)
     now = harness.set_time("2024-11-11 08:00")
@@ -79,7 +75,7 @@ def test_year_of_a_datetime_is_local() -> None:
 
 
 async def test_the_reporting_calendar_shows_the_self_assessment_deadline(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, par_index_commune: Commune
 ) -> None:
     user = harness.api.add_user("U", user_id=CHAIRMAN_TG)
     harness.api.user_sends_text(user, None, "/kybaocao")

@@ -21,15 +21,9 @@ from plans.workdays import is_working_day
 from sandbox.harness import BotHarness
 from storage import report_records
 from storage.models import AuditLog, ReportRecord
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
 
 
 async def say(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
@@ -120,7 +114,7 @@ def test_draft_days_count_working_days():
 
 
 async def test_keeper_records_the_report_and_the_appendix_carries_it(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     _, msg = await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
     assert "Đã ghi nhận Báo cáo CCHC 6 tháng đầu năm 2024: số 45/BC-UBND" in msg.text
@@ -133,7 +127,7 @@ async def test_keeper_records_the_report_and_the_appendix_carries_it(
         date(2024, 6, 3),
         date(2024, 6, 10),
     )
-    assert row.person_id == commune.people["admin"]
+    assert row.person_id == progress_commune.people["admin"]
     async with harness.database.read() as session:
         actions = list(await session.scalars(select(AuditLog.action)))
     assert "report.sent" in actions
@@ -149,7 +143,9 @@ async def test_keeper_records_the_report_and_the_appendix_carries_it(
     )
 
 
-async def test_a_correction_replaces_the_record(harness: BotHarness, commune: Commune) -> None:
+async def test_a_correction_replaces_the_record(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
     _, msg = await say(harness, CHAIRMAN_TG, "/daguibaocao 46/BC-UBND 03/06/2024")
     # The 6-month report is on record: the next one (9 tháng) is the one marked now.
@@ -162,7 +158,7 @@ async def test_a_correction_replaces_the_record(harness: BotHarness, commune: Co
 
 
 async def test_bad_input_changes_nothing_and_officers_may_not(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     _, msg = await say(harness, ADMIN_TG, "/daguibaocao 45BCUBND")
     assert "chưa đúng dạng" in msg.text
@@ -176,7 +172,7 @@ async def test_bad_input_changes_nothing_and_officers_may_not(
 
 
 async def test_presets_switch_on_and_take_their_own_records(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     _, msg = await say(harness, ADMIN_TG, "/loaibaocao")
     assert "Báo cáo CCHC" in msg.text and "/loaibaocao them tthc" in msg.text
@@ -202,7 +198,7 @@ def _with_caption(harness: BotHarness, chat: int, needle: str):  # type: ignore[
 
 
 async def test_draft_goes_out_early_and_the_day_before_then_stops_once_sent(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Deadline Mon 10/06: the draft on Wed 05/06 (3 working days), again Fri 07/06."""
     chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
@@ -243,7 +239,9 @@ async def test_draft_goes_out_early_and_the_day_before_then_stops_once_sent(
     assert not _with_caption(harness, chair.id, "Nhắc hạn")
 
 
-async def test_day_before_draft_when_not_sent(harness: BotHarness, commune: Commune) -> None:
+async def test_day_before_draft_when_not_sent(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
     await _drafts_at(harness, datetime(2024, 6, 7, 9, 0, tzinfo=TZ))
     [draft] = _with_caption(harness, chair.id, "Nhắc hạn Báo cáo CCHC 6 tháng đầu năm 2024")
@@ -251,22 +249,22 @@ async def test_day_before_draft_when_not_sent(harness: BotHarness, commune: Comm
 
 
 async def test_report_reminders_stop_once_the_report_is_on_record(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     from scheduler.context import load_contexts
     from scheduler.planner import periods_near
 
     async with harness.database.read() as session:
-        [ctx] = [c for c in await load_contexts(session) if c.id == commune.org_id]
+        [ctx] = [c for c in await load_contexts(session) if c.id == progress_commune.org_id]
     assert "2024-H1" in [p.code for p in periods_near(date(2024, 6, 5), ctx)]
     await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
     async with harness.database.read() as session:
-        [ctx] = [c for c in await load_contexts(session) if c.id == commune.org_id]
+        [ctx] = [c for c in await load_contexts(session) if c.id == progress_commune.org_id]
     assert ctx.sent_reports == frozenset({"2024-H1"})
     assert "2024-H1" not in [p.code for p in periods_near(date(2024, 6, 5), ctx)]
 
 
-async def test_draft_lead_is_a_setting(harness: BotHarness, commune: Commune) -> None:
+async def test_draft_lead_is_a_setting(harness: BotHarness, progress_commune: Commune) -> None:
     chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
     _, msg = await say(harness, ADMIN_TG, "/caidat")
     assert "gửi trước hạn 3 ngày làm việc" in msg.text
@@ -280,7 +278,9 @@ async def test_draft_lead_is_a_setting(harness: BotHarness, commune: Commune) ->
     assert "còn 5 ngày làm việc" in draft.caption
 
 
-async def test_report_kind_entries_can_be_changed(harness: BotHarness, commune: Commune) -> None:
+async def test_report_kind_entries_can_be_changed(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     """Deadline day and owner unit of an entry: configurable, bad input changes nothing."""
     await say(harness, ADMIN_TG, "/loaibaocao them tthc")
     _, msg = await say(harness, ADMIN_TG, "/loaibaocao han tthc 20")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 from docx import Document
 
 from plans.charts import BAR_LABEL, build_completion_figure, png_size
 from sandbox.harness import BotHarness
 from storage.tasks import load_task_views
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, Commune
 
 TITLE = "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2024"
@@ -46,17 +44,12 @@ H1_SUMMARY = (
 )
 
 
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
-
-
 async def expected_rows(
-    harness: BotHarness, commune: Commune, figures: dict
+    harness: BotHarness, progress_commune: Commune, figures: dict
 ) -> list[list[str | int | None]]:
     """Section rows and task rows as the table must show them, read from the database."""
     async with harness.database.read() as session:
-        views = await load_task_views(session, commune.org_id)
+        views = await load_task_views(session, progress_commune.org_id)
     rows: list[list[str | int | None]] = []
     section = None
     for v in views:
@@ -94,7 +87,7 @@ async def run_report(harness: BotHarness, tg: int, text: str):  # type: ignore[n
 
 
 async def test_report_docx_and_xlsx_match_the_database(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     u = await run_report(harness, CHAIRMAN_TG, "/baocao")
     messages = harness.api.bot_messages(u.id)
@@ -108,7 +101,7 @@ async def test_report_docx_and_xlsx_match_the_database(
         "tien-do-cchc-vinh-khe-6thang-2024.docx",  # issue 11 defect 9: the period names the file
         "tien-do-cchc-vinh-khe-6thang-2024.xlsx",
     ]
-    expected = await expected_rows(harness, commune, H1_FIGURES)
+    expected = await expected_rows(harness, progress_commune, H1_FIGURES)
 
     document, rows = docx_rows(docs[0].content)
     paragraphs = [p.text for p in document.paragraphs if p.text]
@@ -147,11 +140,11 @@ async def test_report_docx_and_xlsx_match_the_database(
 
 
 async def test_report_for_a_named_past_period_uses_its_cutoff(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     u = await run_report(harness, ADMIN_TG, "/report quy1 2024")
     docs = harness.api.sent_documents(u.id)
-    expected = await expected_rows(harness, commune, Q1_FIGURES)
+    expected = await expected_rows(harness, progress_commune, Q1_FIGURES)
     _, rows = docx_rows(docs[0].content)
     for got, want in zip(rows[1:], expected, strict=True):
         if len(want) > 1:
@@ -167,7 +160,7 @@ async def test_report_for_a_named_past_period_uses_its_cutoff(
 
 
 async def test_report_for_a_year_without_plan_builds_nothing(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
     harness.api.user_sends_text(u, None, "/baocao nam 2023")
@@ -181,7 +174,9 @@ async def test_report_for_a_year_without_plan_builds_nothing(
     assert harness.api.sent_documents() == []
 
 
-async def test_report_bad_period_builds_nothing(harness: BotHarness, commune: Commune) -> None:
+async def test_report_bad_period_builds_nothing(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
     harness.api.user_sends_text(u, None, "/baocao quy 7")
     msg = await harness.api.wait_for_bot_message(u.id)
@@ -190,7 +185,9 @@ async def test_report_bad_period_builds_nothing(harness: BotHarness, commune: Co
     assert harness.api.sent_documents() == []
 
 
-async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commune: Commune) -> None:
+async def test_chart_is_a_png_with_the_expected_bars(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
     u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
     harness.api.user_sends_text(u, None, "/bieudo")
     msg = await harness.api.wait_for_bot_message(u.id, lambda m: m.photo is not None)
@@ -208,7 +205,9 @@ async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commun
     from storage import report_charts
 
     async with harness.database.read() as session:
-        view = await report_charts.chart_view(session, commune.org_id, now=harness.clock.now())
+        view = await report_charts.chart_view(
+            session, progress_commune.org_id, now=harness.clock.now()
+        )
     overall = view.overall
     assert overall.done + overall.on_track + overall.behind == overall.total == 8
     assert msg.caption.splitlines()[1] == overall_line(overall, "vi")
@@ -234,7 +233,7 @@ async def test_chart_is_a_png_with_the_expected_bars(harness: BotHarness, commun
 
 
 async def test_plan_product_fills_the_output_until_an_officer_states_one(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Task 4 has no update: its plan "Sản phẩm" shows; task 5's officer output wins."""
     from datetime import datetime
@@ -245,20 +244,20 @@ async def test_plan_product_fills_the_output_until_an_officer_states_one(
 
     async with harness.database.write() as session:
         for number in (4, 5):
-            task = await session.get(Task, commune.task_ids[number])
+            task = await session.get(Task, progress_commune.task_ids[number])
             task.product = f"Sản phẩm kế hoạch {number}"
     now = datetime(2024, 6, 3, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     async with harness.database.read() as session:
-        org = await reports.organization(session, commune.org_id)
+        org = await reports.organization(session, progress_commune.org_id)
         per = reports.resolve_period(org, None, now)
-        table = await reports.build_status_table(session, commune.org_id, per, now=now)
+        table = await reports.build_status_table(session, progress_commune.org_id, per, now=now)
     outputs = {row.task_id: row.output for row in table.rows()}
-    assert outputs[commune.task_ids[4]] == "Sản phẩm kế hoạch 4"
-    assert outputs[commune.task_ids[5]] == "Niêm yết công khai TTHC"
+    assert outputs[progress_commune.task_ids[4]] == "Sản phẩm kế hoạch 4"
+    assert outputs[progress_commune.task_ids[5]] == "Niêm yết công khai TTHC"
 
 
 async def test_chart_counts_every_task_and_orders_units_the_vietnamese_way(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     """A placeholder-led task (no unit id) gets the last bar; units sort Đ after D."""
     from storage import report_charts
@@ -266,14 +265,16 @@ async def test_chart_counts_every_task_and_orders_units_the_vietnamese_way(
 
     async with harness.database.write() as session:
         await session.execute(
-            TaskUnit.__table__.delete().where(TaskUnit.task_id == commune.task_ids[8])
+            TaskUnit.__table__.delete().where(TaskUnit.task_id == progress_commune.task_ids[8])
         )
         renamed = ["Địa chính - Xây dựng", "Văn hóa - Xã hội", "Dân số - Gia đình"]
-        for unit_id, name in zip(commune.unit_ids.values(), renamed, strict=False):
+        for unit_id, name in zip(progress_commune.unit_ids.values(), renamed, strict=False):
             unit = await session.get(Unit, unit_id)
             unit.name = name
     async with harness.database.read() as session:
-        view = await report_charts.chart_view(session, commune.org_id, now=harness.clock.now())
+        view = await report_charts.chart_view(
+            session, progress_commune.org_id, now=harness.clock.now()
+        )
     labels = [label for label, _, _, _ in view.by_unit]
     assert labels[-1] is None  # the chart names it: "Chưa giao bộ phận cụ thể"
     named = labels[:-1]

@@ -17,7 +17,6 @@ from babel.messages.pofile import read_po
 from locales import t
 from plans.wording import short_date, week_from_subject, week_range
 from sandbox.harness import BotHarness
-from tests.chairman_scenario import seed_with_progress
 from tests.factories import ADMIN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,11 +87,6 @@ def test_plan_preview_without_a_year():
 # --------------------------------------------------------------------------- in chat
 
 
-@pytest.fixture
-async def commune(harness: BotHarness) -> Commune:
-    return await seed_with_progress(harness.database)
-
-
 async def _say(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
     u = harness.api.add_user("U", user_id=tg)
     before = len(harness.api.bot_messages(u.id))
@@ -105,7 +99,7 @@ async def _say(harness: BotHarness, tg: int, text: str):  # type: ignore[no-unty
 
 
 async def test_unknown_command_and_nothing_to_cancel_get_a_hint(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     msg = await _say(harness, OFFICER_TP_TG, "/abc")
     assert msg.text == "Không có lệnh /abc. Gõ /trogiup để xem các lệnh."
@@ -114,7 +108,7 @@ async def test_unknown_command_and_nothing_to_cancel_get_a_hint(
 
 
 async def test_command_update_points_at_no_missing_buttons(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     msg = await _say(harness, OFFICER_TP_TG, "/capnhat 3 50")
     assert "Chọn nút bên dưới" not in msg.text
@@ -125,7 +119,7 @@ async def test_command_update_points_at_no_missing_buttons(
 
 
 async def test_district_overdue_heads_each_commune_by_its_kind(
-    harness: BotHarness, commune: Commune
+    harness: BotHarness, progress_commune: Commune
 ) -> None:
     msg = await _say(harness, VIEWER_TG, "/quahan")
     assert "— Xã Vĩnh Khê —" in msg.text

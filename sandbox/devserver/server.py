@@ -192,6 +192,11 @@ class FakeBotApi(BotMethods, UserSide):
 
     # --- change notification and waiting -------------------------------------
 
+    @property
+    def calls_in_flight(self) -> int:
+        """Bot API calls (``getUpdates`` aside) received and not yet answered."""
+        return self._inflight
+
     def changed(self) -> None:
         """Wake everything waiting on the state (call after any change)."""
         self._wake.set()
