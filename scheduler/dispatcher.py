@@ -247,7 +247,14 @@ class Dispatcher:
                 await self._deliver(bot, row, contexts.get(row.organization_id or 0), report)
 
         try:
-            await asyncio.gather(*(one(r) for r in batch))
+            # A task group, not gather: when one delivery fails (the database went away
+            # under mark_sent), the others are cancelled before the rows not yet started
+            # are handed back; left running, they would send rows already pending again.
+            async with asyncio.TaskGroup() as group:
+                for row in batch:
+                    group.create_task(one(row))
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None
         finally:
             if mine:
                 released = await asyncio.shield(release(self.db, mine, self.worker_id))

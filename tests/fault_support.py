@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from sandbox.devserver import FakeBotApi
 from sandbox.devserver.faults import Decision, Faults, _Rule
-from scheduler.outbox import PlannedMessage, insert_drafts
+from scheduler.outbox import PlannedMessage, insert_drafts, state_counts
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxState
 from storage.outbox import NoticePayload
@@ -88,20 +88,57 @@ async def outbox_by_state(db: Database) -> dict[str, set[int]]:
         return out
 
 
-async def pretend_reaper_timeout_passed(db: Database) -> int:
+async def pretend_reaper_timeout_passed(
+    db: Database, claimed_before: datetime | None = None
+) -> int:
     """Age the claims of a dead process past the reaper's timeout (no sleeping 5 minutes).
 
     Only the *claimed_at* stamps move; the restarted bot's own reaper then
-    does the recovery, as it would after five real minutes.
+    does the recovery, as it would after five real minutes. ``claimed_before``
+    limits it to the claims of an outage, leaving a live pass's rows alone.
     """
+    stuck = OutboxMessage.state == OutboxState.SENDING
+    if claimed_before is not None:
+        stuck = stuck & (OutboxMessage.claimed_at < claimed_before)
     async with db.write() as session:
         result = await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.state == OutboxState.SENDING)
+            .where(stuck)
             .values(claimed_at=datetime(2000, 1, 1, tzinfo=UTC))
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def claimed_since(db: Database, since: datetime) -> int:
+    """Rows ``pending`` or claimed (``sending``) at or after ``since``: a pass still at work."""
+    async with db.read() as session:
+        pending = OutboxMessage.state == OutboxState.PENDING
+        live = (OutboxMessage.state == OutboxState.SENDING) & (OutboxMessage.claimed_at >= since)
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(pending | live)
+            )
+            or 0
+        )
+
+
+async def wait_for_books(
+    db: Database, api: FakeBotApi, expected: dict[str, int], seconds: float, proc: BotProcess
+) -> None:
+    """Wait until the outbox's state counts are ``expected``, failing fast if the bot died.
+
+    The bot records an outcome after Telegram answered, so the server can be
+    quiet while the last rows are still being written: wait for the books.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (counts := await state_counts(db)) != expected:
+        proc.ensure_alive()
+        if loop.time() > deadline:
+            raise AssertionError(f"outbox {counts}, expected {expected}\n{proc.log()[-3000:]}")
+        with contextlib.suppress(TimeoutError):
+            await api.wait_idle(quiet=0.1, timeout=1.0)
 
 
 # --- what the server delivered -----------------------------------------------------------

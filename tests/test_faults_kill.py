@@ -34,6 +34,7 @@ from tests.fault_support import (
     pretend_reaper_timeout_passed,
     seed_fan_out,
     wait_for,
+    wait_for_books,
 )
 
 pytestmark = pytest.mark.fault
@@ -74,7 +75,7 @@ async def _kill_and_restart(tmp_path: Path, count: int, limits: Limits) -> None:
                 await wait_for(api, lambda: not got.missing(chats), 300, second)
                 # a little longer: the repeats of the reaped rows are part of the same pass
                 await wait_for(api, lambda: got.total >= count + len(unrecorded), 30, second)
-                await api.wait_idle(quiet=0.3, timeout=30)
+                await wait_for_books(db, api, {"sent": count}, 60, second)
             elapsed = time.monotonic() - restarted
         duplicates = got.duplicates()
         print(

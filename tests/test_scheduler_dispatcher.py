@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
+
+import scheduler.dispatcher as dispatcher_module
+from plans.clock import ManualClock
+from sandbox.devserver import FakeBotApi, Limits
+from sandbox.devserver.ptb import bot_for
 from sandbox.harness import BotHarness
+from scheduler.dispatcher import Dispatcher
 from scheduler.jobs import JOB_NAME, dispatcher_of, install, run_tick
 from scheduler.outbox import state_counts
+from storage.db import Database
 from storage.models import OutboxState, UpdateChannel
 from storage.progress import record_progress
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
+from tests.fault_support import Deliveries, add_chats, seed_fan_out, slow_randomly
 from tests.scheduler_support import add_users, at, outbox_rows, person, texts
 
 
@@ -190,3 +200,44 @@ async def test_install_is_idempotent(harness: BotHarness) -> None:
     assert job.job.misfire_grace_time >= 60
     report = await run_tick(app)
     assert report.dispatch is not None
+
+
+async def test_a_failed_delivery_stops_its_batch_before_the_rest_is_handed_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails under one ``mark_sent``: no row handed back may still go out.
+
+    With the batch's sends left running after the failure, rows the batch
+    returned to ``pending`` were delivered anyway and then again by the next
+    pass (a PostgreSQL restart made ~30 duplicates out of 150).
+    """
+    clock = ManualClock(at("2024-06-03 07:30"))
+    chats = await seed_fan_out(db, 40, clock.now())
+    recorded = 0
+    real_mark_sent = dispatcher_module.mark_sent
+
+    async def mark_sent_then_fail(*args: Any, **kwargs: Any) -> None:
+        nonlocal recorded
+        recorded += 1
+        if recorded == 3:
+            raise ConnectionResetError("connection to the database lost")
+        await real_mark_sent(*args, **kwargs)
+
+    monkeypatch.setattr(dispatcher_module, "mark_sent", mark_sent_then_fail)
+    dispatcher = Dispatcher(
+        db, clock, concurrency=4, batch_size=40, per_chat_interval=0.0, max_per_second=None
+    )
+    async with FakeBotApi(limits=Limits.off()) as api:
+        add_chats(api, chats)
+        got = Deliveries().attach(api)
+        slow_randomly(api.faults, 1.0, 0.05, method="sendMessage")  # sends overlap the failure
+        async with bot_for(api) as bot:
+            await dispatcher.run(bot)  # the failed batch is logged; the pass goes on
+            await api.wait_idle(quiet=0.2)  # a send still running would land now
+    counts = await state_counts(db)
+    assert recorded > 3, "the pass did not go on after the failure"
+    assert got.duplicates() == 0, f"sent twice: {got.duplicates()}; outbox {counts}"
+    # the failed row and those cancelled mid-send wait for the reaper, the rest went out
+    # (at most one more than the concurrency: the failed send's slot is taken at once)
+    assert 1 <= counts.get("sending", 0) <= dispatcher.concurrency + 1
+    assert counts.get("sending", 0) + counts.get("sent", 0) == len(chats)
