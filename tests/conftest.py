@@ -27,7 +27,10 @@ from tests.db_template import fast_upgrade_async, seed_once
 from tests.factories import Commune, seed_commune
 from tests.pg_required import no_postgres
 
-os.environ.setdefault("PTB_TIMEDELTA", "1")
+# PTB 22 returns durations as timedelta only when asked to (PTB 23 will by default); set for
+# the whole process, before any fixture builds a Bot, so every test sees PTB 23's types
+# (and no deprecation warning, which the warning filters make an error).
+os.environ["PTB_TIMEDELTA"] = "1"
 
 # Examples are not saved between runs: under pytest-xdist the workers would share one
 # .hypothesis folder (in whatever directory a test chdir'd to), and a replayed example

@@ -35,11 +35,6 @@ from sandbox.devserver import FakeBotApi, FakeClock, Limits
 from sandbox.devserver.ptb import bot_for, builder_for, polling
 
 
-@pytest.fixture(autouse=True)
-def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -13,11 +13,6 @@ from telegram.request import HTTPXRequest
 from sandbox.devserver import FakeBotApi, FakeClock, Faults, Limits
 
 
-@pytest.fixture(autouse=True)
-def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 async def api():
     async with FakeBotApi(limits=Limits(clock=FakeClock()), faults=Faults(seed=7)) as server:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-
-import pytest
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from sandbox.devserver import FakeBotApi, FakeClock, Limits
-
-
-@pytest.fixture(autouse=True)
-def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.net_support import free_port
 
 
 async def hello(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,20 +15,15 @@ from bot.cli import main
 from bot.webhook_server import check_path
 from plans.errors import UserError
 from sandbox.devserver import FakeBotApi
+from tests.net_support import free_port
 from tests.webapp_support import init_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_one_port_serves_the_webhook_and_the_dashboard(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         hook = base + "/tg-hook"
         env = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,14 @@ from pathlib import Path
 import aiohttp
 
 from sandbox.devserver import FakeBotApi
+from tests.net_support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_webhook_mode_answers_through_the_secret_checked_hook(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
-        port = _free_port()
+        port = free_port()
         hook = f"http://127.0.0.1:{port}/tg-hook"
         env = {
             **os.environ,
