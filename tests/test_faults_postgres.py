@@ -119,7 +119,6 @@ async def test_postgres_restart_mid_fan_out_bot_recovers(
                 unrecorded = {c for c in stuck if got.per_chat[c]}
                 await pretend_reaper_timeout_passed(db, claimed_before=up)
                 await wait_for(api, lambda: not got.missing(chats), 60, bot)
-                await wait_for(api, lambda: got.total >= count + len(unrecorded), 10, bot)
                 await wait_for_books(db, api, {"sent": count}, 60, bot)
                 bot.ensure_alive()  # the same process all along
                 log = bot.log()
@@ -132,7 +131,12 @@ async def test_postgres_restart_mid_fan_out_bot_recovers(
         )
         assert got.missing(chats) == []
         assert await state_counts(db) == {"sent": count}
-        assert got.duplicates() == len(unrecorded) <= IN_FLIGHT_MAX
+        # Only rows caught in flight repeat. Not "exactly those seen delivered": a send
+        # still open when the books were read may land (and be recorded) afterwards.
+        # In flight: the concurrency, plus the slot a failed send frees as it fails.
+        repeated = {c for c, n in got.per_chat.items() if n > 1}
+        assert repeated <= stuck, f"repeated outside the outage's claims: {repeated - stuck}"
+        assert got.duplicates() <= IN_FLIGHT_MAX + 1
     finally:
         await db.dispose()
 
