@@ -234,8 +234,8 @@ class Dispatcher:
         waiting: set[int],
         progressed: asyncio.Event,
     ) -> None:
-        contexts = await self._contexts(batch)
         mine = {row.id for row in batch}
+        contexts: dict[int, OrgContext] = {}
 
         async def one(row: Claimed) -> None:
             async with gate:
@@ -247,6 +247,7 @@ class Dispatcher:
                 await self._deliver(bot, row, contexts.get(row.organization_id or 0), report)
 
         try:
+            contexts = await self._contexts(batch)
             # A task group, not gather: when one delivery fails (the database went away
             # under mark_sent), the others are cancelled before the rows not yet started
             # are handed back; left running, they would send rows already pending again.
@@ -256,11 +257,14 @@ class Dispatcher:
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None
         finally:
-            if mine:
-                released = await asyncio.shield(release(self.db, mine, self.worker_id))
-                report.released += released
-                waiting.difference_update(mine)
+            # The pass's books first: if handing back fails too (the database is down),
+            # the pass must still see these rows leave ``waiting``, or it waits for ever.
+            unstarted = set(mine)
+            waiting.difference_update(unstarted)
             progressed.set()
+            if unstarted:
+                released = await asyncio.shield(release(self.db, unstarted, self.worker_id))
+                report.released += released
 
     async def _contexts(self, batch: list[Claimed]) -> dict[int, OrgContext]:
         ids = {r.organization_id for r in batch if r.organization_id is not None}

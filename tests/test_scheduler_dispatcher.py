@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -241,3 +242,45 @@ async def test_a_failed_delivery_stops_its_batch_before_the_rest_is_handed_back(
     # (at most one more than the concurrency: the failed send's slot is taken at once)
     assert 1 <= counts.get("sending", 0) <= dispatcher.concurrency + 1
     assert counts.get("sending", 0) + counts.get("sent", 0) == len(chats)
+
+
+async def test_a_pass_ends_when_the_database_is_gone_for_the_whole_batch(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording and handing back both fail: the pass must end, so the next tick can run.
+
+    The batch used to leave its rows counted as waiting when handing them
+    back failed, and the pass waited for them for ever (after a PostgreSQL
+    restart the bot never delivered again).
+    """
+    clock = ManualClock(at("2024-06-03 07:30"))
+    chats = await seed_fan_out(db, 40, clock.now())
+
+    async def database_gone(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionResetError("connection to the database lost")
+
+    monkeypatch.setattr(dispatcher_module, "mark_sent", database_gone)
+    monkeypatch.setattr(dispatcher_module, "release", database_gone)
+    monkeypatch.setattr(dispatcher_module, "claim", _claim_once(dispatcher_module.claim))
+    dispatcher = Dispatcher(
+        db, clock, concurrency=4, batch_size=20, per_chat_interval=0.0, max_per_second=None
+    )
+    async with FakeBotApi(limits=Limits.off()) as api:
+        add_chats(api, chats)
+        async with bot_for(api) as bot:
+            async with asyncio.timeout(30):
+                await dispatcher.run(bot)
+
+
+def _claim_once(real_claim: Any) -> Any:
+    """``claim`` that serves two batches, then finds the database gone too."""
+    calls = 0
+
+    async def claim(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls > 2:
+            return []
+        return await real_claim(*args, **kwargs)
+
+    return claim
