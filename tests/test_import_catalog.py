@@ -1,9 +1,10 @@
-"""importing.* keys: same set and same placeholders in vi and en; emitted keys exist."""
+"""importing.po: only importing.* keys, and every key the reader emits exists.
+
+Parity of vi and en (keys, placeholders, NFC) is tests/test_catalogs.py's, for every area.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -20,14 +21,8 @@ def load(lang: str) -> dict[str, str]:
         return {m.id: m.string for m in read_po(fh) if m.id}
 
 
-def test_same_keys_and_placeholders():
-    vi, en = load("vi"), load("en")
-    assert vi.keys() == en.keys()
-    assert all(k.startswith("importing.") for k in vi)
-    for key in vi:
-        assert set(re.findall(r"{(\w+)}", vi[key])) == set(re.findall(r"{(\w+)}", en[key])), key
-        assert vi[key] and en[key]
-        assert unicodedata.normalize("NFC", vi[key]) == vi[key]
+def test_only_importing_keys():
+    assert all(k.startswith("importing.") for k in load("vi"))
 
 
 def test_emitted_warning_and_skip_keys_exist():
