@@ -28,6 +28,12 @@ async def say(
     return msg
 
 
+async def ask(harness: BotHarness, tg: int, text: str) -> tuple[User, Message]:
+    """Person ``tg`` writes ``text`` in private; they and the bot's first answer."""
+    who = user(harness, tg)
+    return who, await say(harness, who, text)
+
+
 async def press(harness: BotHarness, who: User, message: Message, data: str):  # type: ignore[no-untyped-def]
     update = harness.api.user_presses_button(who, message, data)
     answer = await harness.api.wait_for_callback_answer(update)

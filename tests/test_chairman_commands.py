@@ -23,21 +23,10 @@ from tests.factories import (
     VIEWER_TG,
     Commune,
 )
+from tests.officers_support import ask, user
 
 FORBIDDEN = "không dành cho vai trò"
 NOT_YOURS = "không có quyền"
-
-
-def user(harness: BotHarness, tg: int, name: str = "U"):  # type: ignore[no-untyped-def]
-    return harness.api.add_user(name, user_id=tg)
-
-
-async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
-    u = user(harness, tg)
-    harness.api.user_sends_text(u, None, text)
-    msg = await harness.api.wait_for_bot_message(u.id)
-    await harness.idle()
-    return u, msg
 
 
 def texts(harness: BotHarness, chat_id: int) -> str:

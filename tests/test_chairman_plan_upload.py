@@ -169,7 +169,7 @@ async def test_new_plan_with_new_units_created(harness: BotHarness, commune: Com
 # --------------------------------------------------------------------------- restarts
 
 
-async def press(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
+async def press_and_reread(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
     """Press a button under ``message``; return the callback answer and the edited message."""
     update = harness.api.user_presses_button(user, message, data)
     answer = await harness.api.wait_for_callback_answer(update)
@@ -217,10 +217,10 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
             upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
             # Two choices before the restart; the second deliberately not the suggestion,
             # so the import can show it was applied.
-            _, step = await press(
+            _, step = await press_and_reread(
                 first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
             )
-            _, step = await press(
+            _, step = await press_and_reread(
                 first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 1, commune.unit_ids["tc"])
             )
             assert "Tên bộ phận 3/4: “Tài chính”" in step.text
@@ -236,7 +236,7 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
             assert old is not None
             third = cb.build(cb.IMPORT_MAP, upload_id, 2, commune.unit_ids["tc"])
             assert old.button_data()[0] == third
-            _, step = await press(second, u, old, third)
+            _, step = await press_and_reread(second, u, old, third)
             assert get_file_calls(api) == before + 1  # the file was read again by its id
             assert "Tên bộ phận 4/4: “Văn hóa”" in step.text
             assert "có phải là “Văn hóa - Xã hội”" in step.text  # the preview is back
@@ -273,7 +273,7 @@ async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) ->
             commune = await seed_commune(first.database)
             u, step = await upload(first, ADMIN_TG)
             upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
-            _, step = await press(
+            _, step = await press_and_reread(
                 first, u, step, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
             )
         finally:
@@ -282,7 +282,7 @@ async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) ->
         await second.start()
         try:
             cancel = cb.build(cb.IMPORT_CANCEL, upload_id)
-            _, step = await press(second, u, step, cancel)
+            _, step = await press_and_reread(second, u, step, cancel)
             assert step.text == "Đã hủy, không nhập gì từ tệp “ke-hoach-cchc-vinh-khe-2024.docx”."
             assert await task_count(second, commune.org_id) == 8
             assert "Tư pháp" not in await aliases_of(second, commune.org_id)
@@ -308,7 +308,7 @@ async def test_newer_upload_supersedes_the_older(harness: BotHarness, commune: C
     _, new = await upload(harness, ADMIN_TG)
     new_id = cb.parse(new.button_data()[-1]).args[0]  # type: ignore[union-attr]
     assert new_id != old_id
-    answer, _ = await press(harness, u, old, cb.build(cb.IMPORT_CONFIRM, old_id))
+    answer, _ = await press_and_reread(harness, u, old, cb.build(cb.IMPORT_CONFIRM, old_id))
     assert "không còn hiệu lực" in answer.text
     assert await task_count(harness, commune.org_id) == 8
     harness.api.user_presses_button(u, new, cb.build(cb.IMPORT_CONFIRM, new_id))
@@ -339,7 +339,7 @@ async def test_forged_press_on_another_keepers_draft(harness: BotHarness, commun
     # Nothing changed for the owner: still at the first name, and the draft still works.
     current = harness.api.state.get_message(u.id, step.message_id)
     assert "Tên bộ phận 1/4" in current.text
-    _, current = await press(
+    _, current = await press_and_reread(
         harness, u, current, cb.build(cb.IMPORT_MAP, upload_id, 0, commune.unit_ids["vh"])
     )
     assert "Tên bộ phận 2/4" in current.text
@@ -381,7 +381,7 @@ async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str)
             file_id = next(iter(api.state.files))
             stored = api.state.files.pop(file_id)  # Telegram no longer serves the file
             confirm = cb.build(cb.IMPORT_CONFIRM, upload_id)
-            answer, step = await press(second, u, step, confirm)
+            answer, step = await press_and_reread(second, u, step, confirm)
             assert "Không đọc lại được tệp “ke-hoach-cchc-vinh-khe-2024.docx”" in answer.text
             assert len(answer.text) <= 200
             assert await task_count(second, commune.org_id) == 8
@@ -423,10 +423,10 @@ async def test_a_progress_table_asks_as_of_which_day(harness: BotHarness, commun
     index = 0
     while any(d.startswith(cb.IMPORT_MAP) for d in step.button_data()):
         data = cb.build(cb.IMPORT_MAP, upload_id, index, 0)  # a new unit for each name
-        _, step = await press(harness, u, step, data)
+        _, step = await press_and_reread(harness, u, step, data)
         index += 1
     before = await task_count(harness, commune.org_id)
-    _, step = await press(harness, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
+    _, step = await press_and_reread(harness, u, step, cb.build(cb.IMPORT_CONFIRM, upload_id))
     assert "Số liệu trong tệp tính đến ngày nào?" in step.text
     assert await task_count(harness, commune.org_id) == before  # nothing written yet
     period_end = cb.build(cb.IMPORT_CONFIRM, upload_id, 20230614)
@@ -441,7 +441,7 @@ async def test_a_progress_table_asks_as_of_which_day(harness: BotHarness, commun
     assert answer is not None
     assert await task_count(harness, commune.org_id) == before
 
-    _, step = await press(harness, u, step, period_end)
+    _, step = await press_and_reread(harness, u, step, period_end)
     done = await harness.api.wait_for_bot_message(
         u.id, lambda m: "tính đến ngày 14/06/2023" in (m.text or "")
     )

@@ -12,14 +12,7 @@ from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
 from storage.progress import record_progress
 from tests.factories import CHAIRMAN_TG, OFFICER_TP_TG, Commune
-
-
-async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
-    u = harness.api.add_user("U", user_id=tg)
-    harness.api.user_sends_text(u, None, text)
-    msg = await harness.api.wait_for_bot_message(u.id)
-    await harness.idle()
-    return u, msg
+from tests.officers_support import ask
 
 
 async def test_a_done_word_never_raises_a_stated_percent(

@@ -31,17 +31,10 @@ from tests.factories import (
     VIEWER_TG,
     Commune,
 )
+from tests.officers_support import ask
 from tests.par_index_support import FIXTURE
 
 BASE = "81,863"
-
-
-async def ask(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
-    user = harness.api.add_user("U", user_id=tg)
-    harness.api.user_sends_text(user, None, text)
-    msg = await harness.api.wait_for_bot_message(user.id)
-    await harness.idle()
-    return user, msg
 
 
 async def send_file(  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ def press_data(message, prefix: str, label: str) -> str:  # type: ignore[no-unty
     raise AssertionError(f"no button {label!r} in {message.button_data()}")
 
 
-async def press(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
+async def press_then_reread(harness: BotHarness, user, message, data: str):  # type: ignore[no-untyped-def]
     update = harness.api.user_presses_button(user, message, data)
     await harness.api.wait_for_callback_answer(update)
     await harness.idle()
@@ -67,23 +67,27 @@ async def test_review_edit_and_confirm_a_prose_plan(harness: BotHarness, commune
     assert "Chủ trì: Phòng Nội vụ" in page.text
     assert await plan_tasks(harness, commune.org_id, "322/KH-UBND") == []
 
-    page = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
+    page = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
     assert "28 nhiệm vụ" in page.text and "đã bỏ" in page.text
-    page = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "⤴ 3"))
+    page = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_EDIT, "⤴ 3"))
     assert "gộp vào mục 2" in page.text and "27 nhiệm vụ" in page.text
     # Undo then redo the drop: a second press undoes.
-    page = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
+    page = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
     assert "28 nhiệm vụ" in page.text
-    page = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
-    ask = await press(harness, u, page, press_data(page, cb.IMPORT_EDIT, "✎ 4"))
+    page = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_EDIT, "🗑 1"))
+    ask = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_EDIT, "✎ 4"))
     assert "Chọn bộ phận chủ trì cho mục 4" in ask.text
-    page = await press(harness, u, ask, press_data(ask, cb.IMPORT_EDIT, "Tư pháp - Hộ tịch"))
+    page = await press_then_reread(
+        harness, u, ask, press_data(ask, cb.IMPORT_EDIT, "Tư pháp - Hộ tịch")
+    )
     assert "đã sửa bộ phận" in page.text
-    page = await press(harness, u, page, press_data(page, cb.IMPORT_PAGE, "▶"))
+    page = await press_then_reread(harness, u, page, press_data(page, cb.IMPORT_PAGE, "▶"))
     assert "(trang 2/6)" in page.text and "\n6. [2]" in page.text
     assert await plan_tasks(harness, commune.org_id, "322/KH-UBND") == []  # still nothing
 
-    step = await press(harness, u, page, press_data(page, cb.IMPORT_REVIEWED, "Tiếp tục ▶▶"))
+    step = await press_then_reread(
+        harness, u, page, press_data(page, cb.IMPORT_REVIEWED, "Tiếp tục ▶▶")
+    )
     confirm = next(d for d in step.button_data() if d.startswith(cb.IMPORT_CONFIRM))
     harness.api.user_presses_button(u, step, confirm)
     await harness.api.wait_for_bot_message(u.id, lambda m: "Đã nhập kế hoạch" in (m.text or ""))

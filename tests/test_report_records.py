@@ -26,7 +26,7 @@ from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-async def say(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
+async def ask_last(harness: BotHarness, tg: int, text: str):  # type: ignore[no-untyped-def]
     u = harness.api.add_user("U", user_id=tg)
     before = len(harness.api.bot_messages(u.id))
     harness.api.user_sends_text(u, None, text)
@@ -116,7 +116,7 @@ def test_draft_days_count_working_days():
 async def test_keeper_records_the_report_and_the_appendix_carries_it(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
-    _, msg = await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
+    _, msg = await ask_last(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
     assert "Đã ghi nhận Báo cáo CCHC 6 tháng đầu năm 2024: số 45/BC-UBND" in msg.text
     assert "Gửi đúng hạn (hạn 10/06/2024)" in msg.text
     [row] = await records(harness)
@@ -146,8 +146,8 @@ async def test_keeper_records_the_report_and_the_appendix_carries_it(
 async def test_a_correction_replaces_the_record(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
-    await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
-    _, msg = await say(harness, CHAIRMAN_TG, "/daguibaocao 46/BC-UBND 03/06/2024")
+    await ask_last(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
+    _, msg = await ask_last(harness, CHAIRMAN_TG, "/daguibaocao 46/BC-UBND 03/06/2024")
     # The 6-month report is on record: the next one (9 tháng) is the one marked now.
     assert "9 tháng năm 2024" in msg.text
     rows = await records(harness)
@@ -160,13 +160,13 @@ async def test_a_correction_replaces_the_record(
 async def test_bad_input_changes_nothing_and_officers_may_not(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
-    _, msg = await say(harness, ADMIN_TG, "/daguibaocao 45BCUBND")
+    _, msg = await ask_last(harness, ADMIN_TG, "/daguibaocao 45BCUBND")
     assert "chưa đúng dạng" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/daguibaocao")
+    _, msg = await ask_last(harness, ADMIN_TG, "/daguibaocao")
     assert "ví dụ: /daguibaocao 45/BC-UBND 08/06/2024" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/daguibaocao xyz 1/BC-UBND")
+    _, msg = await ask_last(harness, ADMIN_TG, "/daguibaocao xyz 1/BC-UBND")
     assert "Không có loại báo cáo “xyz”" in msg.text
-    _, msg = await say(harness, OFFICER_TP_TG, "/daguibaocao 45/BC-UBND")
+    _, msg = await ask_last(harness, OFFICER_TP_TG, "/daguibaocao 45/BC-UBND")
     assert "không dành cho vai trò" in msg.text
     assert await records(harness) == []
 
@@ -174,15 +174,15 @@ async def test_bad_input_changes_nothing_and_officers_may_not(
 async def test_presets_switch_on_and_take_their_own_records(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao")
     assert "Báo cáo CCHC" in msg.text and "/loaibaocao them tthc" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao them tthc")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao them tthc")
     assert "Báo cáo kiểm soát TTHC" in msg.text and "hạn 15/06/2024" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/daguibaocao tthc 12/BC-UBND 03/06/2024")
+    _, msg = await ask_last(harness, ADMIN_TG, "/daguibaocao tthc 12/BC-UBND 03/06/2024")
     assert "Báo cáo kiểm soát TTHC Quý II năm 2024" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao bo cchc")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao bo cchc")
     assert "không bỏ được" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao bo tthc")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao bo tthc")
     assert "Báo cáo kiểm soát TTHC" not in msg.text.split("Có thể thêm")[0]
     assert [(r.kind, r.period_code) for r in await records(harness)] == [("tthc", "2024-Q2")]
 
@@ -257,7 +257,7 @@ async def test_report_reminders_stop_once_the_report_is_on_record(
     async with harness.database.read() as session:
         [ctx] = [c for c in await load_contexts(session) if c.id == progress_commune.org_id]
     assert "2024-H1" in [p.code for p in periods_near(date(2024, 6, 5), ctx)]
-    await say(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
+    await ask_last(harness, ADMIN_TG, "/daguibaocao 45/BC-UBND 03/06/2024")
     async with harness.database.read() as session:
         [ctx] = [c for c in await load_contexts(session) if c.id == progress_commune.org_id]
     assert ctx.sent_reports == frozenset({"2024-H1"})
@@ -266,11 +266,11 @@ async def test_report_reminders_stop_once_the_report_is_on_record(
 
 async def test_draft_lead_is_a_setting(harness: BotHarness, progress_commune: Commune) -> None:
     chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
-    _, msg = await say(harness, ADMIN_TG, "/caidat")
+    _, msg = await ask_last(harness, ADMIN_TG, "/caidat")
     assert "gửi trước hạn 3 ngày làm việc" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/caidat duthao 5")
+    _, msg = await ask_last(harness, ADMIN_TG, "/caidat duthao 5")
     assert "gửi trước hạn 5 ngày làm việc" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/caidat duthao 40")
+    _, msg = await ask_last(harness, ADMIN_TG, "/caidat duthao 40")
     assert "từ 1 đến 15" in msg.text
     # Deadline Mon 10/06: 5 working days before is Mon 03/06.
     await _drafts_at(harness, datetime(2024, 6, 3, 9, 0, tzinfo=TZ))
@@ -282,14 +282,14 @@ async def test_report_kind_entries_can_be_changed(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
     """Deadline day and owner unit of an entry: configurable, bad input changes nothing."""
-    await say(harness, ADMIN_TG, "/loaibaocao them tthc")
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han tthc 20")
+    await ask_last(harness, ADMIN_TG, "/loaibaocao them tthc")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao han tthc 20")
     assert "Báo cáo kiểm soát TTHC" in msg.text and "hạn 20/06/2024" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao giao tthc Tư pháp - Hộ tịch")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao giao tthc Tư pháp - Hộ tịch")
     assert "bộ phận chủ trì: Tư pháp - Hộ tịch" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han tthc 40")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao han tthc 40")
     assert "từ 1 đến 31" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao han cchc 12")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao han cchc 12")
     assert "Báo cáo CCHC" in msg.text and "hạn 12/06/2024" in msg.text
-    _, msg = await say(harness, ADMIN_TG, "/loaibaocao")
+    _, msg = await ask_last(harness, ADMIN_TG, "/loaibaocao")
     assert "hạn 20/06/2024" in msg.text and "hạn 12/06/2024" in msg.text
