@@ -18,20 +18,25 @@ Three things both suites need and the officers' helpers do not give:
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from core.settings import get_settings
 from plans.text import match_key
+from sandbox.devserver import Limits
 from sandbox.devserver.errors import ApiError
 from sandbox.devserver.state import CallbackAnswer, Chat, Message, User
-from sandbox.harness import BotHarness
+from sandbox.harness import BotHarness, sqlite_url
 from storage.db import Database
 from storage.drafts import PLAN_UPLOAD, save_draft
 from storage.extensions import request_extension
@@ -458,3 +463,25 @@ class ErrorRecords(logging.Handler):
             f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
             for r in self.records
         )
+
+
+@contextlib.asynccontextmanager
+async def access_world(folder: Path) -> AsyncIterator[tuple[BotHarness, World]]:
+    """The bot both access suites share for a whole module: seed_world, every role a user.
+
+    Module-scoped, so it isolates the settings itself (the per-test autouse
+    fixture has not run yet when it starts).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "TIMEZONE"):
+            patch.delenv(name, raising=False)
+        patch.chdir(folder)
+        get_settings.cache_clear()
+        try:
+            async with BotHarness(sqlite_url(folder), limits=Limits.off()) as harness:
+                world = await seed_world(harness.database)
+                for tg in ROLE_TG.values():
+                    person(harness, tg)
+                yield harness, world
+        finally:
+            get_settings.cache_clear()

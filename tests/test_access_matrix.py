@@ -32,7 +32,6 @@ import pytest
 import pytest_asyncio
 
 from core import callbacks as cb
-from core.settings import get_settings
 from locales import t
 from sandbox.devserver import Limits
 from sandbox.harness import BotHarness, sqlite_url
@@ -43,6 +42,7 @@ from tests.access_support import (
     ErrorRecords,
     FailedCalls,
     World,
+    access_world,
     audit_actions_added,
     diff,
     forge_press,
@@ -403,21 +403,9 @@ class Env:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     """One seeded bot for the whole matrix (rows only read, or make their own objects)."""
-    folder: Path = tmp_path_factory.mktemp("access")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "TIMEZONE"):
-            patch.delenv(name, raising=False)
-        patch.chdir(folder)
-        get_settings.cache_clear()
-        async with BotHarness(sqlite_url(folder), limits=Limits.off()) as harness:
-            from tests.access_support import seed_world
-
-            world = await seed_world(harness.database)
-            for tg in ROLE_TG.values():
-                person(harness, tg)
-            await harness.tick()  # the day's reminders go out now, not in the middle of a row
-            yield Env(harness, world, FailedCalls(harness))
-        get_settings.cache_clear()
+    async with access_world(tmp_path_factory.mktemp("access")) as (harness, world):
+        await harness.tick()  # the day's reminders go out now, not in the middle of a row
+        yield Env(harness, world, FailedCalls(harness))
 
 
 def _check_writes(expect: Expect, changes: dict[str, Any], where: str) -> None:

@@ -23,7 +23,6 @@ import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,17 +32,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 import handlers
 from bot.app import build_application
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from handlers.access import Access, Kind, UndeclaredAccess, Where, registered_handlers
 from locales import t
-from sandbox.devserver import Limits
 from sandbox.devserver.state import Chat, Message, User
-from sandbox.harness import BotHarness, sqlite_url
+from sandbox.harness import BotHarness
 from storage.models import Role
 from tests.access_support import (
     ROLE_TG,
     ErrorRecords,
     World,
+    access_world,
     bot_messages_since,
     diff,
     enqueue_press,
@@ -270,38 +269,29 @@ class Env:
 async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     from storage.chats import link_group
     from storage.directory import add_person
-    from tests.access_support import seed_world
 
-    folder: Path = tmp_path_factory.mktemp("handler-access")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "TIMEZONE"):
-            patch.delenv(name, raising=False)
-        patch.chdir(folder)
-        get_settings.cache_clear()
-        async with BotHarness(sqlite_url(folder), limits=Limits.off()) as harness:
-            world = await seed_world(harness.database)
-            async with harness.database.write() as session:
-                await add_person(
-                    session,
-                    world.commune.org_id,
-                    "Lê Phó",
-                    Role.VICE_CHAIRMAN,
-                    telegram_user_id=VICE_TG,
-                )
-            users = {role: person(harness, tg) for role, tg in TG_OF.items()}
-            linked = harness.api.add_group("UBND xã Vĩnh Khê", [users[r] for r in VINH_KHE_PEOPLE])
-            async with harness.database.write() as session:
-                await link_group(
-                    session,
-                    linked.id,
-                    "group",
-                    linked.title,
-                    world.commune.org_id,
-                    world.commune.people["admin"],
-                )
-            await harness.tick()
-            yield Env(harness, world, linked)
-        get_settings.cache_clear()
+    async with access_world(tmp_path_factory.mktemp("handler-access")) as (harness, world):
+        async with harness.database.write() as session:
+            await add_person(
+                session,
+                world.commune.org_id,
+                "Lê Phó",
+                Role.VICE_CHAIRMAN,
+                telegram_user_id=VICE_TG,
+            )
+        users = {role: person(harness, tg) for role, tg in TG_OF.items()}
+        linked = harness.api.add_group("UBND xã Vĩnh Khê", [users[r] for r in VINH_KHE_PEOPLE])
+        async with harness.database.write() as session:
+            await link_group(
+                session,
+                linked.id,
+                "group",
+                linked.title,
+                world.commune.org_id,
+                world.commune.people["admin"],
+            )
+        await harness.tick()
+        yield Env(harness, world, linked)
 
 
 async def _trigger(env: Env, who: User, entry: Entry, chat: Chat | None) -> list[str]:
