@@ -32,6 +32,8 @@ EXPECTED_TABLES = {
     "outbox",
     "scheduler_state",
     "audit_log",
+    "drafts",
+    "draft_steps",
 }
 
 
