@@ -70,7 +70,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).drivername.startswith("sqlite")
 
 
-def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool = True) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -80,7 +80,7 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -90,8 +90,16 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
-    """Create the async engine for ``url`` (SQLite file folders are created)."""
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 5, foreign_keys: bool = True
+) -> AsyncEngine:
+    """Create the async engine for ``url`` (SQLite file folders are created).
+
+    ``foreign_keys=False`` is for migrations only: SQLite alters a table by
+    copying it and dropping the old one, and with foreign keys enforced that
+    DROP cascades into every table pointing at it (rebuilding ``people``
+    emptied ``person_units``). Migrations then check the keys themselves.
+    """
     url = normalize_database_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
@@ -108,7 +116,7 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncE
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
     return engine
 
 

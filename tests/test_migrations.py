@@ -69,3 +69,41 @@ def test_cli_db_upgrade_creates_sqlite_schema(
     assert main(["db", "upgrade"]) == 0  # default URL: ./data/cchc-bot.sqlite3
     assert (tmp_path / "data" / "cchc-bot.sqlite3").exists()
     assert "cchc-bot.sqlite3" in capsys.readouterr().out
+
+
+async def test_sqlite_table_rebuilds_keep_the_rows_that_point_at_them(
+    sqlite_database_url: str,
+) -> None:
+    """SQLite alters a table by copying it and dropping the old one; with foreign keys
+    enforced the DROP cascaded, and 0008's downgrade (a rebuild of ``people``) emptied
+    ``person_units``. Migrations run with the keys off and check them afterwards."""
+    import asyncio
+
+    from storage.migrate import downgrade
+    from tests.factories import seed_commune
+
+    await upgrade_async(sqlite_database_url)
+    db = Database(sqlite_database_url)
+    try:
+        await seed_commune(db)
+        before = await _row_counts(db)
+    finally:
+        await db.dispose()
+    assert before["person_units"] > 0 and before["people"] > 0
+
+    await asyncio.to_thread(downgrade, sqlite_database_url, "0007_drafts_table")
+    await upgrade_async(sqlite_database_url)
+
+    db = Database(sqlite_database_url)
+    try:
+        assert await _row_counts(db) == before
+    finally:
+        await db.dispose()
+
+
+async def _row_counts(db: Database) -> dict[str, int]:
+    async with db.read() as session:
+        return {
+            table: int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+            for table in sorted(EXPECTED_TABLES)
+        }
