@@ -10,6 +10,7 @@ skip with that reason — except under ``CI=true``, where they fail
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -87,6 +88,22 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """Put the root logger's handlers back after each test.
+
+    A test that runs the CLI in-process calls ``configure_logging``, which points
+    the root logger at the stderr of that moment: pytest's capture of that test,
+    closed when it ends. The next test in the same worker that logs (Alembic
+    does) then prints "--- Logging error ---" into its own output.
+    """
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
