@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 
 from core import callbacks as cb
 from core.context import BotContext
-from handlers.common import Actor, esc
+from handlers.common import Actor, esc, split_text
 from locales import t
 from plans.completion import counts_as_done, days_left
 from plans.errors import UserError
@@ -241,16 +241,27 @@ async def send_to(
 async def edit_or_reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Edit the pressed button's message in place (ignoring "not modified")."""
+    """Edit the pressed button's message in place (ignoring "not modified").
+
+    A text past Telegram's 4096 characters (a long task, a long note, many
+    tasks confirmed at once) would be refused whole: the first part replaces
+    the message and the rest follow as replies, the buttons on the last.
+    """
+    parts = split_text(text)
     query = update.callback_query
+    message = update.effective_message
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
-            return
+            first = None if len(parts) > 1 else markup
+            await query.edit_message_text(parts[0], parse_mode="HTML", reply_markup=first)
+            parts = parts[1:]
         except BadRequest as error:
             if "not modified" in str(error).lower():
-                return
-            log.info("could not edit message: %s", error)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_html(text, reply_markup=markup)
+                parts = parts[1:]  # the message already says it
+            else:
+                log.info("could not edit message: %s", error)
+    if message is None:
+        return
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.reply_html(part, reply_markup=markup if last else None)

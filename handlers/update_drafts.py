@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core import callbacks as cb
 from handlers.common import esc
-from handlers.officers import fmt_date
+from handlers.officers import CARD_CONTENT_LIMIT, fmt_date
 from locales import t
 from plans.progress_text import STATUS_COMPLETED, STATUS_IN_PROGRESS, parse_progress_text
 from plans.text import clip
@@ -134,7 +134,12 @@ def echo_text(views: list[TaskView], datas: list[dict[str, Any]], lang: str) -> 
         view, data = views[0], datas[0]
         return "\n".join(
             [
-                t("officer.reply.understood", lang, number=view.number, content=esc(view.content)),
+                t(
+                    "officer.reply.understood",
+                    lang,
+                    number=view.number,
+                    content=esc(clip(view.content, CARD_CONTENT_LIMIT)),
+                ),
                 *reading_lines(data, lang),
                 "",
                 t("officer.reply.confirm_question", lang),

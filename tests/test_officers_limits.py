@@ -11,6 +11,7 @@ from sandbox.harness import BotHarness
 from storage.directory import person_by_telegram_id
 from storage.models import Task, UpdateChannel
 from storage.progress import record_progress
+from tests.access_support import FailedCalls
 from tests.factories import OFFICER_TP_TG, OTHER_CHAIR_TG, Commune
 from tests.officers_support import counts, fresh, press, say, user
 
@@ -84,3 +85,35 @@ async def test_another_organizations_chairman_cannot_touch_our_tasks(
     history = await say(harness, other, "/lichsu 3")
     assert history.text is not None and "Không có nhiệm vụ số 3" in history.text
     assert await counts(harness) == before
+
+
+async def test_a_long_task_and_a_long_note_stay_under_the_limit_when_edited(
+    harness: BotHarness, commune: Commune
+) -> None:
+    """The echo of a reading repeats the task and the officer's words; pressing a figure
+    edits it in place. Past 4096 characters Telegram refuses the edit (the chat fuzz
+    found it): the task is clipped like its card, and a still-long text is split."""
+    refused = FailedCalls(harness)
+    long_title = "Rà soát, đánh giá <thủ tục hành chính> & quy trình nội bộ; " * 90
+    async with harness.database.write() as session:
+        task = await session.get(Task, commune.task_ids[3])
+        assert task is not None
+        task.content = long_title
+    an = user(harness, OFFICER_TP_TG)
+    listing = await say(harness, an, "/nhiemvu")
+    await press(harness, an, listing, cb.task_menu(commune.task_ids[3]))
+    card = await fresh(harness, an.id)
+    note = "đã họp với các bộ phận, " * 60
+    await say(harness, an, f"gần xong, {note}", reply_to=card)
+    await harness.idle()
+    echo = harness.api.bot_messages(an.id)[-1]  # a long echo comes in parts, buttons last
+    figure = next(d for d in echo.button_data() if d.startswith(f"{cb.FIGURE}:"))
+    answer = await press(harness, an, echo, figure)
+    assert not answer.show_alert
+    await harness.idle()
+    texts = [m.text or "" for m in harness.api.bot_messages(an.id)]
+    assert all(0 < len(text) <= 4096 for text in texts)
+    # a 429 is the flood limit pacing the parts (retried); anything else was refused
+    assert [f for f in refused.failures if not f.error.startswith("Too Many Requests")] == []
+    last = harness.api.bot_messages(an.id)[-1]
+    assert any(d.startswith(f"{cb.CONFIRM}:") for d in last.button_data())
