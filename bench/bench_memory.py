@@ -30,18 +30,17 @@ import shutil
 import signal
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.bot_process import start_bot
 from bench.province import CHAIRMAN_TG, populate
 from sandbox.devserver import FakeBotApi
 from storage.db import Database
 from storage.migrate import upgrade_async
 
-ROOT = Path(__file__).resolve().parent.parent
 SCALE = 1 / 15  # 200 people: the "≈ 7 s of setMyCommands for 200 people"
 HEAVY = ("matplotlib", "numpy", "PIL", "lxml", "openpyxl", "docx", "rapidfuzz", "segno")
 
@@ -90,27 +89,9 @@ async def _until(predicate: Any, timeout: float, step: float = 0.05) -> None:  #
 async def _once(api: FakeBotApi, db_file: Path, commands: bool) -> dict[str, Any]:
     with sqlite3.connect(db_file) as conn:
         conn.execute("DELETE FROM scheduler_state WHERE key LIKE 'tick:last:%'")
-    env = dict(os.environ)
-    env.update(
-        TELEGRAM_BOT_TOKEN=api.token,
-        DATABASE_URL=f"sqlite+aiosqlite:///{db_file}",
-        BOT_API_BASE_URL=api.base_url,
-        BOT_API_FILE_URL=api.base_file_url,
-        PTB_TIMEDELTA="1",
-        LOG_LEVEL="WARNING",
-    )
     before = len(api.state.calls)
     started = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    proc = await start_bot(api, f"sqlite+aiosqlite:///{db_file}", stderr=asyncio.subprocess.DEVNULL)
     try:
 
         def calls() -> list[str]:

@@ -14,43 +14,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.bot_process import start_bot
 from sandbox.devserver import FakeBotApi
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def _once(api: FakeBotApi, database_url: str) -> tuple[float, float]:
-    env = dict(os.environ)
-    env.update(
-        TELEGRAM_BOT_TOKEN=api.token,
-        DATABASE_URL=database_url,
-        BOT_API_BASE_URL=api.base_url,
-        BOT_API_FILE_URL=api.base_file_url,
-        PTB_TIMEDELTA="1",
-        LOG_LEVEL="WARNING",
-    )
     before = len(api.state.calls)
     started = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await start_bot(api, database_url, stderr=asyncio.subprocess.PIPE)
     try:
 
         def polled() -> bool:

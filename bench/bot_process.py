@@ -1,0 +1,41 @@
+"""Start the real ``cchc-bot run`` (``python -m bot run``) against the fake Bot API.
+
+The memory and start-up benchmarks measure the process a commune runs, not an
+Application built inside the benchmark, so both spawn it the same way here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from sandbox.devserver import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def start_bot(
+    api: FakeBotApi, database_url: str, *, stderr: int
+) -> asyncio.subprocess.Process:
+    """The bot in long-polling mode on ``database_url``, its output quiet (warnings only)."""
+    env = dict(os.environ)
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        DATABASE_URL=database_url,
+        BOT_API_BASE_URL=api.base_url,
+        BOT_API_FILE_URL=api.base_file_url,
+        PTB_TIMEDELTA="1",
+        LOG_LEVEL="WARNING",
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
+    )
