@@ -1,14 +1,17 @@
-"""Webhook mode with the Mini App dashboard on the same port: one aiohttp server for both.
+"""Webhook mode on our own aiohttp server, with the Mini App dashboard on the same port when asked.
 
-PTB's own webhook server (``Application.run_webhook``, on tornado) cannot
-carry other routes, so when ``WEBAPP_URL`` is set and ``WEBAPP_PORT`` equals
-the webhook's port, ``cchc-bot run --webhook`` serves both from one aiohttp
-application instead: ``POST /<webhook path>`` takes Telegram's updates (the
-secret token checked in constant time, as PTB does), and ``/``, ``/static/``
-and ``/api/`` are the dashboard (:mod:`webapp.server`). One reverse-proxy
-upstream then serves the bot and its Mini App. The lifecycle mirrors PTB's
-``run_webhook``: initialize, ``post_init``, listen, ``setWebhook``, start;
-on SIGINT/SIGTERM stop, ``post_shutdown``, shutdown.
+PTB's own webhook server (``Application.run_webhook``) runs on tornado and
+cannot carry other routes. ``cchc-bot run --webhook`` serves Telegram's
+updates from one aiohttp application instead: ``POST /<webhook path>`` takes
+them (the secret token checked in constant time, as PTB does), and when
+``WEBAPP_URL`` is set and ``WEBAPP_PORT`` equals the webhook's port, ``/``,
+``/static/`` and ``/api/`` are the dashboard (:mod:`webapp.server`), so one
+reverse-proxy upstream serves the bot and its Mini App. One server for both
+modes also keeps tornado out of the install and out of the bot's memory
+(``bot.UNUSED_BY_PTB``). The lifecycle mirrors PTB's ``run_webhook``:
+initialize, ``post_init``, listen, ``setWebhook``, start; on SIGINT/SIGTERM
+stop listening, stop, ``post_stop`` (the scheduler hands back what it had not
+sent), shutdown, ``post_shutdown``.
 """
 
 from __future__ import annotations
@@ -44,10 +47,10 @@ def shares_port(settings: Any, port: int, listen: str) -> bool:
     )
 
 
-def check_path(url_path: str) -> str:
+def check_path(url_path: str, *, with_dashboard: bool = True) -> str:
     """The webhook path, refused when it would hide the dashboard's own routes."""
     path = url_path.strip("/")
-    if not path or path.split("/", 1)[0] in DASHBOARD_PREFIXES:
+    if with_dashboard and (not path or path.split("/", 1)[0] in DASHBOARD_PREFIXES):
         raise UserError("webapp.error.webhook_path", path="/" + path)
     return path
 
@@ -79,12 +82,13 @@ async def serve(
     url_path: str,
     webhook_url: str,
     secret: str,
+    with_dashboard: bool = False,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run the bot on a webhook and the dashboard on one server until ``stop`` or a signal."""
-    path = check_path(url_path)
-    services = services_of(app)
-    services.dashboard_on_webhook = True
+    """Run the bot on a webhook (and the dashboard beside it) until ``stop`` or a signal."""
+    path = check_path(url_path, with_dashboard=with_dashboard)
+    if with_dashboard:
+        services_of(app).dashboard_on_webhook = True
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,9 +99,12 @@ async def serve(
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        dashboard = dashboard_of(app)
-        assert dashboard is not None, "WEBAPP_URL is set whenever the webhook serves the dashboard"
-        web_app = dashboard.build()
+        if with_dashboard:
+            dashboard = dashboard_of(app)
+            assert dashboard is not None, "WEBAPP_URL is set whenever the dashboard is served"
+            web_app = dashboard.build()
+        else:
+            web_app = web.Application()
         web_app.router.add_post("/" + path, _updates_handler(app, secret))
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
@@ -106,13 +113,21 @@ async def serve(
             webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
         await app.start()
-        log.info("webhook and dashboard on %s:%s (/%s)", listen, port, path)
+        log.info(
+            "webhook%s on %s:%s (/%s)",
+            " and dashboard" if with_dashboard else "",
+            listen,
+            port,
+            path,
+        )
         await stop.wait()
     finally:
+        if runner is not None:  # no new update comes in while the bot stops
+            await runner.cleanup()
         if app.running:
             await app.stop()
-        if runner is not None:
-            await runner.cleanup()
+            if app.post_stop is not None:  # as PTB: only after a stop
+                await app.post_stop(app)
+        await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
-        await app.shutdown()

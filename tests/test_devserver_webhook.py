@@ -1,11 +1,14 @@
-"""Webhook mode: the fake server POSTs updates to PTB's own webhook server."""
+"""Webhook mode: the fake server POSTs updates to the bot's own webhook server."""
 
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
+from bot.webhook_server import serve
 from sandbox.devserver import FakeBotApi, FakeClock, Limits
 from tests.net_support import free_port
 
@@ -15,6 +18,7 @@ async def hello(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def test_application_in_webhook_mode_receives_updates():
+    """The fake server POSTs updates to the bot's webhook server (bot.webhook_server)."""
     async with FakeBotApi(limits=Limits(clock=FakeClock())) as api:
         app = (
             ApplicationBuilder()
@@ -25,25 +29,30 @@ async def test_application_in_webhook_mode_receives_updates():
         )
         app.add_handler(CommandHandler("start", hello))
         port = free_port()
-        async with app:
-            await app.start()
-            await app.updater.start_webhook(
+        stop = asyncio.Event()
+        server = asyncio.create_task(
+            serve(
+                app,
                 listen="127.0.0.1",
                 port=port,
                 url_path="tg",
                 webhook_url=f"http://127.0.0.1:{port}/tg",
-                secret_token="cchc-secret",
+                secret="cchc-secret",
+                stop=stop,
             )
-            try:
-                alice = api.add_user("Alice")
-                api.user_sends_text(alice, None, "/start")
-                reply = await api.wait_for_bot_message(alice.id)
-                assert reply.text == "Chào từ webhook"
-                assert api.state.webhook is not None
-                assert api.state.webhook.secret_token == "cchc-secret"
-            finally:
-                await app.updater.stop()
-                await app.stop()
+        )
+        try:
+            alice = api.add_user("Alice")
+            await api.wait_until(lambda: api.state.webhook, timeout=10)
+            api.user_sends_text(alice, None, "/start")
+            reply = await api.wait_for_bot_message(alice.id)
+            assert reply.text == "Chào từ webhook"
+            assert api.state.webhook is not None
+            assert api.state.webhook.secret_token == "cchc-secret"
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, timeout=10)
+        assert not app.running
 
 
 async def test_webhook_retries_until_the_receiver_accepts():

@@ -38,6 +38,10 @@ HEAVY = (
     "aiohttp",
     "alembic",
     "webapp",
+    # imported by python-telegram-bot whenever installed, for Passport and its own webhook
+    # server, neither of which the bot uses (bot.UNUSED_BY_PTB)
+    "cryptography",
+    "tornado",
 )
 
 ENTRY = """
@@ -61,6 +65,20 @@ def test_the_bot_and_its_handlers_import_no_heavy_library() -> None:
     assert {"telegram", "handlers", "scheduler"} <= at_start  # the probe did import the bot
     assert sorted(at_start & set(HEAVY)) == []
     assert {"docx", "lxml"} <= after_report  # and it sees a library once a feature loads it
+
+
+def test_the_libraries_hidden_from_telegram_stay_importable_later() -> None:
+    """pdfminer.six needs cryptography for a protected PDF: hiding it from PTB at start must
+    not leave it unimportable, nor PTB half-loaded."""
+    code = (
+        "import sys, bot.cli, telegram._bot as b; "
+        "print('cryptography' in sys.modules, b.CRYPTO_INSTALLED, 'telegram.ext' in sys.modules); "
+        "import cryptography.hazmat.primitives.ciphers, pdfminer.pdfparser; "
+        "print('cryptography' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False", "True", "True"], done.stderr
 
 
 def test_script_heads_read_without_alembic_match_alembic() -> None:

@@ -82,27 +82,22 @@ def _run(args: argparse.Namespace) -> int:
         port = args.port or settings.webhook_port
         from bot import webhook_server
 
-        if webhook_server.shares_port(settings, port, listen):
-            log.info("starting in webhook mode on %s, with the dashboard", webhook_url)
-            asyncio.run(
-                webhook_server.serve(
-                    app,
-                    listen=listen,
-                    port=port,
-                    url_path=path,
-                    webhook_url=webhook_url,
-                    secret=secret,
-                )
+        with_dashboard = webhook_server.shares_port(settings, port, listen)
+        log.info(
+            "starting in webhook mode on %s%s",
+            webhook_url,
+            ", with the dashboard" if with_dashboard else "",
+        )
+        asyncio.run(
+            webhook_server.serve(
+                app,
+                listen=listen,
+                port=port,
+                url_path=path,
+                webhook_url=webhook_url,
+                secret=secret,
+                with_dashboard=with_dashboard,
             )
-            return 0
-        log.info("starting in webhook mode on %s", webhook_url)
-        app.run_webhook(
-            listen=listen,
-            port=port,
-            url_path=path,
-            webhook_url=webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
         )
     else:
         log.info("starting in long-polling mode")
