@@ -19,12 +19,22 @@ async def hello(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def test_application_in_webhook_mode_receives_updates():
     """The fake server POSTs updates to the bot's webhook server (bot.webhook_server)."""
+    calls: list[str] = []
+
+    async def post_stop(_app: object) -> None:  # the scheduler hands back its claims here
+        calls.append("post_stop")
+
+    async def post_shutdown(_app: object) -> None:
+        calls.append("post_shutdown")
+
     async with FakeBotApi(limits=Limits(clock=FakeClock())) as api:
         app = (
             ApplicationBuilder()
             .token(api.token)
             .base_url(api.base_url)
             .base_file_url(api.base_file_url)
+            .post_stop(post_stop)
+            .post_shutdown(post_shutdown)
             .build()
         )
         app.add_handler(CommandHandler("start", hello))
@@ -53,6 +63,7 @@ async def test_application_in_webhook_mode_receives_updates():
             stop.set()
             await asyncio.wait_for(server, timeout=10)
         assert not app.running
+        assert calls == ["post_stop", "post_shutdown"]  # in PTB's order, as run_webhook does
 
 
 async def test_webhook_retries_until_the_receiver_accepts():
