@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.telegram_http import bot_request
 from bot.update_order import OrderedUpdateProcessor
 from core.context import SERVICES_KEY, BotContext, Services, services_of
 from core.settings import Settings
@@ -56,6 +57,8 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.file_url)
+        .request(bot_request())
+        .get_updates_request(bot_request(get_updates=True))
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
@@ -74,7 +77,7 @@ async def _post_init(app: BotApplication) -> None:
     services = services_of(app)
     if services.db is None:
         services.db = Database(services.settings.database_url)
-    me = await app.bot.get_me()
+    me = app.bot.bot  # initialize() has just asked getMe: no second call
     services.bot_username = me.username
     await handlers.run_startup_hooks(app)
     if services.scheduler_enabled:

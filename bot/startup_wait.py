@@ -85,9 +85,13 @@ async def telegram_probe(token: str, base_url: str) -> None:
     from telegram import Bot
     from telegram.error import NetworkError, TimedOut
 
+    from bot.telegram_http import bot_request
+
+    request = bot_request()
     try:
-        async with Bot(token, base_url=base_url) as bot:
-            await bot.get_me()
+        # initialize() is the getMe; the one request object serves both of the Bot's slots
+        async with Bot(token, base_url=base_url, request=request, get_updates_request=request):
+            pass
     except (NetworkError, TimedOut) as exc:
         if type(exc).__name__ == "InvalidToken":  # pragma: no cover - PTB: not a NetworkError
             raise
