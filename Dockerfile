@@ -10,7 +10,9 @@ RUN mkdir -p bot core sandbox handlers webapp scheduler storage plans locales \
     && /opt/venv/bin/pip install . \
     && /opt/venv/bin/pip uninstall -y cchc-bot
 COPY . .
-RUN /opt/venv/bin/pip install --no-deps .
+# The compiled message catalogs (locales/<lang>/compiled.json): the bot cannot write
+# into its own package folder at run time, and parsing the .po files slows every start.
+RUN /opt/venv/bin/pip install --no-deps . && cd / && /opt/venv/bin/python -m locales
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
