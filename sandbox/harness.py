@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from telegram import Update
+from telegram.ext import AIORateLimiter
 
 from bot.app import BotApplication, build_application
 from core.settings import Settings
@@ -29,7 +30,10 @@ class BotHarness:
     """Fake Telegram + real Application + database + clock, started together.
 
     ``scheduler=False`` leaves the periodic tick out, so a test drives it
-    explicitly with :meth:`tick` after moving the clock.
+    explicitly with :meth:`tick` after moving the clock. ``rate_limiter``
+    replaces the bot's own (Telegram's 20 messages a minute per group, 30 a
+    second overall): a suite that sends hundreds of probes through one bot
+    would otherwise wait in real time for a limit it is not about.
     """
 
     def __init__(
@@ -42,6 +46,7 @@ class BotHarness:
         poll_timeout: float = 1.0,
         settings_overrides: dict[str, Any] | None = None,
         api: FakeBotApi | None = None,
+        rate_limiter: AIORateLimiter | None = None,
     ) -> None:
         self.database_url = database_url
         self.clock: Clock = clock or ManualClock(
@@ -52,6 +57,7 @@ class BotHarness:
         self.scheduler = scheduler
         self.poll_timeout = poll_timeout
         self.settings_overrides = settings_overrides or {}
+        self.rate_limiter = rate_limiter
         self.app: BotApplication | None = None
         self.db: Database | None = None
         self.settings: Settings | None = None
@@ -76,7 +82,11 @@ class BotHarness:
         await upgrade_async(self.settings.database_url)
         self.db = Database(self.settings.database_url)
         self.app = build_application(
-            self.settings, clock=self.clock, database=self.db, scheduler=self.scheduler
+            self.settings,
+            clock=self.clock,
+            database=self.db,
+            rate_limiter=self.rate_limiter,
+            scheduler=self.scheduler,
         )
         await self.app.initialize()
         if self.app.post_init is not None:
