@@ -2,6 +2,12 @@
 
 The memory and start-up benchmarks measure the process a commune runs, not an
 Application built inside the benchmark, so both spawn it the same way here.
+
+``BENCH_BOT_PYTHON`` names another interpreter for the bot (default: this one),
+e.g. a virtualenv with the production dependencies only (``pip install .``):
+the dev extra adds libraries that other libraries import when present (httpx
+imports rich, click and pygments for its command line), which a deployed bot
+does not carry.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ async def start_bot(
         LOG_LEVEL="WARNING",
     )
     return await asyncio.create_subprocess_exec(
-        sys.executable,
+        os.environ.get("BENCH_BOT_PYTHON") or sys.executable,
         "-m",
         "bot",
         "run",
