@@ -17,6 +17,7 @@ import handlers
 from bot.telegram_http import bot_request
 from bot.update_order import OrderedUpdateProcessor
 from core.context import SERVICES_KEY, BotContext, Services, services_of
+from core.offload import Renderer
 from core.settings import Settings
 from plans.clock import Clock, SystemClock
 from scheduler import jobs
@@ -39,11 +40,15 @@ def build_application(
     database: Database | None = None,
     rate_limiter: AIORateLimiter | None = None,
     scheduler: bool = True,
+    renderer: Renderer | None = None,
 ) -> BotApplication:
     """Assemble the Application: services, handlers, error handler, scheduler tick.
 
     ``database`` lets a caller share an already-open database (tests, the
     demo); otherwise one is opened in ``post_init`` from the settings.
+    ``renderer`` likewise lets a harness share one warm render worker across
+    the applications of a process; otherwise each application makes its own
+    (no worker runs until the first report) and stops it in ``post_shutdown``.
     """
     services = Services(
         settings=settings,
@@ -51,6 +56,12 @@ def build_application(
         db=database,
         own_database=database is None,
         scheduler_enabled=scheduler,
+        renderer=renderer
+        or Renderer(
+            in_worker=settings.render_in_worker,
+            idle_seconds=settings.render_worker_idle_seconds,
+        ),
+        own_renderer=renderer is None,
     )
     builder = (
         ApplicationBuilder()
@@ -105,6 +116,8 @@ async def _post_shutdown(app: BotApplication) -> None:
         await dashboard.stop()
     if services.db is not None and services.own_database:
         await services.db.dispose()
+    if services.own_renderer:
+        await services.renderer.aclose()  # the render worker goes with the bot
 
 
 def dashboard_of(app: BotApplication) -> Dashboard | None:

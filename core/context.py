@@ -7,12 +7,13 @@ services (database, clock, settings) as typed properties, so handlers never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from core.offload import Renderer
 from core.settings import Settings
 from plans.clock import Clock
 from storage.db import Database
@@ -32,6 +33,10 @@ class Services:
     scheduler_enabled: bool = True
     # the webhook server mounts the dashboard's routes; post_init must not start its own
     dashboard_on_webhook: bool = False
+    # writes the appendix and the chart (in a worker process unless RENDER_IN_WORKER=false)
+    renderer: Renderer = field(default_factory=lambda: Renderer(in_worker=False))
+    # the renderer was made here and is closed in post_shutdown (a harness may share one)
+    own_renderer: bool = True
 
     @property
     def tz(self) -> ZoneInfo:

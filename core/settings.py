@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     webapp_url: str | None = None
     webapp_listen: str = "0.0.0.0"
     webapp_port: int = Field(default=8081, ge=0, le=65535)
+    # /baocao's files, /bieudo's chart and the report drafts are written in a worker
+    # process (core/offload.py), so python-docx, openpyxl and matplotlib (≈ 75 MiB) never
+    # load into the bot; the worker stops after this many idle seconds.
+    render_in_worker: bool = True
+    render_worker_idle_seconds: float = Field(default=120.0, gt=0, le=86400)
 
     @field_validator("telegram_bot_token")
     @classmethod

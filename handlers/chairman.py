@@ -10,7 +10,6 @@ the communes under their district) before anything is shown.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time as _time
 from datetime import date, datetime
@@ -34,12 +33,11 @@ from handlers.common import (
 )
 from locales import t
 from plans.calendar import ReportingPeriod, parse_period_arg
-from plans.charts import TELEGRAM_PHOTO_MAX_SUM, completion_chart, overall_line, png_size
+from plans.charts import TELEGRAM_PHOTO_MAX_SUM, overall_line, png_size
 from plans.completion import TaskState
 from plans.par_index.render import district_projection, season_text
 from plans.report_kinds import district_report_text
 from plans.status_table import (
-    StatusTable,
     format_percent_value,
     format_ratio,
     suggested_filename,
@@ -662,17 +660,6 @@ async def period_command(update: Update, context: BotContext, actor: Actor) -> N
 # --------------------------------------------------------------------------- /baocao
 
 
-def render_files(table: StatusTable, lang: str) -> tuple[bytes, bytes]:
-    """Both appendix files (CPU work: call it in a worker thread).
-
-    python-docx and openpyxl (≈ 55 MiB together) load with the first report, not with the bot.
-    """
-    from plans.export_docx import render_docx
-    from plans.export_xlsx import render_xlsx
-
-    return render_docx(table, lang), render_xlsx(table, lang)
-
-
 @require(*MANAGERS)
 async def report_command(update: Update, context: BotContext, actor: Actor) -> None:
     """Build the period's progress table as .docx and .xlsx, with the summary sentence."""
@@ -716,7 +703,8 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
         )
         return
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
-    docx_bytes, xlsx_bytes = await asyncio.to_thread(render_files, table, lang)
+    # python-docx and openpyxl write in the render worker, not in the bot (core/offload.py)
+    docx_bytes, xlsx_bytes = await context.services.renderer.appendix(table, lang)
     log.info(
         "report %s for org %s built in %.2fs",
         per.code,
@@ -770,8 +758,9 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     if view.overall is not None:
         caption += "\n" + overall_line(view.overall, lang)
     await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(
-        completion_chart, view.by_field, view.by_unit, title, lang, view.overall
+    # matplotlib draws in the render worker, not in the bot (core/offload.py)
+    png = await context.services.renderer.chart(
+        view.by_field, view.by_unit, title, lang, view.overall
     )
     filename = f"bieu-do-cchc-{view.period.code.lower()}.png"
     width, height = png_size(png)

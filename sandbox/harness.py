@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter
 
 from bot.app import BotApplication, build_application
+from core.offload import Renderer
 from core.settings import Settings
 from plans.clock import Clock, ManualClock
 from sandbox.devserver import FakeBotApi, Limits
@@ -34,6 +35,12 @@ class BotHarness:
     replaces the bot's own (Telegram's 20 messages a minute per group, 30 a
     second overall): a suite that sends hundreds of probes through one bot
     would otherwise wait in real time for a limit it is not about.
+
+    ``shared_renderer=True`` gives the bot the process's one render worker
+    (:func:`shared_renderer`), started and warmed by the first harness and
+    never stopped for idleness, so a test's wait for a report never includes
+    a worker's cold start; ``False`` lets the bot make its own from the
+    settings, as ``cchc-bot run`` does (the demo).
     """
 
     def __init__(
@@ -47,6 +54,7 @@ class BotHarness:
         settings_overrides: dict[str, Any] | None = None,
         api: FakeBotApi | None = None,
         rate_limiter: AIORateLimiter | None = None,
+        shared_renderer: bool = True,
     ) -> None:
         self.database_url = database_url
         self.clock: Clock = clock or ManualClock(
@@ -61,6 +69,7 @@ class BotHarness:
         self.app: BotApplication | None = None
         self.db: Database | None = None
         self.settings: Settings | None = None
+        self.shared_renderer = shared_renderer
 
     async def __aenter__(self) -> BotHarness:
         await self.start()
@@ -81,12 +90,17 @@ class BotHarness:
         )
         await upgrade_async(self.settings.database_url)
         self.db = Database(self.settings.database_url)
+        renderer = None
+        if self.shared_renderer:
+            renderer = shared_renderer(self.settings.render_in_worker)
+            await renderer.warm()  # the first harness of the process waits here, once
         self.app = build_application(
             self.settings,
             clock=self.clock,
             database=self.db,
             rate_limiter=self.rate_limiter,
             scheduler=self.scheduler,
+            renderer=renderer,
         )
         await self.app.initialize()
         if self.app.post_init is not None:
@@ -202,6 +216,19 @@ class BotHarness:
 
         await run_tick(self.application)
         await self.idle()
+
+
+_SHARED: dict[bool, Renderer] = {}
+
+
+def shared_renderer(in_worker: bool = True) -> Renderer:
+    """The process's one renderer for harnesses: a worker that never stops for idleness.
+
+    Its worker ends with the process (``concurrent.futures`` stops it at exit).
+    """
+    if in_worker not in _SHARED:
+        _SHARED[in_worker] = Renderer(in_worker=in_worker, idle_seconds=None)
+    return _SHARED[in_worker]
 
 
 def sqlite_url(folder: Path, name: str = "cchc-test.sqlite3") -> str:

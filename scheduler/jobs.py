@@ -89,7 +89,9 @@ async def run_tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport
         except Exception:  # planning must not stop delivery of what is already planned
             log.exception("planning failed")
         try:
-            await send_due_drafts(app.bot, services.database, services.clock.now())
+            await send_due_drafts(
+                app.bot, services.database, services.clock.now(), services.renderer
+            )
         except Exception:  # a failed draft must not stop the reminders
             log.exception("report drafts failed")
         dispatch = await dispatcher.run(app.bot)

@@ -20,7 +20,6 @@ Sent directly (a handful of documents a quarter), not through the outbox.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +30,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import TelegramError
 
 from core import callbacks as cb
+from core.offload import Renderer
 from locales import t
 from plans.calendar import PeriodKind
 from plans.reminder_policy import ReminderPolicy, send_time
@@ -145,7 +145,7 @@ async def _claim(db: Database, job: DraftJob, now: datetime) -> bool:
 
 
 async def _content(
-    db: Database, job: DraftJob, now: datetime, lang: str
+    db: Database, renderer: Renderer, job: DraftJob, now: datetime, lang: str
 ) -> tuple[str, bytes | None, str]:
     """(text, docx bytes or None, file name) of one draft in ``lang``."""
     report = job.report
@@ -194,9 +194,8 @@ async def _content(
         else:
             lines.append(t("reportcycle.draft.owing_none", lang))
         if table.rows():
-            from plans.export_docx import render_docx  # python-docx loads when a draft is due
-
-            docx = await asyncio.to_thread(render_docx, table, lang)
+            # python-docx writes in the render worker, not in the bot (core/offload.py)
+            docx = await renderer.docx(table, lang)
             filename = suggested_filename(table, "docx")
         else:
             lines.append(t("reportcycle.draft.no_table", lang))
@@ -218,7 +217,7 @@ async def _recipients(db: Database, org_id: int) -> list[tuple[int, str]]:
         return [(tg, lang or "vi") for tg, lang in rows if tg is not None]
 
 
-async def send_due_drafts(bot: Any, db: Database, now: datetime) -> int:
+async def send_due_drafts(bot: Any, db: Database, now: datetime, renderer: Renderer) -> int:
     """Send every due draft; returns how many messages went out."""
     sent = 0
     for job in await due_jobs(db, now):
@@ -227,7 +226,7 @@ async def send_due_drafts(bot: Any, db: Database, now: datetime) -> int:
         by_lang: dict[str, tuple[str, bytes | None, str]] = {}
         for chat_id, lang in await _recipients(db, job.org_id):
             if lang not in by_lang:
-                by_lang[lang] = await _content(db, job, now, lang)
+                by_lang[lang] = await _content(db, renderer, job, now, lang)
             text, docx, filename = by_lang[lang]
             markup = sent_button(job.report.kind.key, job.report.code, lang)
             try:

@@ -82,6 +82,8 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
             "WEBAPP_URL",
             "WEBAPP_LISTEN",
             "WEBAPP_PORT",
+            "RENDER_IN_WORKER",
+            "RENDER_WORKER_IDLE_SECONDS",
         }:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)

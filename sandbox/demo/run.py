@@ -156,6 +156,7 @@ async def run_demo(options: DemoOptions, out: TextIO | None = None) -> int:
             url,
             clock=clock,
             scheduler=has_scheduler and not scripted,
+            shared_renderer=False,  # the bot's own worker, started with the first report
             settings_overrides={
                 "timezone": TIMEZONE,
                 "default_language": lang,
