@@ -76,6 +76,8 @@ class OrgContext:
 
     def __post_init__(self) -> None:
         self._by_unit: dict[int, list[Member]] | None = None
+        # officers per combination of units: a commune's tasks share a handful of them
+        self._officers: dict[tuple[int, ...], tuple[Member, ...]] = {}
 
     @property
     def tasks_by_id(self) -> dict[int, TaskView]:
@@ -87,6 +89,13 @@ class OrgContext:
     def officers_of(self, unit_ids: Iterable[int]) -> list[Member]:
         """Members of any of these units (officers, or a plan keeper who belongs to one),
         each once, in id order: whoever serves in a unit answers for its tasks."""
+        units = tuple(unit_ids)
+        known = self._officers.get(units)
+        if known is None:
+            known = self._officers[units] = tuple(self._find_officers(units))
+        return list(known)
+
+    def _find_officers(self, unit_ids: tuple[int, ...]) -> list[Member]:
         if self._by_unit is None:
             index: dict[int, list[Member]] = {}
             for m in self.members:

@@ -226,16 +226,28 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
     is_working = workdays.is_working_day
     chairs = ctx.with_role(*CHAIR_ROLES)
     keepers = ctx.with_role(Role.ADMIN)
+    # An open task's occasions on ``day`` depend on its due date alone (the policy and
+    # the day being fixed here): asked once per due date, not once per task.
+    by_due: dict[date, list[tuple[OccasionKind, int]]] = {}
     for view in ctx.tasks:
         if view.done:
             continue
-        for occ in task_occasions(planned_task(view), day, policy, is_working):
-            if occ.kind is OccasionKind.ESCALATION:
-                builder.task(chairs, occ.kind.value, view.id, occ.offset_days)
+        due_on = view.effective_due_date
+        if due_on is None:  # undated: no task occasion (task_occasions says so too)
+            continue
+        found = by_due.get(due_on)
+        if found is None:
+            found = by_due[due_on] = [
+                (occ.kind, occ.offset_days)
+                for occ in task_occasions(planned_task(view), day, policy, is_working)
+            ]
+        for kind, offset in found:
+            if kind is OccasionKind.ESCALATION:
+                builder.task(chairs, kind.value, view.id, offset)
                 continue
-            builder.task(ctx.officers_of(view.unit_ids), occ.kind.value, view.id, occ.offset_days)
-            if occ.kind is OccasionKind.DEADLINE_DAY:
-                builder.group_task(occ.kind.value, view.id, occ.offset_days)
+            builder.task(ctx.officers_of(view.unit_ids), kind.value, view.id, offset)
+            if kind is OccasionKind.DEADLINE_DAY:
+                builder.group_task(kind.value, view.id, offset)
     for period in periods_near(day, ctx):
         occasions = report_occasions(period, day, policy, is_working)
         if not occasions:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from plans.completion import TaskSnapshot, is_done
 from plans.deadlines import Milestone
@@ -113,7 +114,26 @@ class TaskView:
 
 
 def _latest_updates(task_ids: Select[int], as_of: datetime | None) -> Select[*tuple[Any, ...]]:
-    ranked = select(
+    """Each task's latest update (by time, then id), as at most one row per task.
+
+    One index probe per task, newest first on ``ix_progress_task_time`` (its
+    implicit last column is the row id, so the tie-break needs no sort),
+    instead of ranking every update of every task with a window function,
+    which sorted all 100,000 updates of the 1x province to keep 10,000 (SQLite:
+    0.29 s of CPU, against 0.035 s for the probes).
+    """
+    wanted = task_ids.subquery()
+    newest = aliased(ProgressUpdate)
+    latest_id = (
+        select(newest.id)
+        .where(newest.task_id == wanted.c.id)
+        .order_by(newest.created_at.desc(), newest.id.desc())
+        .limit(1)
+    )
+    if as_of is not None:
+        latest_id = latest_id.where(newest.created_at <= as_of)
+    latest_ids = select(latest_id.correlate(wanted).scalar_subquery()).select_from(wanted)
+    return select(
         ProgressUpdate.task_id,
         ProgressUpdate.percent,
         ProgressUpdate.status_text,
@@ -121,17 +141,7 @@ def _latest_updates(task_ids: Select[int], as_of: datetime | None) -> Select[*tu
         ProgressUpdate.note,
         ProgressUpdate.created_at,
         ProgressUpdate.person_id,
-        func.row_number()
-        .over(
-            partition_by=ProgressUpdate.task_id,
-            order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()),
-        )
-        .label("rank"),
-    ).where(ProgressUpdate.task_id.in_(task_ids))
-    if as_of is not None:
-        ranked = ranked.where(ProgressUpdate.created_at <= as_of)
-    sub = ranked.subquery()
-    return select(sub).where(sub.c.rank == 1)
+    ).where(ProgressUpdate.id.in_(latest_ids))
 
 
 async def _done_since(
@@ -242,7 +252,7 @@ async def load_task_views(
     rows = (await session.execute(query)).all()
     if not rows:
         return []
-    ids = [row.id for row in rows]
+    ids = [row[0] for row in rows]
     # the same selection as SQL (no bind parameter per task: thousands at province scale)
     id_select = query.with_only_columns(Task.id).order_by(None)
 
@@ -254,10 +264,13 @@ async def load_task_views(
     ):
         links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
 
-    latest = {row.task_id: row for row in await session.execute(_latest_updates(id_select, as_of))}
+    # (percent, status_text, output, note, created_at, person_id) of each task's latest update
+    latest: dict[int, tuple[Any, ...]] = {
+        row[0]: tuple(row[1:]) for row in await session.execute(_latest_updates(id_select, as_of))
+    }
     done_since: dict[int, datetime] = {}
     if with_done_at:
-        done = [i for i, row in latest.items() if is_done(row.percent, row.status_text)]
+        done = [i for i, last in latest.items() if is_done(last[0], last[1])]
         done_since = await _done_since(session, done, as_of)
 
     update_times: dict[int, list[datetime]] = {}
@@ -270,49 +283,76 @@ async def load_task_views(
         for task_id, created in await session.execute(q):
             update_times.setdefault(task_id, []).append(created)
 
+    # Rows are unpacked by position, in the order of the query's columns above: reading
+    # 21 columns by name off 10,000 rows cost more than the query itself.
     views = []
     zones: dict[str, ZoneInfo] = {}
-    for row in rows:
-        last = latest.get(row.id)
+    no_update = (None,) * 6
+    for (
+        task_id,
+        number,
+        code,
+        content,
+        product,
+        lead_units_text,
+        coordinating_units_text,
+        deadline_text,
+        deadline_kind,
+        due_date,
+        extended_due_date,
+        milestones,
+        parent_code,
+        deadline_assumed,
+        timezone,
+        field_key,
+        field_ordinal,
+        field_title,
+        plan_id,
+        org_id,
+        plan_year,
+    ) in rows:
+        percent, status_text, output, note, last_at, last_by = latest.get(task_id, no_update)
         last_day = None
-        if last is not None and last.created_at is not None:
-            tz = zones.get(row.timezone)
+        if last_at is not None:
+            tz = zones.get(timezone)
             if tz is None:
-                tz = zones[row.timezone] = _zone(row.timezone)
-            last_day = last.created_at.astimezone(tz).date()
+                tz = zones[timezone] = _zone(timezone)
+            last_day = last_at.astimezone(tz).date()
+        lead, coordinating = links[task_id]
+        times = update_times.get(task_id)
         views.append(
             TaskView(
-                id=row.id,
-                organization_id=row.organization_id,
-                plan_id=row.plan_id,
-                plan_year=row.plan_year,
-                number=row.number,
-                code=row.code,
-                field_key=row.field_key,
-                field_ordinal=row.field_ordinal,
-                field_title=row.field_title,
-                content=row.content,
-                product=row.product,
-                lead_unit_ids=tuple(links[row.id][0]),
-                coordinating_unit_ids=tuple(links[row.id][1]),
-                lead_units_text=row.lead_units_text,
-                coordinating_units_text=row.coordinating_units_text,
-                deadline_text=row.deadline_text,
-                deadline_kind=row.deadline_kind,
-                due_date=row.due_date,
-                extended_due_date=row.extended_due_date,
-                percent=last.percent if last else None,
-                status_text=last.status_text if last else None,
-                output=last.output if last else None,
-                note=last.note if last else None,
-                last_update_at=last.created_at if last else None,
-                last_update_by=last.person_id if last else None,
-                done_at=done_since.get(row.id),
-                update_times=tuple(sorted(update_times.get(row.id, ()))),
-                milestones=milestones_from_json(row.milestones),
+                id=task_id,
+                organization_id=org_id,
+                plan_id=plan_id,
+                plan_year=plan_year,
+                number=number,
+                code=code,
+                field_key=field_key,
+                field_ordinal=field_ordinal,
+                field_title=field_title,
+                content=content,
+                product=product,
+                lead_unit_ids=tuple(lead),
+                coordinating_unit_ids=tuple(coordinating),
+                lead_units_text=lead_units_text,
+                coordinating_units_text=coordinating_units_text,
+                deadline_text=deadline_text,
+                deadline_kind=deadline_kind,
+                due_date=due_date,
+                extended_due_date=extended_due_date,
+                percent=percent,
+                status_text=status_text,
+                output=output,
+                note=note,
+                last_update_at=last_at,
+                last_update_by=last_by,
+                done_at=done_since.get(task_id),
+                update_times=tuple(sorted(times)) if times else (),
+                milestones=milestones_from_json(milestones),
                 last_update_day=last_day,
-                parent_code=row.parent_code,
-                deadline_assumed=bool(row.deadline_assumed),
+                parent_code=parent_code,
+                deadline_assumed=bool(deadline_assumed),
             )
         )
     return views
