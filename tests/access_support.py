@@ -18,8 +18,10 @@ Three things both suites need and the officers' helpers do not give:
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import itertools
+import json
 import logging
 import sqlite3
 from collections import Counter
@@ -265,52 +267,137 @@ async def new_upload_draft(harness: BotHarness, tg: int, filename: str = "ke-hoa
 
 # --------------------------------------------------------------------------- snapshots
 
-Snapshot = dict[str, Counter[tuple[Any, ...]]]
+Rows = Counter[tuple[str, ...]]  # a multiset of rows, each the repr of its values
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The database at one moment, as :func:`diff` compares it.
+
+    On PostgreSQL: every row of every table. On SQLite: a mark in a change log
+    that triggers keep (:func:`_install_change_log`), so a comparison costs
+    what changed, not what is stored (reading every table twice per row was
+    most of the access matrix's time, and the tables grow along a module).
+    """
+
+    tables: dict[str, Rows] | None = None
+    path: str | None = None  # SQLite: the database file whose change log ``seq`` points in
+    seq: int = 0
 
 
 async def snapshot(db: Database) -> Snapshot:
-    """Every row of every table (as tuples), for before/after comparison.
-
-    On SQLite the rows are read with the standard library's ``sqlite3`` on a
-    connection of its own: the same committed rows the engine would return,
-    without 28 round trips through aiosqlite's thread and the ORM (that was
-    most of the access matrix's time). Values are the stored ones (a date is
-    its ISO text), which is all a before/after comparison needs.
-    """
+    """The database now, for a before/after comparison with :func:`diff`."""
     if db.is_sqlite:
-        return _sqlite_snapshot(db)
-    result: Snapshot = {}
+        path = make_url(db.url).database
+        assert path, db.url
+        return Snapshot(path=path, seq=_log_mark(path))
+    tables: dict[str, Rows] = {}
     async with db.read() as session:
         for table in Base.metadata.sorted_tables:
             rows = await session.execute(select(table))
-            result[table.name] = Counter(tuple(repr(v) for v in row) for row in rows)
-    return result
+            tables[table.name] = Counter(tuple(repr(v) for v in row) for row in rows)
+    return Snapshot(tables=tables)
 
 
-def _table_queries() -> list[tuple[str, str]]:
-    """(table, SELECT of its model columns in model order) for every table."""
-    return [
-        (
-            table.name,
-            'SELECT {} FROM "{}"'.format(
-                ", ".join(f'"{c.name}"' for c in table.columns), table.name
-            ),
-        )
-        for table in Base.metadata.sorted_tables
+CHANGE_LOG = "_test_row_changes"
+
+
+def _install_change_log(connection: sqlite3.Connection) -> None:
+    """Triggers that log every row written: its table, +1/-1 and its values (model order).
+
+    An update logs the old row as removed and the new one as added; a write that
+    puts back what was there nets out in :func:`_changes`, as in a full comparison.
+    """
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {CHANGE_LOG} "
+        "(seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT, sign INTEGER, row TEXT)"
     ]
+    for table in Base.metadata.sorted_tables:
+        name = table.name
+        old, new = _log_row(table, -1, "OLD"), _log_row(table, 1, "NEW")
+        statements += [
+            f'CREATE TRIGGER IF NOT EXISTS "_log_i_{name}" AFTER INSERT ON "{name}" '
+            f"BEGIN {new} END",
+            f'CREATE TRIGGER IF NOT EXISTS "_log_d_{name}" AFTER DELETE ON "{name}" '
+            f"BEGIN {old} END",
+            f'CREATE TRIGGER IF NOT EXISTS "_log_u_{name}" AFTER UPDATE ON "{name}" '
+            f"BEGIN {old} {new} END",
+        ]
+    with connection:
+        for statement in statements:
+            connection.execute(statement)
 
 
-def _sqlite_snapshot(db: Database) -> Snapshot:
-    path = make_url(db.url).database
-    assert path, db.url
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+def _log_row(table: Any, sign: int, alias: str) -> str:
+    values = ", ".join(f'{alias}."{c.name}"' for c in table.columns)
+    return (
+        f"INSERT INTO {CHANGE_LOG} (tbl, sign, row) "
+        f"VALUES ('{table.name}', {sign}, json_array({values}));"
+    )
+
+
+_LOG_CONNECTIONS: dict[str, sqlite3.Connection] = {}
+
+
+def _log_connection(path: str) -> sqlite3.Connection:
+    """One connection per database file, kept open: a new one parses the whole schema
+    (every trigger) again, which costs more than the comparison itself."""
+    connection = _LOG_CONNECTIONS.get(path)
+    if connection is None:
+        if not _LOG_CONNECTIONS:
+            atexit.register(_close_log_connections)
+        connection = _LOG_CONNECTIONS[path] = sqlite3.connect(path, timeout=10)
+    return connection
+
+
+def _close_log_connections() -> None:
+    while _LOG_CONNECTIONS:
+        _LOG_CONNECTIONS.popitem()[1].close()
+
+
+def _log_mark(path: str) -> int:
+    """The last change logged in ``path`` (installing the log on first use)."""
+    connection = _log_connection(path)
+    installed = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = ?", (CHANGE_LOG,)
+    ).fetchall()
+    if not installed:
+        _install_change_log(connection)
+    [(seq,)] = connection.execute(f"SELECT max(seq) FROM {CHANGE_LOG}").fetchall()
+    return int(seq or 0)
+
+
+def _changes(before: Snapshot, after: Snapshot) -> dict[str, tuple[Rows, Rows]]:
+    """Per table: (rows added, rows removed) from ``before`` to ``after``."""
+    if before.tables is not None and after.tables is not None:
         return {
-            name: Counter(tuple(repr(v) for v in row) for row in connection.execute(query))
-            for name, query in _table_queries()
+            name: (
+                after.tables.get(name, Counter()) - before.tables.get(name, Counter()),
+                before.tables.get(name, Counter()) - after.tables.get(name, Counter()),
+            )
+            for name in set(before.tables) | set(after.tables)
         }
-    finally:
-        connection.close()
+    assert before.path is not None and before.path == after.path, (before, after)
+    plus: dict[str, Rows] = {}
+    minus: dict[str, Rows] = {}
+    logged = (
+        _log_connection(before.path)
+        .execute(
+            f"SELECT tbl, sign, row FROM {CHANGE_LOG} WHERE seq > ? AND seq <= ?",
+            (before.seq, after.seq),
+        )
+        .fetchall()
+    )
+    for name, sign, row in logged:
+        values = tuple(repr(v) for v in json.loads(row))
+        (plus if sign > 0 else minus).setdefault(name, Counter())[values] += 1
+    return {
+        name: (
+            plus.get(name, Counter()) - minus.get(name, Counter()),
+            minus.get(name, Counter()) - plus.get(name, Counter()),
+        )
+        for name in set(plus) | set(minus)
+    }
 
 
 @dataclass(frozen=True)
@@ -322,16 +409,15 @@ class Change:
 def diff(before: Snapshot, after: Snapshot) -> dict[str, Change]:
     """Tables whose rows changed: rows added / removed (an update is one of each)."""
     changed = {}
-    for name in sorted(set(before) | set(after)):
-        old, new = before.get(name, Counter()), after.get(name, Counter())
-        added, removed = sum((new - old).values()), sum((old - new).values())
+    for name, (added, removed) in sorted(_changes(before, after).items()):
         if added or removed:
-            changed[name] = Change(added, removed)
+            changed[name] = Change(sum(added.values()), sum(removed.values()))
     return changed
 
 
 def added_rows(before: Snapshot, after: Snapshot, table: str) -> list[tuple[Any, ...]]:
-    return list((after.get(table, Counter()) - before.get(table, Counter())).elements())
+    added, _ = _changes(before, after).get(table, (Counter(), Counter()))
+    return list(added.elements())
 
 
 def audit_actions_added(before: Snapshot, after: Snapshot) -> list[str]:
