@@ -6,6 +6,11 @@ outbox and one fake Bot API. Each is what a bot replica's tick does --
 without the pacing under Telegram's limit (the fake server has none in
 that test), so the figure measured is the outbox's, not the pacing's. It
 runs passes until nothing is pending or sending, then prints one JSON line.
+
+With ``--ready-dir`` the replicas start together: each, connected, leaves a
+file there and waits for ``--replicas`` files. Without it, one replica could
+empty a small outbox while the other is still importing, and the test would
+prove nothing about two of them at once.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import asyncio
 import json
 import time
+from pathlib import Path
 
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -41,9 +47,14 @@ async def work(args: argparse.Namespace) -> dict[str, object]:
         max_per_second=None,
     )
     sent = claimed = passes = 0
-    started = time.monotonic()
     try:
         await bot.initialize()
+        await state_counts(db)  # connected
+        if args.ready_dir is not None:
+            await asyncio.to_thread(
+                _start_together, Path(args.ready_dir), args.worker_id, args.replicas
+            )
+        started = time.monotonic()
         while True:
             passes += 1
             report = await dispatcher.run(bot)
@@ -66,6 +77,15 @@ async def work(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def _start_together(folder: Path, worker_id: str, replicas: int) -> None:
+    (folder / worker_id).touch()
+    deadline = time.monotonic() + 120
+    while len(list(folder.iterdir())) < replicas:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{replicas} replicas never got ready in {folder}")
+        time.sleep(0.01)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True)
@@ -74,6 +94,8 @@ def main() -> None:
     parser.add_argument("--worker-id", required=True)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--ready-dir", help="start when --replicas workers are ready here")
+    parser.add_argument("--replicas", type=int, default=1)
     args = parser.parse_args()
     print(json.dumps(asyncio.run(work(args))), flush=True)
 

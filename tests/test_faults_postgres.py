@@ -141,7 +141,7 @@ async def test_postgres_restart_mid_fan_out_bot_recovers(
         await db.dispose()
 
 
-async def _two_replicas(database_url: str, count: int, replicas: int = 2) -> None:
+async def _two_replicas(database_url: str, count: int, ready_dir: Path, replicas: int = 2) -> None:
     await upgrade_async(database_url)
     db = Database(database_url)
     try:
@@ -164,6 +164,10 @@ async def _two_replicas(database_url: str, count: int, replicas: int = 2) -> Non
                     api.token,
                     "--worker-id",
                     f"replica-{i}",
+                    "--ready-dir",
+                    str(ready_dir),
+                    "--replicas",
+                    str(replicas),
                     env=env,
                     cwd=REPO,
                     stdout=asyncio.subprocess.PIPE,
@@ -201,13 +205,18 @@ async def _two_replicas(database_url: str, count: int, replicas: int = 2) -> Non
         await db.dispose()
 
 
-async def test_two_replicas_one_outbox_no_duplicates_fast(postgres_database_url: str) -> None:
-    await _two_replicas(postgres_database_url, 2000)
+async def test_two_replicas_one_outbox_no_duplicates_fast(
+    postgres_database_url: str, tmp_path: Path
+) -> None:
+    """500 reminders (five batches of 100) for two replicas that start together."""
+    await _two_replicas(postgres_database_url, 500, tmp_path)
 
 
 @pytest.mark.slow
-async def test_two_replicas_one_outbox_no_duplicates_10000(postgres_database_url: str) -> None:
-    await _two_replicas(postgres_database_url, 10_000)
+async def test_two_replicas_one_outbox_no_duplicates_10000(
+    postgres_database_url: str, tmp_path: Path
+) -> None:
+    await _two_replicas(postgres_database_url, 10_000, tmp_path)
 
 
 async def _two_bot_processes(database_url: str, count: int, logs: Path) -> None:
