@@ -171,33 +171,44 @@ async def load_contexts(
         contexts[org_id].sent_reports = frozenset(code for kind, code in keys if kind == CCHC)
     if not with_people:
         return [contexts[i] for i in ids]
+    # Plain columns on the session's connection (same transaction), not the ORM's result
+    # path: a province tick reads thousands of people.
+    connection = await session.connection()
     units_of: dict[int, list[int]] = {}
-    for person_id, unit_id in await session.execute(
+    for person_id, unit_id in await connection.execute(
         select(PersonUnit.person_id, PersonUnit.unit_id)
         .join(Person, Person.id == PersonUnit.person_id)
         .where(Person.organization_id.in_(ids))
         .order_by(PersonUnit.person_id, PersonUnit.unit_id)
     ):
         units_of.setdefault(person_id, []).append(unit_id)
-    people = await session.scalars(
-        select(Person)
+    people = await connection.execute(
+        select(
+            Person.id,
+            Person.organization_id,
+            Person.telegram_user_id,
+            Person.full_name,
+            Person.role,
+            Person.language,
+            Person.reachable,
+        )
         .where(Person.organization_id.in_(ids), Person.status == PersonStatus.ACTIVE)
         .order_by(Person.id)
     )
-    for p in people:
-        ctx = contexts[p.organization_id]
+    for person_id, org_id, chat_id, name, role, language, reachable in people:
+        ctx = contexts[org_id]
         ctx.members.append(
             Member(
-                id=p.id,
-                chat_id=p.telegram_user_id,
-                name=p.full_name,
-                role=p.role,
-                unit_ids=tuple(units_of.get(p.id, ())),
-                lang=p.language or ctx.lang,
-                reachable=bool(p.reachable),
+                id=person_id,
+                chat_id=chat_id,
+                name=name,
+                role=role,
+                unit_ids=tuple(units_of.get(person_id, ())),
+                lang=language or ctx.lang,
+                reachable=bool(reachable),
             )
         )
-    for unit_id, org_id, name in await session.execute(
+    for unit_id, org_id, name in await connection.execute(
         select(Unit.id, Unit.organization_id, Unit.name).where(Unit.organization_id.in_(ids))
     ):
         contexts[org_id].unit_names[unit_id] = name
@@ -213,7 +224,7 @@ async def load_contexts(
             any_task = (
                 select(Task.id).where(Task.plan_id == Plan.id, Task.removed_at.is_(None)).exists()
             )
-            for (org_id,) in await session.execute(
+            for (org_id,) in await connection.execute(
                 select(Plan.organization_id)
                 .where(Plan.organization_id.in_(ids), Plan.active.is_(True), any_task)
                 .distinct()

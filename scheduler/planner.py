@@ -21,6 +21,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -75,18 +76,6 @@ def chat_key(chat_id: int) -> str:
 
 
 # --- pure planning ------------------------------------------------------------------
-
-
-def planned_task(view: TaskView) -> PlannedTask:
-    """The policy's view of a task."""
-    return PlannedTask(
-        task_id=view.id,
-        due_date=view.effective_due_date,
-        deadline_kind=view.deadline_kind,
-        done=view.done,
-        unit_ids=view.unit_ids,
-        title=view.content,
-    )
 
 
 def needs_update(view: TaskView, period: ReportingPeriod, ctx: OrgContext) -> bool:
@@ -221,6 +210,24 @@ class _Builder:
                 d.weekly = subject
 
 
+@lru_cache(maxsize=4096)
+def _task_occasions_on(
+    due: date, day: date, policy: ReminderPolicy
+) -> tuple[tuple[OccasionKind, int], ...]:
+    """(kind, offset) of an open task due on ``due``, on ``day``, under ``policy``.
+
+    :func:`plans.reminder_policy.task_occasions` reads nothing else of an open
+    dated task, and the working-day calendar is fixed for the process, so the
+    communes of a province (most share the default policy) ask it once per due
+    date and day instead of once per task.
+    """
+    task = PlannedTask(task_id=0, due_date=due, deadline_kind="date", done=False)
+    return tuple(
+        (occ.kind, occ.offset_days)
+        for occ in task_occasions(task, day, policy, workdays.is_working_day)
+    )
+
+
 def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
     policy = ctx.policy
     is_working = workdays.is_working_day
@@ -228,7 +235,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
     keepers = ctx.with_role(Role.ADMIN)
     # An open task's occasions on ``day`` depend on its due date alone (the policy and
     # the day being fixed here): asked once per due date, not once per task.
-    by_due: dict[date, list[tuple[OccasionKind, int]]] = {}
+    by_due: dict[date, tuple[tuple[OccasionKind, int], ...]] = {}
     for view in ctx.tasks:
         if view.done:
             continue
@@ -237,10 +244,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
             continue
         found = by_due.get(due_on)
         if found is None:
-            found = by_due[due_on] = [
-                (occ.kind, occ.offset_days)
-                for occ in task_occasions(planned_task(view), day, policy, is_working)
-            ]
+            found = by_due[due_on] = _task_occasions_on(due_on, day, policy)
         for kind, offset in found:
             if kind is OccasionKind.ESCALATION:
                 builder.task(chairs, kind.value, view.id, offset)

@@ -87,9 +87,10 @@ class TaskView:
 
     @property
     def unit_ids(self) -> tuple[int, ...]:
-        return self.lead_unit_ids + tuple(
-            u for u in self.coordinating_unit_ids if u not in self.lead_unit_ids
-        )
+        lead, coordinating = self.lead_unit_ids, self.coordinating_unit_ids
+        if not coordinating:  # asked several times per task on every tick
+            return lead
+        return lead + tuple([u for u in coordinating if u not in lead])
 
     @property
     def done(self) -> bool:
@@ -249,7 +250,11 @@ async def load_task_views(
         query = query.where(
             Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id.in_(wanted)))
         )
-    rows = (await session.execute(query)).all()
+    # Core rows on the session's own connection (same transaction): the ORM's result
+    # path rebuilt every row in Python, as costly as the queries at province scale.
+    await session.flush()  # what the session's autoflush does before a query
+    connection = await session.connection()
+    rows = (await connection.execute(query)).all()
     if not rows:
         return []
     ids = [row[0] for row in rows]
@@ -257,7 +262,7 @@ async def load_task_views(
     id_select = query.with_only_columns(Task.id).order_by(None)
 
     links: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
-    for task_id, unit_id, role in await session.execute(
+    for task_id, unit_id, role in await connection.execute(
         select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role)
         .where(TaskUnit.task_id.in_(id_select))
         .order_by(TaskUnit.task_id, TaskUnit.unit_id)
@@ -266,7 +271,8 @@ async def load_task_views(
 
     # (percent, status_text, output, note, created_at, person_id) of each task's latest update
     latest: dict[int, tuple[Any, ...]] = {
-        row[0]: tuple(row[1:]) for row in await session.execute(_latest_updates(id_select, as_of))
+        row[0]: tuple(row[1:])
+        for row in await connection.execute(_latest_updates(id_select, as_of))
     }
     done_since: dict[int, datetime] = {}
     if with_done_at:
@@ -280,7 +286,7 @@ async def load_task_views(
         )
         if as_of is not None:
             q = q.where(ProgressUpdate.created_at <= as_of)
-        for task_id, created in await session.execute(q):
+        for task_id, created in await connection.execute(q):
             update_times.setdefault(task_id, []).append(created)
 
     # Rows are unpacked by position, in the order of the query's columns above: reading
