@@ -331,6 +331,25 @@ def table(results: dict[str, Any], backends: list[str]) -> list[str]:
             "bot process: peak RSS after /baocao and /bieudo",
             _f(mem["commands_peak_mib"], 0, " MiB"),
         )
+        if "worker_peak_mib" in mem:
+            both(
+                "render worker (core/offload.py): its own peak RSS, gone after 120 s idle",
+                _f(mem["worker_peak_mib"], 0, " MiB"),
+            )
+        if "inprocess_commands_peak_mib" in mem:
+            both(
+                "bot process, RENDER_IN_WORKER=false: peak RSS after /baocao and /bieudo",
+                _f(mem["inprocess_commands_peak_mib"], 0, " MiB"),
+            )
+        both(
+            "/baocao answered: cold worker / warm (in-process: first / next)",
+            f"{mem['report_cold_s']:.2f} / {mem['report_warm_s']:.2f} s"
+            + (
+                f" ({mem['inprocess_report_cold_s']:.2f} / {mem['inprocess_report_warm_s']:.2f} s)"
+                if "inprocess_report_cold_s" in mem
+                else ""
+            ),
+        )
     header = "| Measure | " + " | ".join(
         "SQLite" if b == "sqlite" else "PostgreSQL" for b in backends
     )

@@ -13,7 +13,14 @@ SQLite file holding a small province (:mod:`bench.province` at 1/15 scale:
 - the heavy libraries loaded at that point (read from the child's memory map:
   a shared object of matplotlib, numpy, lxml, PIL… means the library is in);
 - the peak (``VmHWM``) after a chairman's ``/baocao 2024-H1`` (.docx + .xlsx) and
-  ``/bieudo 2024-H1`` (a PNG; the data is of 2024), and ``VmRSS`` right after them.
+  ``/bieudo 2024-H1`` (a PNG; the data is of 2024), and ``VmRSS`` right after them;
+- the render worker's own peak (core/offload.py: the bot's spawned child) and
+  the other helper processes' RSS (multiprocessing's resource tracker);
+- each command's answer time: the first ``/baocao`` (cold: the worker starts and
+  imports the writers), ``/bieudo``, then ``/baocao`` again (warm worker).
+
+Every figure twice: the bot as shipped, and with ``RENDER_IN_WORKER=false``
+(everything written in the bot, as before the worker): keys ``inprocess_…``.
 
 RSS figures are exact for one run and barely move between runs; timings are
 noisy on a shared machine (median of ``--runs``).  Asserts nothing.
@@ -67,6 +74,32 @@ def _heavy_loaded(pid: int) -> list[str]:
     return [name for name in HEAVY if f"/{name}/" in maps or f"/{name}." in maps]
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (the render worker, multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _render_worker(pid: int) -> int | None:
+    """The bot's render worker (core/offload.py): its spawned child, not the resource tracker."""
+    for child in _children(pid):
+        try:
+            cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            return child
+    return None
+
+
 def _ticked(path: Path) -> bool:
     try:
         with sqlite3.connect(path) as conn:
@@ -86,12 +119,19 @@ async def _until(predicate: Any, timeout: float, step: float = 0.05) -> None:  #
         await asyncio.sleep(step)
 
 
-async def _once(api: FakeBotApi, db_file: Path, commands: bool) -> dict[str, Any]:
+async def _once(
+    api: FakeBotApi, db_file: Path, commands: bool, in_worker: bool = True
+) -> dict[str, Any]:
     with sqlite3.connect(db_file) as conn:
         conn.execute("DELETE FROM scheduler_state WHERE key LIKE 'tick:last:%'")
     before = len(api.state.calls)
     started = time.perf_counter()
-    proc = await start_bot(api, f"sqlite+aiosqlite:///{db_file}", stderr=asyncio.subprocess.DEVNULL)
+    proc = await start_bot(
+        api,
+        f"sqlite+aiosqlite:///{db_file}",
+        stderr=asyncio.subprocess.DEVNULL,
+        settings={"RENDER_IN_WORKER": "true" if in_worker else "false"},
+    )
     try:
 
         def calls() -> list[str]:
@@ -115,18 +155,40 @@ async def _once(api: FakeBotApi, db_file: Path, commands: bool) -> dict[str, Any
         }
         if commands:
             chairman = api.add_user("Chủ tịch", user_id=CHAIRMAN_TG)
-            for text, done in (
-                ("/baocao 2024-H1", lambda m: (m.text or "").startswith("✅")),
-                ("/bieudo 2024-H1", lambda m: bool(m.photo) or bool(m.document)),
+            report = ("/baocao 2024-H1", lambda m: (m.text or "").startswith("✅"))
+            chart = ("/bieudo 2024-H1", lambda m: bool(m.photo) or bool(m.document))
+            for key, (text, done) in (
+                ("report_cold_s", report),  # starts the render worker (or imports the writers)
+                ("chart_s", chart),
+                ("report_warm_s", report),
             ):
+                # Telegram's private-chat limit (1 message/s, a burst of 3) on the fake API too:
+                # let its bucket refill, so no answer time includes the previous command's sends
+                await asyncio.sleep(3.5)
+                seen_before = len(api.bot_messages(chairman.id))
+                sent_at = time.perf_counter()
                 api.user_sends_text(chairman, None, text)
                 try:
-                    await api.wait_for_bot_message(chairman.id, done, timeout=120)
+                    await api.wait_until(
+                        lambda done=done, n=seen_before: any(
+                            done(m) for m in api.bot_messages(chairman.id)[n:]
+                        ),
+                        120,
+                    )
                 except TimeoutError:
                     said = [m.text for m in api.bot_messages(chairman.id)]
                     raise RuntimeError(f"{text}: no answer; the bot said {said}") from None
+                result[key] = time.perf_counter() - sent_at
             await asyncio.sleep(0.5)
             after = _status(proc.pid)
+            result["heavy_loaded_after"] = _heavy_loaded(proc.pid)
+            worker = _render_worker(proc.pid)
+            if worker is not None:
+                result["worker_peak_mib"] = _status(worker)["VmHWM"] / 1024
+                result["worker_rss_mib"] = _status(worker)["VmRSS"] / 1024
+            result["helpers_rss_mib"] = (
+                sum(_status(pid)["VmRSS"] for pid in _children(proc.pid) if pid != worker) / 1024
+            )  # multiprocessing's resource tracker
             result["commands_peak_mib"] = after["VmHWM"] / 1024
             result["commands_rss_mib"] = after["VmRSS"] / 1024
         result["menus_total"] = calls().count("setmycommands")
@@ -155,13 +217,23 @@ async def _run(runs: int) -> dict[str, Any]:
         db_file = folder / "bot.sqlite3"
         await _prepare(db_file)
         async with FakeBotApi() as api:
-            samples = [await _once(api, db_file, commands=True) for _ in range(runs)]
+            # the bot as shipped (render worker), then as before it (RENDER_IN_WORKER=false),
+            # alternating so a change in the machine's load touches both alike
+            samples: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+            for _ in range(runs):
+                for in_worker in (True, False):
+                    samples[in_worker].append(
+                        await _once(api, db_file, commands=True, in_worker=in_worker)
+                    )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     out: dict[str, Any] = {"runs": runs, "people": round(3000 * SCALE)}
-    for key in samples[0]:
-        values = [s[key] for s in samples if key in s]
-        out[key] = statistics.median(values) if isinstance(values[0], int | float) else values[-1]
+    for in_worker, prefix in ((True, ""), (False, "inprocess_")):
+        for key in samples[in_worker][0]:
+            values = [s[key] for s in samples[in_worker] if key in s]
+            out[prefix + key] = (
+                statistics.median(values) if isinstance(values[0], int | float) else values[-1]
+            )
     out["load_avg_1m"] = os.getloadavg()[0]
     return out
 
@@ -176,7 +248,7 @@ def main() -> None:
     result = run(parser.parse_args().runs)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        print(f"{key:<22}{shown:>12}")
+        print(f"{key:<32}{shown:>12}")
 
 
 if __name__ == "__main__":

@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def start_bot(
-    api: FakeBotApi, database_url: str, *, stderr: int
+    api: FakeBotApi, database_url: str, *, stderr: int, settings: dict[str, str] | None = None
 ) -> asyncio.subprocess.Process:
-    """The bot in long-polling mode on ``database_url``, its output quiet (warnings only)."""
+    """The bot in long-polling mode on ``database_url``, its output quiet (warnings only).
+
+    ``settings`` adds environment variables (``RENDER_IN_WORKER=false``: the bot as before).
+    """
     env = dict(os.environ)
     env.update(
         TELEGRAM_BOT_TOKEN=api.token,
@@ -35,6 +38,7 @@ async def start_bot(
         PTB_TIMEDELTA="1",
         LOG_LEVEL="WARNING",
     )
+    env.update(settings or {})
     return await asyncio.create_subprocess_exec(
         os.environ.get("BENCH_BOT_PYTHON") or sys.executable,
         "-m",

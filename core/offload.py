@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -41,7 +43,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from plans.charts import ChartItem, ChartOverall
@@ -94,6 +96,40 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+Part = Literal["appendix", "chart"]
+# What each kind of render imports first (prepare() loads it while the bot reads the database).
+PARTS: dict[Part, tuple[str, ...]] = {
+    "appendix": ("plans.export_docx", "plans.export_xlsx"),
+    "chart": ("plans.charts", "matplotlib.figure", "matplotlib.backends.backend_agg"),
+}
+
+
+def _import_modules(names: tuple[str, ...]) -> int:
+    for name in names:
+        importlib.import_module(name)
+    return os.getpid()
+
+
+def _worker_setup() -> None:
+    """In the worker, before any job: die with the bot, leave Ctrl-C to the bot.
+
+    A bot killed outright (``kill -9``, the OOM killer) never stops its worker,
+    which would wait for work for ever, holding its memory: a thread waits on
+    the parent's sentinel (readable once the parent is gone) and ends the
+    worker then. Ctrl-C reaches the whole terminal's process group; the bot
+    stops the worker itself, so the worker does not die of it mid-render.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def orphaned() -> None:
+            parent.join()
+            os._exit(0)
+
+        threading.Thread(target=orphaned, name="render-worker-orphan", daemon=True).start()
+
+
 def _loaded_modules() -> list[str]:
     """The worker's ``sys.modules`` (tests check what the child imported)."""
     return sorted(sys.modules)
@@ -121,6 +157,12 @@ def _main_hidden() -> Iterator[None]:
     finally:
         if saved is not missing:
             main.__dict__["__file__"] = saved
+
+
+def _log_failed_start(started: asyncio.Future[Any]) -> None:
+    """A worker started ahead of time that could not start: the render will say so."""
+    if not started.cancelled() and started.exception() is not None:
+        log.warning("could not start the render worker ahead", exc_info=started.exception())
 
 
 class Renderer:
@@ -181,9 +223,33 @@ class Renderer:
         with self._cond:
             if self._pool is not None and self._pool is self._warmed:
                 return
-        await self.run(_warm_up)
+        started = await asyncio.to_thread(self._start_first, _warm_up)
+        if started is not None:
+            first, pool = started
+            await asyncio.wrap_future(first)
+            with self._cond:
+                self._warmed = pool
+            return
+        await self.run(_warm_up)  # a worker a render started cold: warm the rest of it
         with self._cond:
             self._warmed = self._pool
+
+    def prepare(self, part: Part) -> None:
+        """Start a worker now if none runs, loading what ``part`` needs, without waiting.
+
+        A command calls this before its database work, so the worker's cold start
+        (a fresh interpreter importing the writers) overlaps that work instead of
+        following it; the render then queues behind the imports in the same worker.
+        """
+        if not self.in_worker:
+            return
+        with self._cond:
+            if self._pool is not None or self._closed:
+                return
+        started = asyncio.get_running_loop().run_in_executor(
+            None, self._start_first, _import_modules, PARTS[part]
+        )
+        started.add_done_callback(_log_failed_start)
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """``fn(*args)`` in the worker (or a thread); its exception is raised here.
@@ -232,7 +298,7 @@ class Renderer:
                 return None
 
     def _submit(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Future[R]:
-        """Start a worker and hand it ``fn`` (in a thread: the start forks and execs)."""
+        """Hand ``fn`` to the worker, starting one if none runs (forks: not on the event loop)."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("the renderer is closed")
@@ -241,20 +307,37 @@ class Renderer:
                     return self._track(self._pool.submit(fn, *args, **kwargs))
                 except BrokenProcessPool:  # it died idle: nothing was lost, start a new one
                     self._drop(self._pool)
-            pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            return self._spawn(fn, *args, **kwargs)[0]
+
+    def _start_first(
+        self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[Future[R], ProcessPoolExecutor] | None:
+        """A new worker with ``fn`` as its first job; None when a worker runs already."""
+        with self._cond:
+            if self._closed or self._pool is not None:
+                return None
+            return self._spawn(fn, *args, **kwargs)
+
+    def _spawn(
+        self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[Future[R], ProcessPoolExecutor]:
+        """A pool of one spawned worker, ``fn`` its first job (lock held)."""
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_setup,
+        )
+        with _main_hidden():  # the worker process starts inside this first submit
+            future = pool.submit(fn, *args, **kwargs)
+        self._pool = pool
+        self.started += 1
+        if self.idle_seconds is not None and self._reaper is None:
+            self._reaper = threading.Thread(
+                target=self._reap, name="render-worker-idle", daemon=True
             )
-            with _main_hidden():  # the worker process starts inside this first submit
-                future = pool.submit(fn, *args, **kwargs)
-            self._pool = pool
-            self.started += 1
-            if self.idle_seconds is not None and self._reaper is None:
-                self._reaper = threading.Thread(
-                    target=self._reap, name="render-worker-idle", daemon=True
-                )
-                self._reaper.start()
-            log.debug("render worker started")
-            return self._track(future)
+            self._reaper.start()
+        log.debug("render worker started")
+        return self._track(future), pool
 
     def _track(self, future: Future[R]) -> Future[R]:
         """Count the job as running until it ends, whoever stops waiting for it."""

@@ -689,6 +689,7 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
             ),
         )
         return
+    context.services.renderer.prepare("appendix")  # a cold worker starts meanwhile
     progress = await message.reply_html(
         t("chairman.report.building", lang, period=esc(per.label(lang)))
     )
@@ -733,6 +734,7 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     assert message is not None
     lang = actor.lang
     now = _now(context)
+    context.services.renderer.prepare("chart")  # a cold worker starts meanwhile
     async with context.db.read() as session:
         org = await reports.org_profile(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)

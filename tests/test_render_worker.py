@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import select
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -196,6 +198,15 @@ async def test_the_worker_does_not_rerun_a_script_main(
     assert not loaded & {"telegram", "sqlalchemy", "pydantic", "bot", "handlers", "storage"}
 
 
+async def test_prepare_starts_the_worker_ahead_and_the_render_joins_it(renderer: Renderer) -> None:
+    renderer.prepare("appendix")  # /baocao: the worker starts while the bot reads the database
+    docx, xlsx = await renderer.appendix(_table(), "vi")
+    assert docx.startswith(b"PK") and xlsx.startswith(b"PK")
+    renderer.prepare("chart")  # a worker runs already: nothing new starts
+    await renderer.chart(BY_FIELD, BY_UNIT, "x", "vi", None)
+    assert renderer.started == 1
+
+
 async def test_a_closed_renderer_refuses_work(renderer: Renderer) -> None:
     await renderer.aclose()
     with pytest.raises(RuntimeError):
@@ -260,3 +271,39 @@ async def test_a_worker_dying_mid_report_gets_the_usual_apology_and_the_next_rep
         assert renderer.started == 2
     finally:
         await renderer.aclose()
+
+
+def test_a_worker_whose_bot_is_killed_outright_ends_too() -> None:
+    """``kill -9`` or the OOM killer gives the bot no ``post_shutdown``: the worker must
+    not wait for work for ever, holding its memory, under init."""
+    script = (
+        "import asyncio\n"
+        "from core.offload import Renderer\n"
+        "async def main():\n"
+        "    renderer = Renderer(idle_seconds=None)\n"
+        "    await renderer.warm()\n"
+        "    print(renderer.worker_pid, flush=True)\n"
+        "    await asyncio.Event().wait()\n"
+        "asyncio.run(main())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    with subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # the killed bot's resource tracker complains of its locks
+        text=True,
+    ) as bot:
+        try:
+            assert bot.stdout is not None
+            worker = int(bot.stdout.readline())
+            exited = os.pidfd_open(worker)  # readable once the worker has ended
+        finally:
+            bot.kill()
+    try:
+        ready, _, _ = select.select([exited], [], [], WAIT)
+    finally:
+        os.close(exited)
+    assert ready, "the worker outlived its bot"
