@@ -15,6 +15,10 @@ declaration is what the bot does:
 
 ``test_registry_refuses_an_undeclared_handler`` pins that the registry will not
 start a bot with a handler that says nothing about access.
+
+The private-chat walk of a command or button the access matrix also runs is
+partly ``slow`` (see ``_private_rows``); ``test_declarations_agree_with_the_matrix``
+ties the declarations to the matrix's rows without a bot.
 """
 
 from __future__ import annotations
@@ -241,6 +245,34 @@ def test_trackers_only_in_negative_groups_and_features_never_trackers() -> None:
         assert (access.kind is Kind.TRACKER) == (group < 0), where
 
 
+def test_declarations_agree_with_the_matrix() -> None:
+    """For every command and button and every role of the matrix: a role the declaration
+    refuses is, in the matrix (which the bot is checked against), refused with exactly the
+    wrapper's text; a role it lets in is never told it is a stranger, nor refused for every
+    argument and target. With the matrix's bot rows, this is what the slow part of
+    test_private_chat walks one update at a time.
+    """
+    checked = 0
+    for entry in ENTRIES:
+        cells = _matrix_cells(entry)
+        if not cells:
+            continue  # not in the matrix: test_private_chat walks it for every role
+        assert set(cells) == set(ROLE_TG), f"{entry.label}: not in the matrix for {cells.keys()}"
+        for role, expects in cells.items():
+            where = f"{role} {entry.label} ({entry.access.kind})"
+            keys = {expect.key for expect in expects}
+            if not entry.access.allows(ROLE_OF[role]):
+                wanted = "auth.stranger" if ROLE_OF[role] is None else "auth.forbidden"
+                assert keys == {wanted}, f"{where}: declared refused, the matrix says {keys}"
+            elif ROLE_OF[role] is not None:
+                # Let in: never "a stranger", and not refused everywhere (a "forbidden" of
+                # the handler's own, e.g. another commune's extension, depends on the data).
+                assert "auth.stranger" not in keys, f"{where}: declared allowed, {keys}"
+                assert keys != {"auth.forbidden"}, f"{where}: declared allowed, {keys}"
+            checked += 1
+    assert checked >= 7 * 40
+
+
 def test_registry_refuses_an_undeclared_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
@@ -323,9 +355,60 @@ async def _cleanup(env: Env, who: User, entry: Entry, chat: Chat | None) -> None
         await env.harness.idle()
 
 
-ROWS = [
-    pytest.param(entry, role, id=f"{entry.label}|{role}") for entry in ENTRIES for role in ROLE_OF
-]
+def _matrix_cells(entry: Entry) -> dict[str, list[Any]]:
+    """role → every expectation tests/test_access_matrix.py has for ``entry``'s command
+    (any spelling, any arguments) or button verb (any target)."""
+    from tests.test_access_matrix import CALLBACK_ROWS, COMMANDS
+
+    cells: dict[str, list[Any]] = {}
+    if entry.kind not in ("command", "button"):
+        return cells
+    if entry.kind == "command":
+        name = entry.payload[1:]
+        for names, _, table in COMMANDS:
+            if name in names:
+                for role, expect in table.items():
+                    cells.setdefault(role, []).append(expect)
+    else:
+        verb = entry.payload.split(":")[0]
+        for row in CALLBACK_ROWS:
+            role, template, _, expect = row.values
+            if template.split(":")[0] == verb:
+                cells.setdefault(role, []).append(expect)
+    return cells
+
+
+def _private_rows() -> list[Any]:
+    """Every (entry, role); the fast suite runs part of it, the rest is ``slow``.
+
+    A text, a file, or a command or button the matrix of tests/test_access_matrix.py
+    does not have, is walked for every role (only this walk reaches them). One the
+    matrix has is walked for the vice-chairman (a role the matrix has not), the
+    first role its declaration lets in and the first it refuses: the wrapper's
+    refusal is generic, the matrix runs the bot for every other role, and that the
+    declaration says what the matrix shows, role by role, is
+    ``test_declarations_agree_with_the_matrix`` (no bot needed).
+    """
+    rows = []
+    for entry in ENTRIES:
+        allowed = [r for r in ROLE_OF if entry.access.allows(ROLE_OF[r])]
+        refused = [r for r in ROLE_OF if r not in allowed]
+        fast = {"vice_chairman", *allowed[:1], *refused[:1]}
+        in_matrix = bool(_matrix_cells(entry))
+        for role in ROLE_OF:
+            slow = in_matrix and role not in fast
+            rows.append(
+                pytest.param(
+                    entry,
+                    role,
+                    id=f"{entry.label}|{role}",
+                    marks=(pytest.mark.slow,) if slow else (),
+                )
+            )
+    return rows
+
+
+ROWS = _private_rows()
 
 
 @MODULE_LOOP
