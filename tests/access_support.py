@@ -55,6 +55,7 @@ from storage.models import (
     Unit,
     UnitRole,
 )
+from tests.db_template import fast_upgrade_async, seed_once
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -592,13 +593,18 @@ class ErrorRecords(logging.Handler):
 async def access_world(folder: Path) -> AsyncIterator[tuple[BotHarness, World]]:
     """The bot both access suites share for a whole module: seed_world, every role a user.
 
-    Module-scoped, so it isolates the settings itself (the per-test autouse
-    fixture has not run yet when it starts).
+    Module-scoped, so it isolates the settings itself and copies the migrated
+    template (tests/db_template.py) itself: the per-test autouse fixtures have
+    not run yet when it starts, and each xdist worker that takes a row of the
+    module builds this world again. The seeded rows are copied the same way.
     """
+    import sandbox.harness
+
     with pytest.MonkeyPatch.context() as patch:
         for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "TIMEZONE"):
             patch.delenv(name, raising=False)
         patch.chdir(folder)
+        patch.setattr(sandbox.harness, "upgrade_async", fast_upgrade_async)
         get_settings.cache_clear()
         try:
             # No rate limiter: hundreds of probes go through one bot, many of them
@@ -607,7 +613,7 @@ async def access_world(folder: Path) -> AsyncIterator[tuple[BotHarness, World]]:
             async with BotHarness(
                 sqlite_url(folder), limits=Limits.off(), rate_limiter=unlimited
             ) as harness:
-                world = await seed_world(harness.database)
+                world = await seed_once(harness.database, seed_world)
                 for tg in ROLE_TG.values():
                     person(harness, tg)
                 yield harness, world
