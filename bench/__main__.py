@@ -246,6 +246,11 @@ def table(results: dict[str, Any], backends: list[str]) -> list[str]:
             f"planner x{s}: 07:30 tick per digest", key, lambda r: _f(r["per_digest_ms"], 3, " ms")
         )
         per_backend(
+            f"planner x{s}: 07:30 tick per digest, process CPU (load average)",
+            key,
+            lambda r: f"{r['per_digest_cpu_ms']:.3f} ms ({r['load_avg']:.1f})",
+        )
+        per_backend(
             f"planner x{s}: 07:30 tick, next day (digests)",
             key,
             lambda r: f"{r['tick_next_day_s']:.2f} s ({r['tick_next_day_digests']:,})",

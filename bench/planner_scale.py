@@ -11,6 +11,13 @@ the 6-month report deadline of 10/06):
 - ``per_digest_ms``: the 07:30 tick divided by the digests it wrote -- the
   07:30 tick's output grows with the province, so it cannot be sub-linear;
   what should not grow is the cost per digest;
+- ``per_digest_cpu_ms``: the same with the process's CPU time (user + system,
+  SQLite's thread included; ``time.process_time``) instead of wall time: on a
+  shared machine the wall time is mostly other processes' (``load_avg`` is the
+  1-minute load average when the ticks ran);
+- ``outbox_sha256``: a digest of every outbox row after the report day's tick
+  (recipient, person, chat, organization, kind, subject, occasion, due time,
+  payload): a change that makes the tick faster must leave it unchanged;
 - ``tick_peak_rss_mib``: the process's peak RSS during the 07:30 ticks alone
   (the filling's peak forgotten first, Linux ``clear_refs``), and
   ``rss_before_tick_mib`` the RSS they start from.
@@ -23,6 +30,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import hashlib
+import json
+import os
 import statistics
 import time
 from datetime import timedelta
@@ -63,6 +73,31 @@ def _peak_mib() -> float:
     return _status_mib("VmHWM")
 
 
+async def outbox_digest(db: Database) -> str:
+    """SHA-256 of every outbox row's content, in key order (ids and timestamps of the
+    bookkeeping left out): equal before and after an optimisation, or it changed what
+    the planner writes."""
+    digest = hashlib.sha256()
+    async with db.read() as s:
+        rows = await s.execute(
+            select(
+                OutboxMessage.recipient_key,
+                OutboxMessage.subject,
+                OutboxMessage.occasion,
+                OutboxMessage.person_id,
+                OutboxMessage.chat_id,
+                OutboxMessage.organization_id,
+                OutboxMessage.kind,
+                OutboxMessage.due_at,
+                OutboxMessage.payload,
+            ).order_by(OutboxMessage.recipient_key, OutboxMessage.subject, OutboxMessage.occasion)
+        )
+        for *head, due_at, payload in rows:
+            line = json.dumps([*head, due_at.isoformat(), payload], sort_keys=True, default=str)
+            digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
 async def _forget_planning(db: Database) -> None:
     async with db.write() as s:
         await s.execute(delete(OutboxMessage))
@@ -72,8 +107,9 @@ async def _forget_planning(db: Database) -> None:
 async def measure(
     scale: float, backend: str = "sqlite", repeats: int | None = None
 ) -> dict[str, Any]:
-    """Figures at ``scale``; the 07:30 tick is the median of ``repeats`` runs (3 up to 10x)."""
-    repeats = repeats or (3 if scale <= 10 else 1)
+    """Figures at ``scale``; the 07:30 tick is the median of ``repeats`` runs (5 at 1x, 3 up
+    to 10x, 1 beyond)."""
+    repeats = repeats or (5 if scale <= 1 else 3 if scale <= 10 else 1)
     async with fresh_database(backend) as url:
         db = Database(url)
         try:
@@ -84,14 +120,20 @@ async def measure(
             # the busy tick, repeated from a clean outbox (the machine may be shared): median
             rss_before_tick = _reset_peak()
             busy_times = []
+            busy_cpu = []
+            loads = []
             for k in range(repeats):
                 if k:
                     await _forget_planning(db)
-                t1 = time.perf_counter()
+                loads.append(os.getloadavg()[0])
+                t1, c1 = time.perf_counter(), time.process_time()
                 busy = await plan_due(db, at("2024-06-03 07:30"))
                 busy_times.append(time.perf_counter() - t1)
+                busy_cpu.append(time.process_time() - c1)
             t_busy = statistics.median(busy_times)
+            cpu_busy = statistics.median(busy_cpu)
             tick_peak = _peak_mib()
+            outbox_sha = await outbox_digest(db)
             idle_times = []
             first = at("2024-06-03 07:31")
             for k in range(10):
@@ -117,6 +159,10 @@ async def measure(
         "tick_0730_runs": repeats,
         "tick_0730_digests": busy.inserted,
         "per_digest_ms": 1000 * t_busy / max(1, busy.inserted),
+        "tick_0730_cpu_s": cpu_busy,
+        "per_digest_cpu_ms": 1000 * cpu_busy / max(1, busy.inserted),
+        "load_avg": statistics.median(loads),
+        "outbox_sha256": outbox_sha[:16],
         "tick_idle_ms": 1000 * statistics.median(idle_times),
         "tick_next_day_s": t_next,
         "tick_next_day_digests": nxt.inserted,
