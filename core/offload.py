@@ -7,8 +7,9 @@ imported modules back. One /baocao would leave the bot that much bigger for the
 rest of its life. :class:`Renderer` runs them instead in one worker process,
 started on first use and stopped after ``idle_seconds`` without work, which
 returns its memory to the machine. The first report after a quiet spell pays
-the worker's start (a fresh interpreter importing the writers, ≈ 1.3 s of CPU);
-the next ones within the idle window do not.
+the worker's start (a fresh interpreter importing the writers: ≈ 0.9 s more to
+answer, bench/RESULTS.md), which /baocao and /bieudo begin before their database
+work (:meth:`Renderer.prepare`); the next reports within the idle window do not.
 
 The worker is a ``spawn`` child: a fresh interpreter that inherits nothing of
 the bot's event loop, threads or open sockets. ``spawn`` re-runs the parent's
@@ -105,6 +106,7 @@ PARTS: dict[Part, tuple[str, ...]] = {
 
 
 def _import_modules(names: tuple[str, ...]) -> int:
+    """A render's imports alone, so a prepared worker's first render starts at once."""
     for name in names:
         importlib.import_module(name)
     return os.getpid()
