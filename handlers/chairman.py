@@ -734,10 +734,11 @@ async def chart_command(update: Update, context: BotContext, actor: Actor) -> No
     assert message is not None
     lang = actor.lang
     now = _now(context)
-    context.services.renderer.prepare("chart")  # a cold worker starts meanwhile
     async with context.db.read() as session:
         org = await reports.org_profile(session, actor.org.id)
         per, error = _period_from_text(_args(context), org, now, lang)
+        if not error:
+            context.services.renderer.prepare("chart")  # a cold worker starts meanwhile
         view = (
             None
             if error

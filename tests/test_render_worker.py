@@ -307,3 +307,36 @@ def test_a_worker_whose_bot_is_killed_outright_ends_too() -> None:
     finally:
         os.close(exited)
     assert ready, "the worker outlived its bot"
+
+
+def test_the_settings_choose_the_worker_and_its_idle_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import SecretStr
+
+    from bot.app import build_application
+    from core.context import services_of
+    from core.settings import Settings
+
+    token = SecretStr("123456:" + "A" * 35)
+    shipped = services_of(build_application(Settings(telegram_bot_token=token), scheduler=False))
+    assert shipped.renderer.in_worker and shipped.renderer.idle_seconds == 120.0
+    monkeypatch.setenv("RENDER_IN_WORKER", "false")
+    monkeypatch.setenv("RENDER_WORKER_IDLE_SECONDS", "30")
+    chosen = services_of(build_application(Settings(telegram_bot_token=token), scheduler=False))
+    assert not chosen.renderer.in_worker and chosen.renderer.idle_seconds == 30.0
+
+
+async def test_with_the_worker_off_the_bot_renders_in_itself(sqlite_database_url: str) -> None:
+    from tests.chairman_scenario import seed_with_progress
+    from tests.conftest import seed_once
+
+    overrides = {"render_in_worker": False}
+    async with BotHarness(sqlite_database_url, settings_overrides=overrides) as harness:
+        await seed_once(harness.database, seed_with_progress)
+        renderer = harness.application.bot_data["services"].renderer
+        u = harness.api.add_user("U", user_id=CHAIRMAN_TG)
+        harness.api.user_sends_text(u, None, "/bieudo")
+        await harness.api.wait_for_bot_message(u.id, lambda m: bool(m.photo), timeout=WAIT)
+        await harness.idle(WAIT)
+    assert not renderer.in_worker and renderer.started == 0 and renderer.worker_pid is None
