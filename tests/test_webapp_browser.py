@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from plans.clock import ManualClock
 from storage import reports
 from storage.db import Database
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import fast_upgrade_async
 from tests.factories import CHAIRMAN_TG, VIEWER_TG, Commune
 from tests.webapp_support import NOW, TOKEN, init_data
 from webapp import links
@@ -95,7 +97,14 @@ def test_missing_browser_skips_locally_and_fails_in_ci(monkeypatch: pytest.Monke
         require_browser()
 
 
-@pytest.fixture
+# One Chromium for the module (its start, and Playwright's driver, cost about a second of
+# CPU each time); every test still opens its own browser context, so no test sees another's
+# cookies, storage or pages. The tests, and the fixtures they share a loop with, run on the
+# module's event loop, where the browser lives.
+ON_MODULE_LOOP = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Any]:
     require_browser()
     from playwright.async_api import async_playwright
@@ -108,7 +117,18 @@ async def browser() -> AsyncIterator[Any]:
             await chromium.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
+async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
+    """conftest's ``db``, on the module's loop (the dashboard serves from it)."""
+    await fast_upgrade_async(sqlite_database_url)
+    database = Database(sqlite_database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
 async def site(db: Database) -> AsyncIterator[tuple[str, Commune]]:
     commune = await seed_with_progress(db)
     board = Dashboard(db=db, clock=ManualClock(NOW), token=TOKEN)
@@ -151,6 +171,7 @@ async def no_horizontal_overflow(page: Any) -> bool:
     )
 
 
+@ON_MODULE_LOOP
 async def test_chairman_overview_fits_a_phone_and_opens_a_field(
     browser: Any, site: tuple[str, Commune], db: Database
 ) -> None:
@@ -200,6 +221,7 @@ async def test_chairman_overview_fits_a_phone_and_opens_a_field(
         await context.close()
 
 
+@ON_MODULE_LOOP
 async def test_district_viewer_sorts_the_communes_and_opens_one(
     browser: Any, site: tuple[str, Commune], db: Database
 ) -> None:
@@ -240,6 +262,7 @@ async def test_district_viewer_sorts_the_communes_and_opens_one(
         await context.close()
 
 
+@ON_MODULE_LOOP
 async def test_dark_theme_applies(browser: Any, site: tuple[str, Commune]) -> None:
     base, _ = site
     context, page, _ = await open_page(browser, launch_url(base, CHAIRMAN_TG, DARK))
@@ -259,6 +282,7 @@ async def test_dark_theme_applies(browser: Any, site: tuple[str, Commune]) -> No
         await context.close()
 
 
+@ON_MODULE_LOOP
 async def test_opened_outside_telegram_says_how_to_open_it(
     browser: Any, site: tuple[str, Commune]
 ) -> None:
@@ -271,6 +295,7 @@ async def test_opened_outside_telegram_says_how_to_open_it(
         await context.close()
 
 
+@ON_MODULE_LOOP
 async def test_demo_chairman_taps_the_button_then_the_district_sorts(
     browser: Any, sqlite_database_url: str
 ) -> None:
@@ -344,6 +369,7 @@ async def test_demo_chairman_taps_the_button_then_the_district_sorts(
         await harness.stop()
 
 
+@ON_MODULE_LOOP
 async def test_par_index_tab_shows_the_projection(
     browser: Any, site: tuple[str, Commune], db: Database
 ) -> None:
@@ -387,6 +413,7 @@ async def test_par_index_tab_shows_the_projection(
         await context.close()
 
 
+@ON_MODULE_LOOP
 async def test_english_reader_gets_the_english_page(
     browser: Any, site: tuple[str, Commune], db: Database
 ) -> None:
