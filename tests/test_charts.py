@@ -11,12 +11,15 @@ import struct
 import unicodedata
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from matplotlib.container import BarContainer
 
 from plans import charts
 from plans.charts import BAR_LABEL, DPI, WIDTH_PX, build_completion_figure, completion_chart
+
+if TYPE_CHECKING:  # matplotlib costs every pytest-xdist worker 0.5 s to collect this file
+    from matplotlib.container import BarContainer
 
 BY_FIELD = [
     ("Công tác chỉ đạo, điều hành", 100.0, 5, 5),
