@@ -105,3 +105,26 @@ async def test_find_task_by_number(db: Database) -> None:
         other = await find_task_by_number(session, commune.other_org_id, 6)
     assert task is not None and task.content.startswith("Số hóa")
     assert missing is None and other is None
+
+
+async def test_latest_update_at_the_same_instant_is_the_last_written(any_db: Database) -> None:
+    """Two updates stamped with the same instant: the one written last is the task's state
+    (the latest-update query breaks the tie by row id, on both databases)."""
+    commune = await seed_commune(any_db)
+    tid = commune.task_ids[3]  # led by Tư pháp, the officer's unit
+    async with any_db.write() as session:
+        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
+        for percent in (30, 70, 50):
+            await record_progress(
+                session,
+                task_id=tid,
+                person=officer,
+                channel=UpdateChannel.COMMAND,
+                at=T0,
+                percent=percent,
+            )
+    async with any_db.read() as session:
+        (view,) = await load_task_views(session, commune.org_id, task_ids=[tid])
+        (cut,) = await load_task_views(session, commune.org_id, task_ids=[tid], as_of=T0)
+    assert view.percent == 50 and view.last_update_at == T0
+    assert cut.percent == 50
