@@ -54,6 +54,8 @@ def milestones_to_store(deadline: Deadline) -> list[dict[str, str | None]] | Non
 
 def milestones_from_json(data: Iterable[Mapping[str, str | None]] | None) -> tuple[Milestone, ...]:
     """Read back what :func:`milestones_to_store` wrote (malformed entries are skipped)."""
+    if not data:  # most tasks: asked for each of them on every planner tick
+        return ()
     found: list[Milestone] = []
     for item in data or ():
         try:
