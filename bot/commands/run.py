@@ -53,7 +53,7 @@ def _check_dashboard_path(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import build_application
+    from bot.app import build_application, settle_startup_objects
 
     settings = get_settings()
     token = settings.token()
@@ -69,6 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         upgrade_if_behind(settings.database_url)
     app = build_application(settings)
+    settle_startup_objects()
     webhook_url = args.webhook or settings.webhook_url
     if webhook_url:
         secret = (
