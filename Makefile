@@ -21,10 +21,12 @@ demo: setup
 run: setup
 	$(BIN)/cchc-bot run $(ARGS)
 
-# The fast suite runs in 4 pytest-xdist workers: its tests mostly wait (for the fake
-# Bot API, the database, a bot process), so more workers than cores is faster.
-# No reruns: a test that fails once has found a race, in the test or in the bot.
-PYTEST_WORKERS ?= 4
+# The fast suite runs in 3 pytest-xdist workers: its tests often wait (for the fake
+# Bot API, the database, a bot process), so one more worker than cores is faster, but
+# each worker also costs CPU of its own. Measured on the quiet 2-core machine, same
+# tree, minutes apart: 2 workers 3 min 55 s (342 s CPU), 3 workers 3 min 17 s (337 s),
+# 4 workers 3 min 38 s (412 s). No reruns: a test that fails once has found a race.
+PYTEST_WORKERS ?= 3
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (some sandboxes set it):
 # without it every worker re-rewrites the assertions of every test module and every bot
 # process a test starts compiles the tree again (collecting the suite: 8.7 s of CPU per
