@@ -30,6 +30,7 @@ from sandbox.devserver.methods import BotMethods
 from sandbox.devserver.params import Params
 from sandbox.devserver.simulator import UserSide
 from sandbox.devserver.state import BotState, JsonDict, User
+from sandbox.devserver.waits import DEFAULT_WAIT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ class FakeBotApi(BotMethods, UserSide):
     async def wait_until(
         self,
         predicate: Callable[[], T | None],
-        timeout: float | None = 5.0,  # noqa: ASYNC109
+        timeout: float | None = DEFAULT_WAIT_SECONDS,  # noqa: ASYNC109
     ) -> T:
         """Return the first truthy value of `predicate()`, re-checked after every change.
 
@@ -225,7 +226,11 @@ class FakeBotApi(BotMethods, UserSide):
                 f"condition not met within {timeout}s; last bot calls: {recent or 'none'}"
             ) from None
 
-    async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_idle(
+        self,
+        quiet: float = 0.05,
+        timeout: float = DEFAULT_WAIT_SECONDS,  # noqa: ASYNC109
+    ) -> None:
         """Wait until every update was taken, no call is running, and none came for `quiet` s.
 
         A wall-clock bound, used to let a bot finish reacting before asserting that

@@ -21,6 +21,7 @@ from sandbox.devserver.state import (
     StoredFile,
     User,
 )
+from sandbox.devserver.waits import DEFAULT_WAIT_SECONDS
 
 if TYPE_CHECKING:
     from sandbox.devserver.faults import Faults
@@ -53,7 +54,7 @@ class UserSide:
         async def wait_until(
             self,
             predicate: Callable[[], T | None],
-            timeout: float | None = 5.0,  # noqa: ASYNC109
+            timeout: float | None = DEFAULT_WAIT_SECONDS,  # noqa: ASYNC109
         ) -> T: ...
 
     # --- people and chats -------------------------------------------------------
@@ -357,7 +358,7 @@ class UserSide:
         self,
         chat: Chat | int,
         predicate: Callable[[Message], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = DEFAULT_WAIT_SECONDS,  # noqa: ASYNC109
         since: int | None = None,
     ) -> Message:
         """The first bot message in `chat` after the latest user action that matches.
@@ -381,6 +382,6 @@ class UserSide:
     async def wait_for_callback_answer(
         self,
         update_or_id: JsonDict | str,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = DEFAULT_WAIT_SECONDS,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         return await self.wait_until(lambda: self.callback_answer(update_or_id), timeout)
