@@ -17,32 +17,14 @@ import sys
 from pathlib import Path
 
 from sandbox.devserver import FakeBotApi
+from tests.bot_process_support import bot_env, log_tail, start_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_the_bot_asks_getme_once_per_check_before_it_polls(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "BOT_API_BASE_URL": api.base_url,
-            "BOT_API_FILE_URL": api.base_file_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-            "LOG_LEVEL": "WARNING",
-        }
-        log = (tmp_path / "bot.log").open("wb")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc, log = await start_bot(tmp_path, bot_env(api, tmp_path))
         try:
             await api.wait_until(
                 lambda: any(m.lower() == "getupdates" for m, _ in api.state.calls), timeout=60
@@ -50,7 +32,6 @@ async def test_the_bot_asks_getme_once_per_check_before_it_polls(tmp_path: Path)
         finally:
             proc.send_signal(signal.SIGTERM)
             code = await asyncio.wait_for(proc.wait(), timeout=30)
-            log.close()
         methods = [m for m, _ in api.state.calls]
         before = methods[: [m.lower() for m in methods].index("getupdates")]
         # one getMe for the reachability probe, one for Application.initialize (post_init
@@ -58,7 +39,7 @@ async def test_the_bot_asks_getme_once_per_check_before_it_polls(tmp_path: Path)
         assert sorted(before) == sorted(
             ["getMe", "getMe", "setMyCommands", "setMyCommands", "deleteWebhook"]
         ), before
-        assert code == 0, (tmp_path / "bot.log").read_text(errors="replace")[-2000:]
+        assert code == 0, log_tail(log)
 
 
 def test_one_tls_context_serves_every_bot_api_client() -> None:

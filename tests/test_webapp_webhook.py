@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -15,10 +12,9 @@ from bot.cli import main
 from bot.webhook_server import check_path
 from plans.errors import UserError
 from sandbox.devserver import FakeBotApi
+from tests.bot_process_support import bot_env, log_tail, start_bot
 from tests.net_support import free_port
 from tests.webapp_support import init_data
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_one_port_serves_the_webhook_and_the_dashboard(tmp_path: Path) -> None:
@@ -26,34 +22,16 @@ async def test_one_port_serves_the_webhook_and_the_dashboard(tmp_path: Path) -> 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         hook = base + "/tg-hook"
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "BOT_API_BASE_URL": api.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
-            "WEBHOOK_SECRET": "s3cret-token-for-tests",
-            "WEBAPP_URL": base + "/",
-            "WEBAPP_LISTEN": "127.0.0.1",
-            "WEBAPP_PORT": str(port),
-            "LOG_LEVEL": "WARNING",
-        }
-        log = (tmp_path / "bot.log").open("wb")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--webhook",
-            hook,
-            "--listen",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        env = bot_env(
+            api,
+            tmp_path,
+            WEBHOOK_SECRET="s3cret-token-for-tests",
+            WEBAPP_URL=base + "/",
+            WEBAPP_LISTEN="127.0.0.1",
+            WEBAPP_PORT=str(port),
+        )
+        proc, log = await start_bot(
+            tmp_path, env, "--webhook", hook, "--listen", "127.0.0.1", "--port", str(port)
         )
         try:
             webhook = await api.wait_until(lambda: api.state.webhook, timeout=30)
@@ -80,8 +58,7 @@ async def test_one_port_serves_the_webhook_and_the_dashboard(tmp_path: Path) -> 
         finally:
             proc.terminate()
             code = await asyncio.wait_for(proc.wait(), timeout=30)
-            log.close()
-        assert code == 0, (tmp_path / "bot.log").read_text(errors="replace")[-2000:]
+        assert code == 0, log_tail(log)
 
 
 @pytest.mark.parametrize("path", ["", "/", "api/tg", "static"])

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
 
 from sandbox.devserver import FakeBotApi
+from tests.bot_process_support import bot_env, log_tail, start_bot
 from tests.net_support import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_webhook_mode_answers_through_the_secret_checked_hook(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
         port = free_port()
         hook = f"http://127.0.0.1:{port}/tg-hook"
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "BOT_API_BASE_URL": api.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
-            "WEBHOOK_SECRET": "s3cret-token-for-tests",
-            "LOG_LEVEL": "WARNING",
-        }
-        log = (tmp_path / "bot.log").open("wb")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--webhook",
-            hook,
-            "--listen",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        env = bot_env(api, tmp_path, WEBHOOK_SECRET="s3cret-token-for-tests")
+        proc, log = await start_bot(
+            tmp_path, env, "--webhook", hook, "--listen", "127.0.0.1", "--port", str(port)
         )
         try:
             webhook = await api.wait_until(lambda: api.state.webhook, timeout=30)
@@ -90,5 +64,4 @@ async def test_webhook_mode_answers_through_the_secret_checked_hook(tmp_path: Pa
                 proc.kill()
                 await proc.wait()
                 stopped = False
-            log.close()
-        assert stopped, "the bot did not stop on SIGTERM"
+        assert stopped, "the bot did not stop on SIGTERM\n" + log_tail(log)
