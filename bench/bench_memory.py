@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bot_process import start_bot
+from bench.figures import print_figures
 from bench.province import CHAIRMAN_TG, populate
 from sandbox.devserver import FakeBotApi
 from storage.db import Database
@@ -246,9 +247,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     result = run(parser.parse_args().runs)
-    for key, value in result.items():
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        print(f"{key:<32}{shown:>12}")
+    print_figures(result)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.dialects import sqlite
 
+from bench.figures import print_figures
 from storage.db import Database
 from storage.migrate import upgrade_async
 from storage.models import OutboxMessage, OutboxState
@@ -113,8 +114,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    for key, value in run(args.rows, args.runs).items():
-        print(f"{key:<28}{value:>12.4f}" if isinstance(value, float) else f"{key:<28}{value:>12}")
+    print_figures(run(args.rows, args.runs), decimals=4)
 
 
 if __name__ == "__main__":

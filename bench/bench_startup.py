@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bot_process import start_bot
+from bench.figures import print_figures
 from sandbox.devserver import FakeBotApi
 
 
@@ -85,8 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     result = run(parser.parse_args().runs)
-    for key, value in result.items():
-        print(f"{key:<24}{value:>10.3f}" if isinstance(value, float) else f"{key:<24}{value:>10}")
+    print_figures(result)
 
 
 if __name__ == "__main__":

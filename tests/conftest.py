@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from core.settings import get_settings
 from sandbox.harness import BotHarness, sqlite_url
 from storage.db import Database
-from tests.db_template import fast_upgrade_async, seed_once
+from tests.db_template import fast_upgrade_async, migrated_database, seed_once
 from tests.factories import Commune, seed_commune
 from tests.pg_required import no_postgres
 
@@ -184,12 +184,8 @@ async def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> As
 @pytest.fixture
 async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
     """A migrated SQLite database."""
-    await fast_upgrade_async(sqlite_database_url)
-    database = Database(sqlite_database_url)
-    try:
+    async with migrated_database(sqlite_database_url) as database:
         yield database
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ written them. Each pytest-xdist worker is a process with its own templates.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -76,6 +77,17 @@ async def fast_upgrade_async(database_url: str, revision: str = "head") -> None:
     if await asyncio.to_thread(copy_template, database_url, revision):
         return
     await upgrade_async(database_url, revision)
+
+
+@contextlib.asynccontextmanager
+async def migrated_database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database at ``database_url``, disposed afterwards (fixtures of any scope)."""
+    await fast_upgrade_async(database_url)
+    database = Database(database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 async def seed_once(db: Database, seeder: Callable[[Database], Awaitable[T]]) -> T:

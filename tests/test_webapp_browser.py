@@ -26,7 +26,7 @@ from plans.clock import ManualClock
 from storage import reports
 from storage.db import Database
 from tests.chairman_scenario import seed_with_progress
-from tests.db_template import fast_upgrade_async
+from tests.db_template import migrated_database
 from tests.factories import CHAIRMAN_TG, VIEWER_TG, Commune
 from tests.webapp_support import NOW, TOKEN, init_data
 from webapp import links
@@ -120,12 +120,8 @@ async def browser() -> AsyncIterator[Any]:
 @pytest_asyncio.fixture(loop_scope="module")
 async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
     """conftest's ``db``, on the module's loop (the dashboard serves from it)."""
-    await fast_upgrade_async(sqlite_database_url)
-    database = Database(sqlite_database_url)
-    try:
+    async with migrated_database(sqlite_database_url) as database:
         yield database
-    finally:
-        await database.dispose()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
