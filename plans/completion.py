@@ -165,9 +165,21 @@ _NOT_DONE_PHRASES = (
 _NOT_DONE_RE = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(p) for p in _NOT_DONE_PHRASES) + r")(?!\w)"
 )
+# The words that say a task is done, folded (plans.calendar.fold): ONE vocabulary for a
+# stored status (status_says_done, below) and for an officer's chat message
+# (plans.understanding.figures reads the same three kinds to choose the status text it
+# writes).  Each reader keeps its own context rules -- a stored status is judged whole and
+# strictly, a chat segment only next to the word -- but a word added here is a done word
+# for both.
+#   finished: "xong", "hoàn thành" (and the typos officers send: "xog", "xonq")
+#   issued:   "đã / vừa / mới ban hành"
+#   activity: "đã / vừa / mới thực hiện / triển khai / tổ chức"
+DONE_PAST_RE = r"(?:da|vua|moi)"
+DONE_FINISHED_RE = r"(?:xong|hoan thanh|hoan tat|done|completed|finished|issued|xog|xonq)"
+DONE_ISSUED_RE = DONE_PAST_RE + r"\s+ban\s*hanh"
+DONE_ACTIVITY_RE = DONE_PAST_RE + r"\s+(?:thuc hien|trien khai|to chuc)"
 _DONE_RE = re.compile(
-    r"\b(da ban hanh|da thuc hien|hoan thanh|hoan tat|xong|da trien khai|da to chuc"
-    r"|done|completed|finished|issued)\b"
+    r"\b(?:" + "|".join((DONE_FINISHED_RE, DONE_ISSUED_RE, DONE_ACTIVITY_RE)) + r")\b"
 )
 _PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from plans.completion import DONE_ACTIVITY_RE, DONE_FINISHED_RE, DONE_ISSUED_RE
 from plans.numbers import round_percent
 
 __all__ = [
@@ -109,15 +110,18 @@ _ALMOST_RE = re.compile(r"\b(?:gan|sap|cung sap|gan nhu|chuan bi)\s+(?:xong|hoan
 _PLANNED_RE = re.compile(
     r"\b(?:du kien|se|uoc tinh|chac|hy vong|phan dau)\s+(?:se\s+)?(?:xong|hoan thanh|hoan tat)\b"
 )
-_ISSUED_RE = re.compile(r"\b(?:da|vua|moi)\s+ban\s*hanh\b")
-_ACTIVITY_RE = re.compile(r"\b(?:da|vua|moi)\s+(?:thuc hien|trien khai|to chuc)\b")
-_DONE_WORD_RE = re.compile(
-    r"\b(?:xong|hoan thanh|hoan tat|done|ok xong|finished|completed|xog|xonq)\b"
-)
+# The done words are plans.completion's (one list for the chat and for a stored status).
+_ISSUED_RE = re.compile(r"\b" + DONE_ISSUED_RE + r"\b")
+_ACTIVITY_RE = re.compile(r"\b" + DONE_ACTIVITY_RE + r"\b")
+_DONE_WORD_RE = re.compile(r"\b" + DONE_FINISHED_RE + r"\b")
 _NEGATED_BEFORE_RE = re.compile(
     r"\b(?:chua|sap|du kien|se|gan|khong|muon|chuan bi|gan nhu|cung sap|de|truoc khi|khi nao"
     r"|bao gio)\b\s*(?:\w+\s*)?$"
 )
+# "not done", "not yet finished": English negation, only before an English done word
+# (folded, "nốt" is "not" too: "làm nốt xong" is done).
+_NOT_BEFORE_ENGLISH_RE = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?$")
+_ENGLISH_DONE_WORDS = frozenset({"done", "completed", "finished", "issued"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +212,12 @@ def _fraction(folded: str) -> int | None:
 def says_done(folded: str) -> bool:
     """A done word that is not negated or hoped for ("chưa xong", "dự kiến xong")."""
     for match in _DONE_WORD_RE.finditer(folded):
-        if not _NEGATED_BEFORE_RE.search(folded[max(0, match.start() - 20) : match.start()]):
-            return True
+        before = folded[max(0, match.start() - 20) : match.start()]
+        if _NEGATED_BEFORE_RE.search(before):
+            continue
+        if match.group() in _ENGLISH_DONE_WORDS and _NOT_BEFORE_ENGLISH_RE.search(before):
+            continue
+        return True
     return False
 
 
