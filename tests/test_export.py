@@ -27,7 +27,6 @@ from plans.export_csv import render_csv
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import (
-    StatusRow,
     StatusSection,
     StatusTable,
     column_labels,
@@ -39,25 +38,11 @@ from plans.status_table import (
     suggested_filename,
     title_text,
 )
+from tests.status_table_support import status_row as _row
+from tests.status_table_support import status_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TNR = "Times New Roman"
-
-
-def _row(n: int, content: str, percent: int | None, **kw) -> StatusRow:
-    values = {
-        "ordinal": str(n),
-        "content": content,
-        "lead_units": "Văn phòng – Thống kê",
-        "coordinating_units": "Các ban ngành liên quan",
-        "deadline_text": "Tháng 01/2023",
-        "done_text": "Đã ban hành" if percent == 100 else "Đang thực hiện",
-        "output": "Kế hoạch",
-        "percent": percent,
-        "task_id": 100 + n,
-    }
-    values.update(kw)
-    return StatusRow(**values)
 
 
 def sample_table(**overrides) -> StatusTable:
@@ -96,16 +81,14 @@ def sample_table(**overrides) -> StatusTable:
     ]
     values = {
         "organization": "Kim Thạch",
-        "organization_kind": "xã",
         "year": 2023,
         "period_label": "6 tháng đầu năm 2023",
-        "report_ref": None,
-        "sections": sections,
         "generated_on": date(2023, 6, 12),
         "plan_ref": "Kế hoạch số 06/KH-UBND ngày 18/01/2023",
+        "sections": sections,
     }
     values.update(overrides)
-    return StatusTable(**values)
+    return status_table(**values)
 
 
 def table_of(done: int, total: int) -> StatusTable:

@@ -9,7 +9,6 @@ column header (in either language) has a word wider than its column.
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import docx
 import openpyxl
@@ -18,7 +17,7 @@ import pytest
 from plans import export_docx, export_xlsx
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
-from plans.status_table import StatusRow, StatusSection, StatusTable, column_labels
+from plans.status_table import StatusTable, column_labels
 from plans.text_metrics import (
     char_em,
     excel_column_pt,
@@ -27,6 +26,7 @@ from plans.text_metrics import (
     text_width_pt,
     wrap_lines,
 )
+from tests.status_table_support import status_row, status_table
 
 LONG = (
     "Thực hiện tiếp nhận hồ sơ, trả kết quả giải quyết TTHC qua dịch vụ BCCI, cung cấp "
@@ -36,18 +36,21 @@ LONG = (
 
 
 def _table(contents: list[str]) -> StatusTable:
-    rows = [
-        StatusRow(str(i), text, "VP", "Các ban", "Năm 2024", "", "", 50)
-        for i, text in enumerate(contents, start=1)
-    ]
-    return StatusTable(
-        organization="Vĩnh Khê",
-        organization_kind="xã",
-        year=2024,
-        period_label="6 tháng đầu năm 2024",
-        report_ref=None,
-        sections=[StatusSection("I", "Công tác chỉ đạo, điều hành", rows)],
-        generated_on=date(2024, 6, 3),
+    return status_table(
+        [
+            status_row(
+                i,
+                text,
+                50,
+                lead_units="VP",
+                coordinating_units="Các ban",
+                deadline_text="Năm 2024",
+                done_text="",
+                output="",
+                task_id=None,
+            )
+            for i, text in enumerate(contents, start=1)
+        ]
     )
 
 

@@ -25,7 +25,6 @@ import time
 import types
 import zipfile
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -35,9 +34,10 @@ from locales import t
 from plans.charts import ChartOverall, completion_chart
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
-from plans.status_table import StatusRow, StatusSection, StatusTable
+from plans.status_table import StatusTable
 from sandbox.harness import BotHarness
 from tests.factories import CHAIRMAN_TG, Commune
+from tests.status_table_support import status_row, status_table
 
 SAVED_AT = re.compile(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")
 WAIT = 120.0  # a cold worker on a loaded machine: generous, never a measure
@@ -54,18 +54,11 @@ class FakeMonotonic:
 
 
 def _table() -> StatusTable:
-    rows = [
-        StatusRow("1", "Ban hành kế hoạch CCHC năm 2024", "VP", "Các ban", "Quý I", "", "", 100),
-        StatusRow("2", "Số hóa hồ sơ thủ tục hành chính", "TP", "", "Năm 2024", "", "", 40),
-    ]
-    return StatusTable(
-        organization="Vĩnh Khê",
-        organization_kind="xã",
-        year=2024,
-        period_label="6 tháng đầu năm 2024",
-        report_ref=None,
-        sections=[StatusSection("I", "Công tác chỉ đạo, điều hành", rows)],
-        generated_on=date(2024, 6, 3),
+    return status_table(
+        [
+            status_row(1, "Ban hành kế hoạch CCHC năm 2024", 100, done_text="", output=""),
+            status_row(2, "Số hóa hồ sơ thủ tục hành chính", 40, done_text="", output=""),
+        ]
     )
 
 
