@@ -75,25 +75,14 @@ def _render_docx(table: StatusTable, lang: str) -> bytes:
     return render_docx(table, lang)
 
 
-def _render_chart(
-    by_field: Sequence[ChartItem],
-    by_unit: Sequence[ChartItem],
-    title: str,
-    lang: str,
-    overall: ChartOverall | None,
-) -> bytes:
-    from plans.charts import completion_chart
-
-    return completion_chart(by_field, by_unit, title, lang, overall)
-
-
 def _warm_up() -> int:
     """Render a tiny appendix and chart, so imports, fonts and caches are loaded; the pid."""
+    from plans.charts import completion_chart
     from plans.status_table import StatusTable
 
     table = StatusTable("", "", 2000, "", None, [], date(2000, 1, 1))
     _render_appendix(table, "vi")
-    _render_chart([], [], "", "vi", None)
+    completion_chart([], [], "", "vi", None)
     return os.getpid()
 
 
@@ -213,7 +202,11 @@ class Renderer:
         overall: ChartOverall | None,
     ) -> bytes:
         """The completion chart's PNG bytes."""
-        return await self.run(_render_chart, list(by_field), list(by_unit), title, lang, overall)
+        # plans.charts is light (matplotlib loads inside completion_chart, in the worker):
+        # the worker is handed the function itself.
+        from plans.charts import completion_chart
+
+        return await self.run(completion_chart, list(by_field), list(by_unit), title, lang, overall)
 
     async def warm(self) -> None:
         """Start the worker and load the writers now, not with the first report.
