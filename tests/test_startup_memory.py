@@ -56,11 +56,17 @@ print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
 """
 
 
-def test_the_bot_and_its_handlers_import_no_heavy_library() -> None:
+def fresh_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter on this tree, so what it loads is what ``code`` imports."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", ENTRY], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
+
+
+def test_the_bot_and_its_handlers_import_no_heavy_library() -> None:
+    done = fresh_python(ENTRY)
+    assert done.returncode == 0, done.stderr
     at_start, after_report = (set(json.loads(line)) for line in done.stdout.splitlines()[-2:])
     assert {"telegram", "handlers", "scheduler"} <= at_start  # the probe did import the bot
     assert sorted(at_start & set(HEAVY)) == []
@@ -76,8 +82,7 @@ def test_the_libraries_hidden_from_telegram_stay_importable_later() -> None:
         "import cryptography.hazmat.primitives.ciphers, pdfminer.pdfparser; "
         "print('cryptography' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    done = fresh_python(code)
     assert done.stdout.split() == ["False", "False", "True", "True"], done.stderr
 
 
@@ -96,15 +101,14 @@ def test_upgrade_if_behind_runs_alembic_only_when_behind(tmp_path: Path) -> None
     upgrade(url, "0001")  # a database stamped at the first revision is behind; at head it is not
     heads = script_heads()
     assert heads is not None and asyncio.run(database_revisions(url)) == {"0001"}
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = (
         "import sys; from storage.migrate import upgrade_if_behind as u; "
         f"ran = u({url!r}); print(ran, 'alembic' in sys.modules)"
     )
-    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    first = fresh_python(code)
     assert first.stdout.split() == ["True", "True"], first.stderr
     assert asyncio.run(database_revisions(url)) == heads
-    again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    again = fresh_python(code)
     assert again.stdout.split() == ["False", "False"], again.stderr
 
 
@@ -114,8 +118,7 @@ def test_the_working_day_calendar_loads_vietnam_only() -> None:
         "print(workdays.is_working_day(date(2024, 5, 4)), workdays.is_holiday(date(2024, 4, 29)), "
         "'holidays.countries' in sys.modules, 'holidays.countries.vietnam' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    done = fresh_python(code)
     # 4/5/2024 is a Saturday worked for 29/4 off: the library's VN calendar, the other
     # countries never imported
     assert done.stdout.split() == ["True", "True", "False", "True"], done.stderr
