@@ -39,7 +39,7 @@ from telegram.ext import (
 from core import callbacks as cb
 from core.context import BotContext
 from handlers.common import Actor, CommandSpec, esc, refuse, reply_html, require, split_text
-from handlers.file_upload import WAITING_FILE, Upload, conversation
+from handlers.file_upload import WAITING_FILE, FileCheck, Upload, conversation, receive_file
 from locales import t
 from plans.calendar import ReportingPeriod
 from plans.errors import UserError
@@ -74,6 +74,13 @@ MAX_UNIT_BUTTONS = 24
 ACCEPTED = (".docx", ".xlsx", ".csv", ".pdf", ".doc")
 
 COMMANDS = (CommandSpec("nhapkehoach", "plan_upload.cmd", KEEPERS, ("importplan",)),)
+FILE_CHECK = FileCheck(
+    accepted=ACCEPTED,
+    default_name="ke-hoach",
+    bad_type_key="plan_upload.bad_type",
+    too_big_key="plan_upload.too_big",
+    reading_key="plan_upload.reading",
+)
 
 
 @dataclass
@@ -197,33 +204,21 @@ async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) 
 async def file_received(update: Update, context: BotContext, actor: Actor) -> int:
     """Download, read and preview the plan; show the first unit to map."""
     message = update.effective_message
-    assert message is not None and message.document is not None
+    assert message is not None
     assert actor.org is not None and actor.person is not None
     lang = actor.lang
-    document = message.document
-    filename = document.file_name or "ke-hoach"
-    limit_mb = context.services.settings.max_upload_mb
-    if not filename.lower().endswith(ACCEPTED):
-        await reply_html(update, t("plan_upload.bad_type", lang, name=esc(filename)))
+    received = await receive_file(update, context, actor, FILE_CHECK)
+    if received is None:
         return WAITING_FILE
-    if document.file_size is not None and document.file_size > limit_mb * 1024 * 1024:
-        await reply_html(update, t("plan_upload.too_big", lang, name=esc(filename), limit=limit_mb))
-        return WAITING_FILE
-    status = await message.reply_html(t("plan_upload.reading", lang, name=esc(filename)))
-    tg_file = await document.get_file()
-    data = bytes(await tg_file.download_as_bytearray())
-    if len(data) > limit_mb * 1024 * 1024:
-        await status.edit_text(
-            t("plan_upload.too_big", lang, name=esc(filename), limit=limit_mb), parse_mode="HTML"
-        )
-        return WAITING_FILE
+    document, filename, data = received.document, received.filename, received.data
+    status = received.status
     try:
         plan = await asyncio.to_thread(
             load_plan,
             data,
             filename,
             organization=actor.org.name,
-            max_bytes=limit_mb * 1024 * 1024,
+            max_bytes=context.services.settings.max_upload_mb * 1024 * 1024,
         )
     except PlanImportError as exc:
         params = {"filename": filename, **exc.params}

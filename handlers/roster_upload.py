@@ -22,8 +22,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from core.context import BotContext
-from handlers.common import Actor, CommandSpec, esc, reply_html, require, split_text
-from handlers.file_upload import WAITING_FILE, Upload, conversation
+from handlers.common import Actor, CommandSpec, require, split_text
+from handlers.file_upload import WAITING_FILE, FileCheck, Upload, conversation, receive_file
 from locales import t
 from plans.roster import ACCEPTED, RosterError, read_roster
 from plans.roster_report import render_problems, render_report
@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 
 KEEPERS = frozenset({Role.ADMIN})
 COMMANDS = (CommandSpec("nhapcanbo", "roster.cmd", KEEPERS, ("importstaff",)),)
+FILE_CHECK = FileCheck(
+    accepted=ACCEPTED,
+    default_name="danh-sach",
+    bad_type_key="roster.error.format",  # the reader's own sentence (the CLI says it too)
+    too_big_key="roster.chat.too_big",
+    reading_key="roster.chat.reading",
+)
 
 
 def _link(context: BotContext, code: str) -> str:
@@ -56,21 +63,13 @@ def _outputs(rows: list[InviteRow], organization: str, lang: str) -> tuple[bytes
 async def file_received(update: Update, context: BotContext, actor: Actor) -> int:
     """Read, check and import the roster; send the invitation sheet and QR codes."""
     message = update.effective_message
-    assert message is not None and message.document is not None
+    assert message is not None
     assert actor.org is not None and actor.person is not None
     lang = actor.lang
-    document = message.document
-    filename = document.file_name or "danh-sach"
-    limit_mb = context.services.settings.max_upload_mb
-    if not filename.lower().endswith(ACCEPTED):
-        await reply_html(update, esc(t("roster.error.format", lang, filename=filename)))
+    received = await receive_file(update, context, actor, FILE_CHECK)
+    if received is None:
         return WAITING_FILE
-    if document.file_size is not None and document.file_size > limit_mb * 1024 * 1024:
-        await reply_html(update, t("roster.chat.too_big", lang, name=esc(filename), limit=limit_mb))
-        return WAITING_FILE
-    status = await message.reply_html(t("roster.chat.reading", lang, name=esc(filename)))
-    tg_file = await document.get_file()
-    data = bytes(await tg_file.download_as_bytearray())
+    filename, data, status = received.filename, received.data, received.status
     now = context.clock.now()
     try:
         roster = await asyncio.to_thread(read_roster, data, filename)
