@@ -130,7 +130,7 @@ def _replay(
     draft: drafts.PendingDraft, steps: list[dict[str, Any]]
 ) -> tuple[dict[str, int | None], int]:
     """The mapping and position after the recorded steps (each step is one answered name)."""
-    names = list(draft.data.get("names", []))
+    names = list(drafts.plan_upload_data(draft.data).get("names", []))
     mapping: dict[str, int | None] = {}
     position = 0
     for step in steps:
@@ -148,7 +148,7 @@ async def _load(session: Any, draft_id: int) -> PendingUpload | None:
         return None
     steps = await drafts.draft_steps(session, draft.id)
     mapping, position = _replay(draft, steps)
-    data = draft.data
+    data = drafts.plan_upload_data(draft.data)
     return PendingUpload(
         id=draft.id,
         org_id=draft.organization_id,

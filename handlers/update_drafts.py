@@ -8,15 +8,14 @@ handlers/updates.py does that.
 
 A draft's data is one task's reading (percent, status_text, output, note,
 expected_date, attachments, and the open questions ``conflict`` / ``asks``),
-or, for a message about several tasks, ``{"items": [{"task_id", "data"}, …]}``.
+or, for a message about several tasks, one per task (``storage.drafts.ReadingData`` and
+``SeveralReadings``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,6 +26,7 @@ from locales import t
 from plans.progress_text import STATUS_COMPLETED, STATUS_IN_PROGRESS, parse_progress_text
 from plans.text import clip
 from plans.understanding import ALMOST_DONE_OFFERS, UpdateDraft
+from storage.drafts import ReadingData
 from storage.progress import AttachmentIn
 from storage.tasks import TaskView
 
@@ -37,33 +37,38 @@ def reading_data(
     output: str | None,
     note: str | None,
     expected: date | None = None,
-) -> dict[str, Any]:
-    return {
-        "percent": percent,
-        "status_text": status_text,
-        "output": output,
-        "expected_date": expected.isoformat() if expected else None,
-        "note": note,
-        "attachments": [],
-        "conflict": False,
-        "asks": False,
-    }
+    *,
+    attachments: Sequence[AttachmentIn] = (),
+    conflict: bool = False,
+    asks: bool = False,
+) -> ReadingData:
+    return ReadingData(
+        percent=percent,
+        status_text=status_text,
+        output=output,
+        expected_date=expected.isoformat() if expected else None,
+        note=note,
+        attachments=[a.as_data() for a in attachments],
+        conflict=conflict,
+        asks=asks,
+    )
 
 
-def draft_data(
-    item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]
-) -> dict[str, Any]:
+def draft_data(item: UpdateDraft, today: date, attachments: Sequence[AttachmentIn]) -> ReadingData:
     expected = parse_progress_text(item.note, today).expected_date if item.note else None
-    data = reading_data(item.percent, item.status_text, item.output, item.note or None, expected)
-    data.update(
+    return reading_data(
+        item.percent,
+        item.status_text,
+        item.output,
+        item.note or None,
+        expected,
+        attachments=attachments,
         conflict=item.conflict,
         asks=item.asks_figure,
-        attachments=[asdict(a) for a in attachments],
     )
-    return data
 
 
-def reading_lines(data: dict[str, Any], lang: str) -> list[str]:
+def reading_lines(data: ReadingData, lang: str) -> list[str]:
     lines = []
     if data.get("percent") is not None:
         lines.append(t("officer.reply.percent", lang, percent=data["percent"]))
@@ -71,14 +76,8 @@ def reading_lines(data: dict[str, Any], lang: str) -> list[str]:
         lines.append(t("officer.reply.status", lang, status=esc(data["status_text"])))
     if data.get("output"):
         lines.append(t("officer.reply.output", lang, output=esc(data["output"])))
-    if data.get("expected_date"):
-        lines.append(
-            t(
-                "officer.reply.expected",
-                lang,
-                date=fmt_date(date.fromisoformat(data["expected_date"])),
-            )
-        )
+    if expected := data.get("expected_date"):
+        lines.append(t("officer.reply.expected", lang, date=fmt_date(date.fromisoformat(expected))))
     if data.get("attachments"):
         lines.append(t("officer.reply.files", lang, count=len(data["attachments"])))
     if data.get("note"):
@@ -90,7 +89,7 @@ def reading_lines(data: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def figure_choices(data: dict[str, Any]) -> list[int]:
+def figure_choices(data: ReadingData) -> list[int]:
     if data.get("conflict"):
         return [int(data.get("percent") or 0), 100]
     if data.get("asks"):
@@ -99,7 +98,7 @@ def figure_choices(data: dict[str, Any]) -> list[int]:
 
 
 def draft_keyboard(
-    draft_id: int, items: list[tuple[int | None, dict[str, Any]]], lang: str
+    draft_id: int, items: list[tuple[int | None, ReadingData]], lang: str
 ) -> InlineKeyboardMarkup:
     """ "Đúng" / "Sửa lại", or the figure choices while a reading still asks one."""
     correct = InlineKeyboardButton(
@@ -129,7 +128,7 @@ def draft_keyboard(
     return InlineKeyboardMarkup([[confirm, correct]])
 
 
-def echo_text(views: list[TaskView], datas: list[dict[str, Any]], lang: str) -> str:
+def echo_text(views: list[TaskView], datas: list[ReadingData], lang: str) -> str:
     if len(views) == 1:
         view, data = views[0], datas[0]
         return "\n".join(
@@ -161,9 +160,9 @@ def echo_text(views: list[TaskView], datas: list[dict[str, Any]], lang: str) -> 
     return "\n".join(lines)
 
 
-def with_figure(data: dict[str, Any], percent: int) -> dict[str, Any]:
+def with_figure(data: ReadingData, percent: int) -> ReadingData:
     """The reading once the officer picked the figure: no question left."""
-    chosen = dict(data, percent=percent, conflict=False, asks=False)
+    chosen = ReadingData(**{**data, "percent": percent, "conflict": False, "asks": False})
     if percent < 100:
         chosen["status_text"] = STATUS_IN_PROGRESS
     elif not chosen.get("status_text"):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -71,9 +70,12 @@ from plans.understanding import (
 from storage.drafts import (
     EVIDENCE_WAIT,
     PendingDraft,
+    ReadingData,
+    SeveralReadings,
     choose_task,
     draft_items,
     get_draft,
+    is_several,
     open_evidence_wait,
     resolve_draft,
     save_draft,
@@ -301,9 +303,15 @@ async def _command_draft(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """ "/capnhat 3 đã xong 80%": the task looked up, checked and the draft kept in one write."""
     assert actor.person is not None
-    data = reading_data(reading.percent, reading.status_text, reading.output, note)
-    data.update(conflict=reading.conflict, asks=reading.asks_figure)
-    data["attachments"] = [asdict(a) for a in attachments]
+    data = reading_data(
+        reading.percent,
+        reading.status_text,
+        reading.output,
+        note,
+        attachments=attachments,
+        conflict=reading.conflict,
+        asks=reading.asks_figure,
+    )
     async with context.db.write() as session:
         view = await find_task_by_number(session, actor.person.organization_id, number)
         if view is None:
@@ -331,7 +339,7 @@ async def update_command(update: Update, context: BotContext, actor: Actor) -> N
 
 
 def _echo(
-    draft: PendingDraft, items: list[tuple[TaskView, dict[str, Any]]], lang: str
+    draft: PendingDraft, items: list[tuple[TaskView, ReadingData]], lang: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The confirmation to show for a kept draft."""
     views = [v for v, _ in items]
@@ -341,7 +349,7 @@ def _echo(
 
 
 async def _save_and_echo(
-    context: BotContext, actor: Actor, items: list[tuple[TaskView, dict[str, Any]]]
+    context: BotContext, actor: Actor, items: list[tuple[TaskView, ReadingData]]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Keep the drafts (one row for one message) and return the confirmation to show."""
     assert actor.person is not None and items
@@ -420,7 +428,7 @@ async def _propose(
         return
     today = today_of(context)
     known = [*covered, *mine]
-    items: list[tuple[TaskView, dict[str, Any]]] = []
+    items: list[tuple[TaskView, ReadingData]] = []
     problems: list[str] = []
     unresolved: tuple[UpdateDraft, list[TaskView]] | None = None
     for item in reading.updates:
@@ -611,15 +619,18 @@ async def _figure_chosen(
     query = update.callback_query
     assert query is not None and actor.person is not None
     index, percent = (args[1], args[2]) if len(args) == 3 else (-1, -1)
+    several = is_several(draft.data)
     entries = draft_items(draft.data)
     if not 0 <= index < len(entries) or percent not in figure_choices(entries[index]["data"]):
         await query.answer()
         return
     entries[index]["data"] = with_figure(entries[index]["data"], percent)
-    data = entries[0]["data"] if "items" not in draft.data else {"items": entries}
-    if "items" in draft.data:
+    data: ReadingData | SeveralReadings
+    if several:
+        data = SeveralReadings(items=entries)
         task_ids = [e["task_id"] for e in entries]
     else:
+        data = entries[0]["data"]
         task_ids = [draft.task_id] if draft.task_id is not None else []
     now = context.clock.now()
     async with context.db.write() as session:
@@ -700,17 +711,18 @@ async def draft_button(update: Update, context: BotContext, actor: Actor) -> Non
         return
     if parsed.verb == cb.WHICH_TASK:
         task_id = parsed.args[1] if len(parsed.args) > 1 else 0
-        if task_id not in draft.candidates or "items" in draft.data:
+        if task_id not in draft.candidates or is_several(draft.data):
             await query.answer(t("progress.not_your_task", actor.lang), show_alert=True)
             return
         async with context.db.write() as session:
             chosen = await choose_task(session, draft, task_id, now)
             views = await load_task_views(session, actor.person.organization_id, task_ids=[task_id])
+        reading = draft_items(chosen.data)[0]["data"]
         await query.answer()
         await edit_or_reply(
             update,
-            echo_text(views, [chosen.data], actor.lang),
-            draft_keyboard(chosen.id, [(views[0].number, chosen.data)], actor.lang),
+            echo_text(views, [reading], actor.lang),
+            draft_keyboard(chosen.id, [(views[0].number, reading)], actor.lang),
         )
         return
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast, final
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,70 @@ EVIDENCE_WAIT = "evidence.wait"
 PLAN_UPLOAD = "draft.plan_upload"
 
 
+# --- what a draft keeps (JSON in ``drafts.data``; one shape per kind) -----------------------
+# Rows written by older versions may lack a key: readers use ``.get``.
+
+
+class AttachmentData(TypedDict):
+    """A file sent with a reading (``dataclasses.asdict`` of ``storage.progress.AttachmentIn``)."""
+
+    kind: str  # "document" | "photo"
+    file_id: str
+    file_unique_id: str | None
+    file_name: str | None
+    mime_type: str | None
+    file_size: int | None
+
+
+@final
+class ReadingData(TypedDict):
+    """One task's reading, echoed for "Đúng" (``DRAFT``, a message about one task)."""
+
+    percent: int | None
+    status_text: str | None
+    output: str | None
+    expected_date: str | None  # ISO date
+    note: str | None
+    attachments: list[AttachmentData]
+    conflict: bool  # "đã xong 80%": the officer picks 80 or 100 first
+    asks: bool  # "gần xong": the officer picks a figure first
+
+
+class ReadingItem(TypedDict):
+    """A reading and the task it is about (a single-task draft's task is the draft's own)."""
+
+    task_id: NotRequired[int]
+    data: ReadingData
+
+
+@final
+class SeveralReadings(TypedDict):
+    """One message about several tasks (``DRAFT``): one reading per task, kept as one draft."""
+
+    items: list[ReadingItem]
+
+
+@final
+class PlanUploadData(TypedDict):
+    """The plan keeper's pending plan file (``PLAN_UPLOAD``); choices are DraftStep rows."""
+
+    file_id: str
+    file_unique_id: str
+    filename: str
+    size: int
+    year: int | None
+    names: list[str]  # unit names to map, in asking order
+    review: bool  # a prose plan: its items are reviewed before the units
+
+
+@final
+class EvidenceWaitData(TypedDict):
+    """ "The next file is evidence for task N" (``EVIDENCE_WAIT``): the task is the draft's."""
+
+
+DraftData = ReadingData | SeveralReadings | PlanUploadData | EvidenceWaitData
+
+
 @dataclass(frozen=True, slots=True)
 class PendingDraft:
     """A reading, an evidence wait or a plan upload waiting for the person's answer."""
@@ -41,7 +105,7 @@ class PendingDraft:
     organization_id: int | None
     task_id: int | None
     candidates: tuple[int, ...]
-    data: dict[str, Any] = field(default_factory=dict)
+    data: DraftData = field(default_factory=lambda: EvidenceWaitData())
     resolved: bool = False
 
 
@@ -52,7 +116,7 @@ def _view(row: StoredDraft) -> PendingDraft:
         row.organization_id,
         row.task_id,
         tuple(int(c) for c in row.candidates or ()),
-        dict(row.data or {}),
+        cast(DraftData, dict(row.data or {})),  # the shape its kind wrote (save_draft)
         row.resolved_at is not None,
     )
 
@@ -71,7 +135,7 @@ async def save_draft(
     organization_id: int,
     task_id: int | None,
     candidates: tuple[int, ...],
-    data: dict[str, Any],
+    data: DraftData,
     now: datetime,
     kind: str = DRAFT,
 ) -> PendingDraft:
@@ -94,14 +158,17 @@ async def save_readings(
     *,
     person_id: int,
     organization_id: int,
-    readings: list[tuple[int, dict[str, Any]]],
+    readings: list[tuple[int, ReadingData]],
     now: datetime,
 ) -> PendingDraft:
-    """One message's readings as one draft: a task's reading, or ``{"items": [...]}``."""
+    """One message's readings as one draft: :class:`ReadingData`, or :class:`SeveralReadings`."""
+    data: ReadingData | SeveralReadings
     if len(readings) == 1:
         data = readings[0][1]
     else:
-        data = {"items": [{"task_id": task_id, "data": d} for task_id, d in readings]}
+        data = SeveralReadings(
+            items=[ReadingItem(task_id=task_id, data=d) for task_id, d in readings]
+        )
     return await save_draft(
         session,
         person_id=person_id,
@@ -197,11 +264,26 @@ async def open_drafts(session: AsyncSession, person_id: int, kind: str) -> list[
     return [_view(row) for row in rows]
 
 
-def draft_items(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The per-task readings of a draft (one for a single-task draft)."""
-    return [dict(i) for i in data["items"]] if "items" in data else [{"data": data}]
+def is_several(data: DraftData) -> bool:
+    """A reading draft about several tasks (:class:`SeveralReadings`)."""
+    return "items" in data
 
 
-def is_pending(data: dict[str, Any]) -> bool:
+def draft_items(data: DraftData) -> list[ReadingItem]:
+    """The per-task readings of a reading draft (one, without its task id, for a single task).
+
+    Copies: a caller may change an item (the figure chosen) without touching the draft.
+    """
+    if "items" in data:
+        return [ReadingItem(**item) for item in data["items"]]
+    return [ReadingItem(data=cast(ReadingData, data))]  # a DRAFT row: its one reading
+
+
+def plan_upload_data(data: DraftData) -> PlanUploadData:
+    """A ``PLAN_UPLOAD`` draft's data (read with ``get_draft(..., kind=PLAN_UPLOAD)``)."""
+    return cast(PlanUploadData, data)
+
+
+def is_pending(data: ReadingData) -> bool:
     """A reading that still asks its figure ("80% or 100%?") cannot be written yet."""
     return bool(data.get("conflict") or data.get("asks"))

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +49,17 @@ class AttachmentIn:
     file_name: str | None = None
     mime_type: str | None = None
     file_size: int | None = None
+
+    def as_data(self) -> drafts.AttachmentData:
+        """As a draft keeps it; ``AttachmentIn(**data)`` reads it back."""
+        return drafts.AttachmentData(
+            kind=self.kind,
+            file_id=self.file_id,
+            file_unique_id=self.file_unique_id,
+            file_name=self.file_name,
+            mime_type=self.mime_type,
+            file_size=self.file_size,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +357,7 @@ async def confirm_draft(
             raise UserError("officer.reply.not_yours")
         await _claim(session, draft, actor)
         entries = drafts.draft_items(draft.data)
-        if "items" not in draft.data:
+        if not drafts.is_several(draft.data):
             if draft.task_id is None:
                 raise UserError("officer.reply.which_task")
             entries[0]["task_id"] = draft.task_id
@@ -369,7 +379,7 @@ async def confirm_draft(
         return Recorded(tuple(recorded), tuple(refused))
 
 
-def reading_change(data: dict[str, Any], channel: UpdateChannel) -> Change:
+def reading_change(data: drafts.ReadingData, channel: UpdateChannel) -> Change:
     """A draft's reading as a report: without a figure, the current one is kept."""
     return Change(
         channel,
