@@ -80,7 +80,7 @@ def _warm_up() -> int:
     from plans.charts import completion_chart
     from plans.status_table import StatusTable
 
-    table = StatusTable("", "", 2000, "", None, [], date(2000, 1, 1))
+    table = StatusTable("", "", 2000, None, None, [], date(2000, 1, 1))
     _render_appendix(table, "vi")
     completion_chart([], [], "", "vi", None)
     return os.getpid()

@@ -695,7 +695,7 @@ async def report_command(update: Update, context: BotContext, actor: Actor) -> N
     )
     started = _time.perf_counter()
     async with context.db.read() as session:
-        table = await reports.build_status_table(session, actor.org.id, per, now=now, lang=lang)
+        table = await reports.build_status_table(session, actor.org.id, per, now=now)
         # The sent-report record's number and date go into the heading.
         await report_records.apply_record(session, actor.org.id, table, per.code)
     if not table.rows():

@@ -5,9 +5,12 @@ appendix). The database layer fills these dataclasses; the renderers in
 ``export_docx``, ``export_xlsx``, ``export_csv`` only read them, so the
 layout can be tested without a database and the data without a layout.
 
-The text helpers here (title, subtitle, column labels, summary sentence,
-percent formatting) are shared by every renderer so that the .docx, the
-.xlsx and the .csv of one table always say exactly the same thing.
+The table is language-free data: the period, the plan's number and date and
+each row's status and note, never a sentence. The text helpers here (title,
+subtitle, column labels, the "Đã thực hiện" cell, summary sentence, percent
+formatting) write it in the reader's language and are shared by every
+renderer, so the .docx, the .xlsx and the .csv of one table always say
+exactly the same thing; one table serves readers of every language.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_percent
 
 from locales import normalize_language, t
-from plans.calendar import fold
+from plans.calendar import ReportingPeriod, fold
 from plans.completion import Standing, StandingCounts, standing_sentence
 
 # Column order of the seed 002 appendix; each key is ``export.col.<key>``.
@@ -52,6 +55,30 @@ _KIND_SLUGS: dict[str, str] = {
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+@dataclass(frozen=True, slots=True)
+class DoneCell:
+    """What the "Đã thực hiện" cell is written from (:func:`done_cell_text`)."""
+
+    status_text: str | None  # "Đã ban hành", as the officer or the plan gave it
+    note: str | None  # what was done, in the person's own words
+    percent: int | None  # the latest figure: "đang thực hiện" / "chưa thực hiện" without a status
+    done: bool  # done by its own figure or status ("hoàn thành" without a status)
+
+    def text(self, lang: str = "vi") -> str:
+        return done_cell_text(self.status_text, self.note, self.percent, self.done, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRef:
+    """The plan the table reports on: 'Kế hoạch số 10/KH-UBND ngày 15/01/2024'."""
+
+    number: str  # "10/KH-UBND"
+    issued_on: date | None  # None when the plan states no date
+
+    def text(self, lang: str = "vi") -> str:
+        return plan_ref_text(self.number, self.issued_on, lang)
+
+
 @dataclass(slots=True)
 class StatusRow:
     """One task line of the table, as the chairman will sign it."""
@@ -61,7 +88,7 @@ class StatusRow:
     lead_units: str
     coordinating_units: str
     deadline_text: str  # as written in the plan ("Quý 2/2024", "Thường xuyên")
-    done_text: str  # "Đã thực hiện" column: "Đã ban hành", "Đang thực hiện"
+    done_cell: DoneCell | None  # "Đã thực hiện" column; None: blank (no figure in the period)
     output: str  # "Sản phẩm đầu ra": "Kế hoạch số 15/KH-UBND ngày 14/02/2024"
     percent: int | None  # None → blank cell (no update in the period)
     task_id: int | None = None
@@ -104,16 +131,28 @@ class StatusTable:
     organization: str  # "Kim Thạch"
     organization_kind: str  # "xã", "phường", "huyện", …
     year: int
-    period_label: str  # "6 tháng đầu năm 2024"
+    period: ReportingPeriod | None  # "6 tháng đầu năm 2024"; None: the year's table
     report_ref: str | None  # "Báo cáo số 40/BC-UBND ngày 09/6/2024" or None
     sections: list[StatusSection]
     generated_on: date
-    plan_ref: str | None = None  # "Kế hoạch số 10/KH-UBND ngày 15/01/2024"
+    plan: PlanRef | None = None  # "Kế hoạch số 10/KH-UBND ngày 15/01/2024"
     # From the sent-report record (storage.report_records): once the plan
     # keeper marks the report sent, every re-export carries its number/date.
     report_number: str | None = None  # "45/BC-UBND"
     report_date: date | None = None
-    period_code: str | None = None  # "2024-H1": names the files of different periods apart
+
+    @property
+    def period_code(self) -> str | None:
+        """'2024-H1': names the files of different periods apart."""
+        return self.period.code if self.period is not None else None
+
+    def period_text(self, lang: str = "vi") -> str:
+        """'6 tháng đầu năm 2024' / 'first half of 2024'; empty for a year's table."""
+        return self.period.label(lang) if self.period is not None else ""
+
+    def plan_text(self, lang: str = "vi") -> str:
+        """The plan's reference, or 'Kế hoạch CCHC năm 2024' when it has no number."""
+        return clean_text(self.plan.text(lang)) if self.plan else plan_default(self, lang)
 
     def standing_counts(self) -> StandingCounts | None:
         """Done / on track / behind / overdue / not started over the rows (None without rules)."""
@@ -134,7 +173,7 @@ class StatusTable:
     def summary_sentence(self, lang: str = "vi") -> str:
         """The sentence under the table, e.g. '… 27/32 nhiệm vụ …, đạt 84,4%.'"""
         done, total = self.summary_counts()
-        period = clean_text(self.period_label)
+        period = clean_text(self.period_text(lang))
         if total == 0:
             return t("export.summary.empty", lang, period=period)
         counts = self.standing_counts()
@@ -145,7 +184,7 @@ class StatusTable:
                 "figures.table.summary",
                 lang,
                 period=period,
-                plan=clean_text(self.plan_ref) if self.plan_ref else plan_default(self, lang),
+                plan=self.plan_text(lang),
                 issuer=issuer_text(self, lang),
                 sentence=standing_sentence(counts, lang),
             )
@@ -155,7 +194,7 @@ class StatusTable:
             period=period,
             done=done,
             total=total,
-            plan=clean_text(self.plan_ref) if self.plan_ref else plan_default(self, lang),
+            plan=self.plan_text(lang),
             issuer=issuer_text(self, lang),
             percent=format_ratio(done, total, lang),
         )
@@ -255,7 +294,7 @@ def row_cells(row: StatusRow, lang: str = "vi") -> list[str]:
         clean_text(row.lead_units),
         clean_text(row.coordinating_units),
         clean_text(row.deadline_text),
-        clean_text(row.done_text),
+        clean_text(row.done_cell.text(lang) if row.done_cell is not None else ""),
         clean_text(row.output),
         percent_cell_text(row, lang),
     ]
@@ -268,7 +307,7 @@ def appendix_label_text(lang: str = "vi") -> str:
 
 def title_text(table: StatusTable, lang: str = "vi") -> str:
     """'TIẾN ĐỘ THỰC HIỆN … 6 THÁNG ĐẦU NĂM 2024': the period, not only the year."""
-    period = " ".join(clean_text(table.period_label).split())
+    period = " ".join(clean_text(table.period_text(lang)).split())
     if not period:
         return t("export.title", lang, year=table.year)
     return t("export.title.period", lang, period=period.upper())

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from plans.status_table import StatusRow, StatusSection, StatusTable
+from plans.calendar import PeriodKind, period
+from plans.status_table import DoneCell, PlanRef, StatusRow, StatusSection, StatusTable
 
 CONVERT_TIMEOUT_S = 180
 
@@ -125,12 +126,6 @@ def page_png(pdf: bytes, index: int, *, scale: float = 1.2) -> bytes:
         document.close()
 
 
-def _done_text(percent: int | None) -> str:
-    if percent is None:
-        return ""
-    return "Đã thực hiện" if percent == 100 else "Đang thực hiện"
-
-
 def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
     """The demo plan (Vĩnh Khê 2024, 28 tasks) as a 6-month appendix with sample figures.
 
@@ -156,13 +151,10 @@ def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
                     lead_units=", ".join(task.lead_units),
                     coordinating_units=", ".join(task.coordinating_units),
                     deadline_text=task.deadline.text,
-                    done_text=(
-                        ""
-                        if percent is None
-                        else "Đã thực hiện"
-                        if percent == 100
-                        else "Đang thực hiện"
-                    ),
+                    # no status given: the cell says "Đã thực hiện" / "Đang thực hiện"
+                    done_cell=None
+                    if percent is None
+                    else DoneCell(None, None, percent, percent == 100),
                     output=task.output or task.product or "",
                     percent=percent,
                     task_id=number,
@@ -173,11 +165,11 @@ def demo_table(*, report_number: str | None = "45/BC-UBND") -> StatusTable:
         organization="Vĩnh Khê",
         organization_kind="xã",
         year=2024,
-        period_label="6 tháng đầu năm 2024",
+        period=period(PeriodKind.H1, 2024),
         report_ref=None,
         sections=sections,
         generated_on=date(2024, 6, 3),
-        plan_ref="Kế hoạch số 10/KH-UBND ngày 15/01/2024",
+        plan=PlanRef("10/KH-UBND", date(2024, 1, 15)),
         report_number=report_number,
         report_date=date(2024, 6, 8) if report_number else None,
     )

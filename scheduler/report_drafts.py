@@ -170,9 +170,7 @@ async def _content(
     filename = ""
     if report.kind.key == CCHC:
         async with db.read() as session:
-            table = await reports.build_status_table(
-                session, job.org_id, report.period, now=now, lang=lang
-            )
+            table = await reports.build_status_table(session, job.org_id, report.period, now=now)
             await report_records.apply_record(session, job.org_id, table, report.code)
             status = await reports.period_status(session, job.org_id, now=now)
         owing = status.needing_figure if status.period.code == report.code else ()

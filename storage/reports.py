@@ -57,12 +57,12 @@ from plans.completion import (
 )
 from plans.deadlines import DeadlineKind
 from plans.status_table import (
+    DoneCell,
+    PlanRef,
     StatusRow,
     StatusSection,
     StatusTable,
-    done_cell_text,
     organization_kind_word,
-    plan_ref_text,
 )
 from plans.units import UnitDirectory, UnitRef
 from storage import report_records
@@ -720,11 +720,13 @@ async def org_profile(session: AsyncSession, org_id: int) -> OrgProfile:
 # --------------------------------------------------------------------------- status table
 
 
-def _done_text(view: TaskView, done: bool, has_figure: bool, lang: str) -> str:
-    """The "Đã thực hiện" cell, blank when the period has no figure for the task."""
+def _done_cell(view: TaskView, has_figure: bool) -> DoneCell | None:
+    """The "Đã thực hiện" cell's data, none when the period has no figure for the task."""
     if not has_figure:
-        return ""
-    return done_cell_text(view.status_text, view.note, view.percent, done, lang)
+        return None
+    return DoneCell(
+        view.status_text, view.note, view.percent, is_done(view.percent, view.status_text)
+    )
 
 
 async def _criterion_groups(
@@ -758,7 +760,7 @@ def _group_rows(
             lead_units="",
             coordinating_units="",
             deadline_text="",
-            done_text="",
+            done_cell=None,
             output="",
             percent=None,
             group=True,
@@ -773,10 +775,12 @@ async def build_status_table(
     period: ReportingPeriod,
     *,
     now: datetime,
-    lang: str = "vi",
     report_ref: str | None = None,
 ) -> StatusTable:
     """The appendix table of ``period``: one section per field, one row per task.
+
+    Data only, in no language: the renderers write it for each reader
+    (plans.status_table), so one table serves a chat in Vietnamese and one in English.
 
     Figures are the latest updates up to the period's cutoff. A recurring
     task not updated in the period's data window shows blank figure cells
@@ -804,7 +808,7 @@ async def build_status_table(
                 coordinating_units=v.coordinating_units_text
                 or ", ".join(data.unit_names.get(u, "?") for u in v.coordinating_unit_ids),
                 deadline_text=v.deadline_text or "",
-                done_text=_done_text(v, is_done(v.percent, v.status_text), has_figure, lang),
+                done_cell=_done_cell(v, has_figure),
                 # The plan's "Sản phẩm" stands in until an officer states an output.
                 output=((v.output if has_figure else None) or v.product or ""),
                 percent=period_percent(s, data.today, period=period, settings=data.settings)
@@ -820,17 +824,16 @@ async def build_status_table(
         plan = await session.get(Plan, data.views[0].plan_id)
     plan_ref = None
     if plan is not None and plan.number:
-        plan_ref = plan_ref_text(plan.number, plan.issued_on, lang)
+        plan_ref = PlanRef(plan.number, plan.issued_on)
     return StatusTable(
         organization=data.org.name,
         organization_kind=organization_kind_word(data.org.kind.value),
         year=period.year,
-        period_label=period.label(lang),
+        period=period,
         report_ref=report_ref,
         sections=list(sections.values()),
         generated_on=now.astimezone(data.tz).date(),
-        plan_ref=plan_ref,
-        period_code=period.code,
+        plan=plan_ref,
     )
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from plans.status_table import StatusRow, StatusSection, StatusTable
+from plans.calendar import PeriodKind, period
+from plans.status_table import DoneCell, StatusRow, StatusSection, StatusTable
+
+
+def done_cell(status_text: str, percent: int | None = None) -> DoneCell:
+    """A "Đã thực hiện" cell that prints ``status_text`` as given."""
+    return DoneCell(status_text, None, percent, percent == 100)
 
 
 def status_row(n: int, content: str, percent: int | None, **overrides: Any) -> StatusRow:
@@ -20,7 +26,7 @@ def status_row(n: int, content: str, percent: int | None, **overrides: Any) -> S
         "lead_units": "Văn phòng – Thống kê",
         "coordinating_units": "Các ban ngành liên quan",
         "deadline_text": "Tháng 01/2023",
-        "done_text": "Đã ban hành" if percent == 100 else "Đang thực hiện",
+        "done_cell": done_cell("Đã ban hành" if percent == 100 else "Đang thực hiện", percent),
         "output": "Kế hoạch",
         "percent": percent,
         "task_id": 100 + n,
@@ -42,7 +48,7 @@ def status_table(
         "organization": "Vĩnh Khê",
         "organization_kind": "xã",
         "year": 2024,
-        "period_label": "6 tháng đầu năm 2024",
+        "period": period(PeriodKind.H1, 2024),
         "report_ref": None,
         "sections": sections,
         "generated_on": date(2024, 6, 3),

@@ -23,10 +23,12 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from plans import export_csv, export_docx, export_xlsx
+from plans.calendar import PeriodKind, period
 from plans.export_csv import render_csv
 from plans.export_docx import render_docx
 from plans.export_xlsx import render_xlsx
 from plans.status_table import (
+    PlanRef,
     StatusSection,
     StatusTable,
     column_labels,
@@ -67,7 +69,7 @@ def sample_table(**overrides) -> StatusTable:
             "Cải cách thể chế",
             [
                 _row(1, '=HYPERLINK("http://x") rà soát VB QPPL\nnăm 2023', 100),
-                _row(2, "Ban hành kế hoạch phổ biến\x0bGDPL năm 2023", None, done_text=""),
+                _row(2, "Ban hành kế hoạch phổ biến\x0bGDPL năm 2023", None, done_cell=None),
                 _row(
                     3,
                     "Tiếp nhận, xử lý phản ánh kiến nghị",
@@ -82,9 +84,9 @@ def sample_table(**overrides) -> StatusTable:
     values = {
         "organization": "Kim Thạch",
         "year": 2023,
-        "period_label": "6 tháng đầu năm 2023",
+        "period": period(PeriodKind.H1, 2023),
         "generated_on": date(2023, 6, 12),
-        "plan_ref": "Kế hoạch số 06/KH-UBND ngày 18/01/2023",
+        "plan": PlanRef("06/KH-UBND", date(2023, 1, 18)),
         "sections": sections,
     }
     values.update(overrides)
@@ -136,7 +138,7 @@ def test_empty_table_sentence():
 
 
 def test_default_plan_and_issuer_texts():
-    table = sample_table(plan_ref=None, organization="xã Kim Thạch")
+    table = sample_table(plan=None, organization="xã Kim Thạch")
     assert issuer_text(table, "vi") == "UBND xã Kim Thạch"  # no "xã xã"
     assert "Kế hoạch cải cách hành chính năm 2023" in table.summary_sentence("vi")
     assert issuer_text(sample_table(organization_kind="phường", organization="Đông Lễ"), "en") == (
@@ -190,12 +192,12 @@ def test_heading_names_the_period_and_the_appendix():
     assert title_text(table, "vi") == (
         "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2023"
     )
-    q1 = sample_table(period_label="Quý I năm 2024", year=2024)
+    q1 = sample_table(period=period(PeriodKind.Q1, 2024), year=2024)
     assert title_text(q1, "vi").endswith("QUÝ I NĂM 2024")
 
 
 def test_suggested_filename_is_ascii():
-    name = suggested_filename(sample_table(organization="Đông Hà"), "xlsx")
+    name = suggested_filename(sample_table(organization="Đông Hà", period=None), "xlsx")
     assert name == "tien-do-cchc-2023-dong-ha-2023-06-12.xlsx"
     assert name.isascii()
 
@@ -350,8 +352,9 @@ def test_docx_english_headers():
         "% done",
     ]
     assert document.paragraphs[0].text == "APPENDIX"
+    # the table holds the period, not its Vietnamese name: one table, any reader's language
     assert document.paragraphs[1].text == (
-        "PROGRESS OF THE ADMINISTRATIVE REFORM TASKS, 6 THÁNG ĐẦU NĂM 2023"
+        "PROGRESS OF THE ADMINISTRATIVE REFORM TASKS, FIRST HALF OF 2023"
     )
     assert document.paragraphs[-1].text.endswith("(50%).")
     normal = document.styles["Normal"].element.rPr

@@ -45,7 +45,7 @@ def _table(contents: list[str]) -> StatusTable:
                 lead_units="VP",
                 coordinating_units="Các ban",
                 deadline_text="Năm 2024",
-                done_text="",
+                done_cell=None,
                 output="",
                 task_id=None,
             )

@@ -51,7 +51,7 @@ def _table():
         " ".join(["Tiếp tục rà soát, đơn giản hóa thủ tục hành chính"] * 40) + f" {END_MARK}"
     )
     table.sections[0].rows.append(
-        StatusRow("99", long_text, "Văn phòng", "Các bộ phận", "Năm 2024", "", "", 10)
+        StatusRow("99", long_text, "Văn phòng", "Các bộ phận", "Năm 2024", None, "", 10)
     )
     return table
 

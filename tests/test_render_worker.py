@@ -56,8 +56,8 @@ class FakeMonotonic:
 def _table() -> StatusTable:
     return status_table(
         [
-            status_row(1, "Ban hành kế hoạch CCHC năm 2024", 100, done_text="", output=""),
-            status_row(2, "Số hóa hồ sơ thủ tục hành chính", 40, done_text="", output=""),
+            status_row(1, "Ban hành kế hoạch CCHC năm 2024", 100, done_cell=None, output=""),
+            status_row(2, "Số hóa hồ sơ thủ tục hành chính", 40, done_cell=None, output=""),
         ]
     )
 

@@ -287,3 +287,32 @@ async def test_chart_counts_every_task_and_orders_units_the_vietnamese_way(
     assert sum(total for _, _, _, total in view.by_field) == 8
     assert view.by_unit[-1][3] >= 1
     assert view.period.code == "2024-H1"
+
+
+async def test_one_table_is_written_in_each_readers_language(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
+    """The table holds data, not words: built once, the same table reads in vi and in en."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plans.status_table import row_cells, title_text
+    from storage import reports
+
+    now = datetime(2024, 6, 3, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    async with harness.database.read() as session:
+        org = await reports.organization(session, progress_commune.org_id)
+        per = reports.resolve_period(org, None, now)
+        table = await reports.build_status_table(session, progress_commune.org_id, per, now=now)
+    assert title_text(table, "vi") == TITLE
+    assert title_text(table, "en").endswith("FIRST HALF OF 2024")
+    assert "Kế hoạch số 10/KH-UBND ngày 15/01/2024" in table.summary_sentence("vi")
+    assert "Plan No. 10/KH-UBND of 15/01/2024" in table.summary_sentence("en")
+    vi_cells = {row.task_id: row_cells(row, "vi")[5] for row in table.rows()}
+    en_cells = {row.task_id: row_cells(row, "en")[5] for row in table.rows()}
+    # a figure without a status word is named in the reader's language; the officers' own
+    # words stay as they wrote them, and a blank stays blank
+    worded = {k for k in vi_cells if vi_cells[k] != en_cells[k]}
+    assert {vi_cells[k] for k in worded} == {"Đang thực hiện"}
+    assert {en_cells[k] for k in worded} == {"In progress"}
+    assert any(vi_cells[k] for k in vi_cells.keys() - worded) and "" in vi_cells.values()

@@ -85,7 +85,7 @@ async def _export(args: argparse.Namespace) -> int:
                 per = reports.resolve_period(org, parsed, now)
             else:
                 per = reports.resolve_period(org, None, now)
-            table = await reports.build_status_table(session, org.id, per, now=now, lang=lang)
+            table = await reports.build_status_table(session, org.id, per, now=now)
             await report_records.apply_record(session, org.id, table, per.code)
     started = time.perf_counter()
     data = _renderer(fmt)(table, lang)
