@@ -30,6 +30,9 @@ async def start_bot(
     ``settings`` adds environment variables (``RENDER_IN_WORKER=false``: the bot as before).
     """
     env = dict(os.environ)
+    # A deployed bot runs from compiled bytecode (pip compiles it on install): without
+    # this, a sandbox's PYTHONDONTWRITEBYTECODE would make every run compile the tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         TELEGRAM_BOT_TOKEN=api.token,
         DATABASE_URL=database_url,

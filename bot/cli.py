@@ -15,30 +15,37 @@ import inspect
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from bot import collector_paused
 
-from bot.startup_wait import TelegramUnavailable
-from core.settings import MissingSetting, describe_error, get_settings
-from locales import t
-from plans.errors import UserError
-from storage.db import DatabaseUnavailable, database_problem
+if TYPE_CHECKING:
+    from storage.db import DatabaseUnavailable
 
-COMMAND_MODULES = (
-    "bot.commands.run",
-    "bot.commands.db",
-    "bot.commands.setup",
-    "bot.commands.reminders",
-    "bot.commands.plans",
-    "bot.commands.backup",
-    "bot.commands.demo",
-    "bot.commands.export",
-    "bot.commands.par_index",
-    "bot.commands.understanding",
-    "bot.commands.figures",
-    "bot.commands.health",
-)
+#: Every subcommand and the module that registers it (``register(subparsers)``), in the
+#: order ``--help`` lists them. ``main`` imports only the module of the command it is
+#: given: ``cchc-bot run`` has no use for the plan importer's or the PAR index's parsers.
+COMMANDS: dict[str, str] = {
+    "run": "bot.commands.run",
+    "db": "bot.commands.db",
+    "org": "bot.commands.setup",
+    "unit": "bot.commands.setup",
+    "person": "bot.commands.setup",
+    "reminders": "bot.commands.reminders",
+    "import-plan": "bot.commands.plans",
+    "parse-deadline": "bot.commands.plans",
+    "backup": "bot.commands.backup",
+    "demo": "bot.commands.demo",
+    "export-status": "bot.commands.export",
+    "import-scores": "bot.commands.par_index",
+    "export-evidence": "bot.commands.par_index",
+    "season": "bot.commands.par_index",
+    "parse-update": "bot.commands.understanding",
+    "overview": "bot.commands.figures",
+    "health": "bot.commands.health",
+}
+
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +56,17 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``cchc-bot`` parser, with every command, or only the one ``argv`` starts with.
+
+    A known command first in ``argv`` is all argparse needs to parse that command line.
+    Anything else (no command, ``--help``, a mistyped name) gets every command: the full
+    list in the help, and argparse's own "invalid choice" error.
+    """
+    from locales import t
+
+    first = list(argv)[:1] if argv is not None else []
+    modules = (COMMANDS[first[0]],) if first and first[0] in COMMANDS else COMMAND_MODULES
     parser = _Parser(
         prog="cchc-bot",
         description=t("cli.description"),
@@ -57,12 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def _language() -> str:
+    from pydantic import ValidationError
+
+    from core.settings import get_settings
+
     try:
         return get_settings().default_language
     except ValidationError:
@@ -70,10 +91,23 @@ def _language() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    lang = _language()
+    """Entry point of the console script; returns the process exit code.
+
+    The imports are here, not at the top: the console script imports this
+    module before anything else, and they belong to start-up, which runs with
+    the garbage collector paused (:func:`bot.collector_paused`).
+    """
+    with collector_paused():
+        from pydantic import ValidationError
+
+        from bot.startup_wait import TelegramUnavailable
+        from core.settings import MissingSetting, describe_error
+        from locales import t
+        from plans.errors import UserError
+
+        parser = build_parser(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(argv)
+        lang = _language()
     try:
         result = args.handler(args)
         if inspect.iscoroutine(result):
@@ -115,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _database_problem(exc: BaseException) -> DatabaseUnavailable | None:
+    from pydantic import ValidationError
+
+    from core.settings import get_settings
+    from storage.db import database_problem
+
     try:
         url = get_settings().database_url
     except ValidationError:
@@ -124,6 +163,8 @@ def _database_problem(exc: BaseException) -> DatabaseUnavailable | None:
 
 def _database_line(problem: DatabaseUnavailable, lang: str) -> str:
     """One line: what failed, where, why, and the variable to fix (never a traceback)."""
+    from locales import t
+
     return t(
         "cli.error.database_unavailable",
         lang,

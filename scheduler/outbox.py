@@ -23,10 +23,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database, rows_matched
+from storage.db import Database, rows_matched, upsert_insert
 from storage.directory import audit
 from storage.models import OutboxMessage, OutboxState
 from storage.outbox import NoticePayload, Payload, decode, encode, with_task_ids
@@ -123,11 +122,6 @@ class Claimed:
     attempts: int
 
 
-def _insert_for(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
 async def insert_drafts(session: AsyncSession, drafts: Sequence[PlannedMessage]) -> int:
     """Insert drafts, ignoring those already planned; return how many rows are new.
 
@@ -139,7 +133,7 @@ async def insert_drafts(session: AsyncSession, drafts: Sequence[PlannedMessage])
     """
     if not drafts:
         return 0
-    insert = _insert_for(session)
+    insert = upsert_insert(session)
     stmt = insert(OutboxMessage).on_conflict_do_nothing(
         index_elements=["recipient_key", "subject", "occasion"]
     )

@@ -25,7 +25,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans import workdays
@@ -43,7 +42,7 @@ from plans.reminder_policy import (
 )
 from scheduler.context import CHAIR_ROLES, Member, OrgContext, load_contexts
 from scheduler.outbox import PlannedMessage, insert_drafts
-from storage.db import Database
+from storage.db import Database, upsert_insert
 from storage.models import PLANNER_NEXT_KEY, Organization, Role, SchedulerState
 from storage.outbox import CATCH_UP, DIGEST, CatchUpPayload, DigestPayload, ReportItem, TaskItem
 from storage.tasks import TaskView
@@ -460,8 +459,7 @@ async def last_runs(session: AsyncSession) -> dict[str, datetime | None]:
 
 
 async def _save_last_runs(session: AsyncSession, org_ids: Iterable[int], now: datetime) -> None:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     rows = [
         {"key": state_key(i), "value": {"last_run": now.isoformat()}, "updated_at": now}
         for i in org_ids
@@ -604,8 +602,7 @@ async def compute_due(
 
 
 async def _save_next(session: AsyncSession, value: dict[str, Any], now: datetime) -> None:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     stmt = insert(SchedulerState).values(key=NEXT_KEY, value=value, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=["key"],

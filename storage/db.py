@@ -43,6 +43,25 @@ def rows_matched(result: Result[Any]) -> int:
     return result.rowcount
 
 
+def upsert_insert(session: AsyncSession) -> Any:
+    """The ``insert`` with ``ON CONFLICT`` clauses of the database behind ``session``.
+
+    The dialect's module is imported here, on first use, not at start-up:
+    importing ``sqlalchemy.dialects.postgresql`` costs a bot that runs on
+    SQLite ≈ 60–80 ms of CPU before its first ``getUpdates`` (its
+    ``pg_catalog`` alone builds hundreds of table columns), and the engine
+    loads the dialect it needs anyway.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
 def normalize_database_url(url: str) -> str:
     """Accept the URLs people write and give SQLAlchemy the async driver they imply."""
     if url.startswith("postgres://"):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
+from bot import collector_paused
 from bot.logging_setup import add_secret, configure_logging
 from core.settings import Settings, get_settings
 from locales import t
@@ -53,23 +54,24 @@ def _check_dashboard_path(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import build_application, settle_startup_objects
+    with collector_paused():  # until what start-up built is settled for the bot's life
+        from bot.app import build_application, settle_startup_objects
 
-    settings = get_settings()
-    token = settings.token()
-    configure_logging(settings.log_level, token)
-    _check_dashboard_path(args, settings)
-    from bot.startup_wait import wait_for_services
+        settings = get_settings()
+        token = settings.token()
+        configure_logging(settings.log_level, token)
+        _check_dashboard_path(args, settings)
+        from bot.startup_wait import wait_for_services
 
-    asyncio.run(
-        wait_for_services(
-            settings.database_url, token, settings.bot_api_base_url, wait_seconds=args.wait
+        asyncio.run(
+            wait_for_services(
+                settings.database_url, token, settings.bot_api_base_url, wait_seconds=args.wait
+            )
         )
-    )
-    if not args.no_migrate:
-        upgrade_if_behind(settings.database_url)
-    app = build_application(settings)
-    settle_startup_objects()
+        if not args.no_migrate:
+            upgrade_if_behind(settings.database_url)
+        app = build_application(settings)
+        settle_startup_objects()
     webhook_url = args.webhook or settings.webhook_url
     if webhook_url:
         secret = (
