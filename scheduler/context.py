@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -113,19 +114,24 @@ class OrgContext:
         return [m for m in self.members if m.role in roles]
 
 
-def org_settings(org: Organization) -> tuple[ReminderPolicy, CalendarSettings, ZoneInfo]:
+def org_settings(
+    org_id: int,
+    reminder_policy: dict[str, Any] | None,
+    calendar_settings: dict[str, Any] | None,
+    timezone: str | None,
+) -> tuple[ReminderPolicy, CalendarSettings, ZoneInfo]:
     """The org's policy and calendar (empty JSON = defaults); bad JSON falls back to defaults."""
     try:
-        policy = ReminderPolicy.from_dict(org.reminder_policy or {})
+        policy = ReminderPolicy.from_dict(reminder_policy or {})
     except (ValueError, TypeError):
-        log.exception("organization %s has an invalid reminder policy; using defaults", org.id)
+        log.exception("organization %s has an invalid reminder policy; using defaults", org_id)
         policy = ReminderPolicy()
-    data = dict(org.calendar_settings or {})
-    data.setdefault("timezone", org.timezone or "Asia/Ho_Chi_Minh")
+    data = dict(calendar_settings or {})
+    data.setdefault("timezone", timezone or "Asia/Ho_Chi_Minh")
     try:
         calendar = CalendarSettings.from_dict(data)
     except (ValueError, TypeError):
-        log.exception("organization %s has invalid calendar settings; using defaults", org.id)
+        log.exception("organization %s has invalid calendar settings; using defaults", org_id)
         calendar = CalendarSettings()
     return policy, calendar, calendar.tzinfo
 
@@ -137,33 +143,46 @@ async def load_contexts(
     with_tasks: bool = True,
     with_people: bool = True,
     with_done_at: bool = True,
+    with_text: bool = True,
     dated_due_by: date | None = None,
 ) -> list[OrgContext]:
     """Contexts of the given organizations (all when None), in id order.
 
     ``with_people=False`` (implies no tasks) reads the organizations' settings
     only: all an idle tick needs to see that nothing is due.
-    ``with_done_at`` and ``dated_due_by`` are passed to
+    ``with_done_at``, ``with_text`` and ``dated_due_by`` are passed to
     :func:`storage.tasks.load_task_views`: the planner asks for the dated tasks
     due soon (or overdue) only, on days without a report reminder; ``has_tasks``
     then still says whether the organization has any task.
     """
-    query = select(Organization).order_by(Organization.id)
+    # Plain columns on the session's connection (same transaction), not the ORM's result
+    # path: a province tick reads thousands of people, and every organization twice.
+    await session.flush()  # what the session's autoflush does before a query
+    connection = await session.connection()
+    query = select(
+        Organization.id,
+        Organization.name,
+        Organization.language,
+        Organization.group_chat_id,
+        Organization.reminder_policy,
+        Organization.calendar_settings,
+        Organization.timezone,
+    ).order_by(Organization.id)
     if org_ids is not None:
         query = query.where(Organization.id.in_(list(org_ids)))
-    orgs = list(await session.scalars(query))
+    orgs = (await connection.execute(query)).all()
     if not orgs:
         return []
-    ids = [o.id for o in orgs]
+    ids = [org_id for org_id, *_ in orgs]
     contexts: dict[int, OrgContext] = {}
-    for org in orgs:
-        policy, calendar, tz = org_settings(org)
-        contexts[org.id] = OrgContext(
-            id=org.id,
-            name=org.name,
+    for org_id, name, language, group_chat_id, reminder_policy, calendar_json, zone in orgs:
+        policy, calendar, tz = org_settings(org_id, reminder_policy, calendar_json, zone)
+        contexts[org_id] = OrgContext(
+            id=org_id,
+            name=name,
             tz=tz,
-            lang=org.language or "vi",
-            group_chat_id=org.group_chat_id,
+            lang=language or "vi",
+            group_chat_id=group_chat_id,
             policy=policy,
             calendar=calendar,
         )
@@ -171,16 +190,15 @@ async def load_contexts(
         contexts[org_id].sent_reports = frozenset(code for kind, code in keys if kind == CCHC)
     if not with_people:
         return [contexts[i] for i in ids]
-    # Plain columns on the session's connection (same transaction), not the ORM's result
-    # path: a province tick reads thousands of people.
-    connection = await session.connection()
     units_of: dict[int, list[int]] = {}
-    for person_id, unit_id in await connection.execute(
-        select(PersonUnit.person_id, PersonUnit.unit_id)
-        .join(Person, Person.id == PersonUnit.person_id)
-        .where(Person.organization_id.in_(ids))
-        .order_by(PersonUnit.person_id, PersonUnit.unit_id)
-    ):
+    for person_id, unit_id in (
+        await connection.execute(
+            select(PersonUnit.person_id, PersonUnit.unit_id)
+            .join(Person, Person.id == PersonUnit.person_id)
+            .where(Person.organization_id.in_(ids))
+            .order_by(PersonUnit.person_id, PersonUnit.unit_id)
+        )
+    ).all():
         units_of.setdefault(person_id, []).append(unit_id)
     people = await connection.execute(
         select(
@@ -195,7 +213,7 @@ async def load_contexts(
         .where(Person.organization_id.in_(ids), Person.status == PersonStatus.ACTIVE)
         .order_by(Person.id)
     )
-    for person_id, org_id, chat_id, name, role, language, reachable in people:
+    for person_id, org_id, chat_id, name, role, language, reachable in people.all():
         ctx = contexts[org_id]
         ctx.members.append(
             Member(
@@ -208,13 +226,19 @@ async def load_contexts(
                 reachable=bool(reachable),
             )
         )
-    for unit_id, org_id, name in await connection.execute(
-        select(Unit.id, Unit.organization_id, Unit.name).where(Unit.organization_id.in_(ids))
-    ):
+    for unit_id, org_id, name in (
+        await connection.execute(
+            select(Unit.id, Unit.organization_id, Unit.name).where(Unit.organization_id.in_(ids))
+        )
+    ).all():
         contexts[org_id].unit_names[unit_id] = name
     if with_tasks:
         for view in await load_task_views(
-            session, ids, with_done_at=with_done_at, dated_due_by=dated_due_by
+            session,
+            ids,
+            with_done_at=with_done_at,
+            with_text=with_text,
+            dated_due_by=dated_due_by,
         ):
             contexts[view.organization_id].tasks.append(view)
         if dated_due_by is None:

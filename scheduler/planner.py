@@ -571,7 +571,7 @@ async def _planned_chunks(
             for org_ids, due_by in loads:
                 if org_ids:
                     chunk += await load_contexts(
-                        session, org_ids, with_done_at=False, dated_due_by=due_by
+                        session, org_ids, with_done_at=False, with_text=False, dated_due_by=due_by
                     )
         drafts: list[PlannedMessage] = []
         advanced: list[int] = []

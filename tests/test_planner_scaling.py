@@ -1,8 +1,9 @@
 """The planner's shortcuts change its cost, never its output.
 
 - On any day of 2024 (Tết and report days included), planning from the tasks
-  :func:`scheduler.planner.task_window` selects gives the same digests as
-  planning from every task.
+  :func:`scheduler.planner.task_window` selects, read without their words as
+  the planner reads them (``with_text=False``), gives the same digests as
+  planning from every task read whole.
 - The idle tick's remembered next instant is used only while it is valid: a
   new organization, :func:`forget_next`, or :data:`RECHECK_EVERY` bring a
   full pass back.
@@ -30,7 +31,7 @@ def _key(drafts):  # type: ignore[no-untyped-def]
 async def test_windowed_tasks_plan_the_same_digests(db: Database) -> None:
     await populate(db, 0.02)  # 3 communes, 200 tasks, 2,000 updates
     async with db.read() as session:
-        full = await load_contexts(session, with_done_at=False)
+        full = await load_contexts(session)
     day = date(2024, 1, 2)
     compared = 0
     while day <= date(2024, 12, 31):
@@ -39,7 +40,7 @@ async def test_windowed_tasks_plan_the_same_digests(db: Database) -> None:
             window = task_window(ctx, [day])
             async with db.read() as session:
                 (small,) = await load_contexts(
-                    session, [ctx.id], with_done_at=False, dated_due_by=window
+                    session, [ctx.id], with_done_at=False, with_text=False, dated_due_by=window
                 )
             last = due - timedelta(minutes=1)
             want, _ = plan_org(ctx, last, due)
