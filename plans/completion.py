@@ -119,9 +119,14 @@ class TaskState(StrEnum):
 _DONE_STATES = frozenset({TaskState.DONE_EARLY, TaskState.DONE_ON_TIME, TaskState.DONE_LATE})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TaskSnapshot:
-    """A task's latest state, as plain data (built by storage)."""
+    """A task's latest state, as plain data (built by storage).
+
+    Read-only by convention, not ``frozen``: a frozen dataclass sets each field
+    through ``object.__setattr__`` (about 10 us a snapshot against 1 us), and
+    the 07:30 tick builds one per task of the province on a report day.
+    """
 
     task_id: int
     field_key: str

@@ -59,6 +59,11 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    # ``datetime.combine(d.date(), d.time(), tz)`` is ``d.replace(tzinfo=tz)`` (fold
+    # kept) at a fifth of the cost: ``replace`` parses its keywords on every call, and
+    # the 07:30 tick converts ~15,000 instants (10,000 latest updates read, the
+    # outbox rows' times written).
+
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
@@ -66,14 +71,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given to a UTCDateTime column")
         value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)
+            return datetime.combine(value.date(), value.time())
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+            return datetime.combine(value.date(), value.time(), UTC)
         return value.astimezone(UTC)
 
 

@@ -290,16 +290,17 @@ async def load_task_views(
     ).all():
         links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
 
-    # (percent, status_text, output, note, created_at, person_id) of each task's latest update
-    latest: dict[int, tuple[Any, ...]] = {
-        row[0]: tuple(row[1:])
+    # (task_id, percent, status_text, output, note, created_at, person_id) of each task's
+    # latest update
+    latest: dict[int, Sequence[Any]] = {
+        row[0]: row
         for row in (
             await connection.execute(_latest_updates(id_select, as_of, with_text=with_text))
         ).all()
     }
     done_since: dict[int, datetime] = {}
     if with_done_at:
-        done = [i for i, last in latest.items() if is_done(last[0], last[1])]
+        done = [i for i, last in latest.items() if is_done(last[1], last[2])]
         done_since = await _done_since(session, done, as_of)
 
     update_times: dict[int, list[datetime]] = {}
@@ -316,7 +317,7 @@ async def load_task_views(
     # 21 columns by name off 10,000 rows cost more than the query itself.
     views = []
     zones: dict[str, ZoneInfo] = {}
-    no_update = (None,) * 6
+    no_update = (None,) * 7
     for (
         task_id,
         number,
@@ -340,7 +341,7 @@ async def load_task_views(
         org_id,
         plan_year,
     ) in rows:
-        percent, status_text, output, note, last_at, last_by = latest.get(task_id, no_update)
+        _, percent, status_text, output, note, last_at, last_by = latest.get(task_id, no_update)
         last_day = None
         if last_at is not None:
             tz = zones.get(timezone)
