@@ -209,7 +209,16 @@ class _Builder:
                 d.weekly = subject
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
+def _occasions_by_due(
+    day: date, policy: ReminderPolicy
+) -> dict[date, tuple[tuple[OccasionKind, int], ...]]:
+    """The (kind, offset) of an open task by its due date, on ``day`` under ``policy``:
+    filled by :func:`_task_occasions_on`, shared by the communes of a province (most
+    share the default policy), so the policy is hashed once per commune, not per task."""
+    return {}
+
+
 def _task_occasions_on(
     due: date, day: date, policy: ReminderPolicy
 ) -> tuple[tuple[OccasionKind, int], ...]:
@@ -217,14 +226,17 @@ def _task_occasions_on(
 
     :func:`plans.reminder_policy.task_occasions` reads nothing else of an open
     dated task, and the working-day calendar is fixed for the process, so the
-    communes of a province (most share the default policy) ask it once per due
-    date and day instead of once per task.
+    communes of a province ask it once per due date and day instead of once per task.
     """
-    task = PlannedTask(task_id=0, due_date=due, deadline_kind="date", done=False)
-    return tuple(
-        (occ.kind, occ.offset_days)
-        for occ in task_occasions(task, day, policy, workdays.is_working_day)
-    )
+    known = _occasions_by_due(day, policy)
+    found = known.get(due)
+    if found is None:
+        task = PlannedTask(task_id=0, due_date=due, deadline_kind="date", done=False)
+        found = known[due] = tuple(
+            (occ.kind, occ.offset_days)
+            for occ in task_occasions(task, day, policy, workdays.is_working_day)
+        )
+    return found
 
 
 def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
@@ -234,7 +246,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
     keepers = ctx.with_role(Role.ADMIN)
     # An open task's occasions on ``day`` depend on its due date alone (the policy and
     # the day being fixed here): asked once per due date, not once per task.
-    by_due: dict[date, tuple[tuple[OccasionKind, int], ...]] = {}
+    by_due = _occasions_by_due(day, policy)
     for view in ctx.tasks:
         if view.done:
             continue
@@ -243,7 +255,7 @@ def _collect(builder: _Builder, ctx: OrgContext, day: date) -> None:
             continue
         found = by_due.get(due_on)
         if found is None:
-            found = by_due[due_on] = _task_occasions_on(due_on, day, policy)
+            found = _task_occasions_on(due_on, day, policy)
         for kind, offset in found:
             if kind is OccasionKind.ESCALATION:
                 builder.task(chairs, kind.value, view.id, offset)
