@@ -15,12 +15,18 @@ import inspect
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot import collector_paused
+from bot import startup_phase
 
-if TYPE_CHECKING:
-    from storage.db import DatabaseUnavailable
+with startup_phase():  # SQLAlchemy, the ORM mapping, the settings: built once, kept for life
+    from pydantic import ValidationError
+
+    from bot.startup_wait import TelegramUnavailable
+    from core.settings import MissingSetting, describe_error, get_settings
+    from locales import t
+    from plans.errors import UserError
+    from storage.db import DatabaseUnavailable, database_problem
 
 #: Every subcommand and the module that registers it (``register(subparsers)``), in the
 #: order ``--help`` lists them. ``main`` imports only the module of the command it is
@@ -63,8 +69,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     Anything else (no command, ``--help``, a mistyped name) gets every command: the full
     list in the help, and argparse's own "invalid choice" error.
     """
-    from locales import t
-
     first = list(argv)[:1] if argv is not None else []
     modules = (COMMANDS[first[0]],) if first and first[0] in COMMANDS else COMMAND_MODULES
     parser = _Parser(
@@ -80,10 +84,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def _language() -> str:
-    from pydantic import ValidationError
-
-    from core.settings import get_settings
-
     try:
         return get_settings().default_language
     except ValidationError:
@@ -91,23 +91,10 @@ def _language() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the process exit code.
-
-    The imports are here, not at the top: the console script imports this
-    module before anything else, and they belong to start-up, which runs with
-    the garbage collector paused (:func:`bot.collector_paused`).
-    """
-    with collector_paused():
-        from pydantic import ValidationError
-
-        from bot.startup_wait import TelegramUnavailable
-        from core.settings import MissingSetting, describe_error
-        from locales import t
-        from plans.errors import UserError
-
-        parser = build_parser(sys.argv[1:] if argv is None else argv)
-        args = parser.parse_args(argv)
-        lang = _language()
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    lang = _language()
     try:
         result = args.handler(args)
         if inspect.iscoroutine(result):
@@ -149,11 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _database_problem(exc: BaseException) -> DatabaseUnavailable | None:
-    from pydantic import ValidationError
-
-    from core.settings import get_settings
-    from storage.db import database_problem
-
     try:
         url = get_settings().database_url
     except ValidationError:
@@ -163,8 +145,6 @@ def _database_problem(exc: BaseException) -> DatabaseUnavailable | None:
 
 def _database_line(problem: DatabaseUnavailable, lang: str) -> str:
     """One line: what failed, where, why, and the variable to fix (never a traceback)."""
-    from locales import t
-
     return t(
         "cli.error.database_unavailable",
         lang,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot import collector_paused
+from bot import startup_phase
 from bot.logging_setup import add_secret, configure_logging
 from core.settings import Settings, get_settings
 from locales import t
@@ -54,8 +54,8 @@ def _check_dashboard_path(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    with collector_paused():  # until what start-up built is settled for the bot's life
-        from bot.app import build_application, settle_startup_objects
+    with startup_phase():  # up to the built Application: what it holds lives as long as the bot
+        from bot.app import build_application
 
         settings = get_settings()
         token = settings.token()
@@ -71,7 +71,6 @@ def _run(args: argparse.Namespace) -> int:
         if not args.no_migrate:
             upgrade_if_behind(settings.database_url)
         app = build_application(settings)
-        settle_startup_objects()
     webhook_url = args.webhook or settings.webhook_url
     if webhook_url:
         secret = (
