@@ -16,16 +16,18 @@ from __future__ import annotations
 import logging
 import re
 
+from plans.regex import lazy_compile
+
 _SECRETS: dict[str, str] = {}  # value -> what the log says instead
 _SHAPES = (
     # 'secret_token': 'abc'  /  "secret_token": "abc"  /  secret_token=abc
-    (re.compile(r"""(secret_token['"]?\s*[:=]\s*['"]?)([^'"\s,&}]+)"""), r"\1<secret>"),
+    (lazy_compile(r"""(secret_token['"]?\s*[:=]\s*['"]?)([^'"\s,&}]+)"""), r"\1<secret>"),
     (
-        re.compile(r"(X-Telegram-Bot-Api-Secret-Token['\"]?\s*[:=]\s*['\"]?)([^'\"\s,}]+)", re.I),
+        lazy_compile(r"(X-Telegram-Bot-Api-Secret-Token['\"]?\s*[:=]\s*['\"]?)([^'\"\s,}]+)", re.I),
         r"\1<secret>",
     ),
     # /start CODE (a message text), ?start=CODE (a deep link)
-    (re.compile(r"(/start(?:@\w+)?\s+|[?&]start=)([A-Za-z0-9_-]{4,64})"), r"\1<code>"),
+    (lazy_compile(r"(/start(?:@\w+)?\s+|[?&]start=)([A-Za-z0-9_-]{4,64})"), r"\1<code>"),
 )
 
 

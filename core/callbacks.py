@@ -8,11 +8,12 @@ handlers parse them here, so both sides agree by construction.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from plans.regex import lazy_compile
+
 MAX_BYTES = 64
-_INT_RE = re.compile(r"-?[0-9]{1,19}")
+_INT_RE = lazy_compile(r"-?[0-9]{1,19}")
 
 
 @dataclass(frozen=True, slots=True)

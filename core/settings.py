@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from plans.regex import lazy_compile
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/cchc-bot.sqlite3"
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
-TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+TOKEN_PATTERN = lazy_compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 
 
 class Settings(BaseSettings):

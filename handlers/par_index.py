@@ -45,6 +45,7 @@ from plans.par_index.model import Level, Scorecard, ScoreItem, format_points
 from plans.par_index.projection import Outlook, losses_without_task, top_losses
 from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary, total_line
+from plans.regex import lazy_compile
 from plans.text import clip
 from scheduler.par_index_season import plan_season
 from storage import par_index as store
@@ -65,12 +66,12 @@ COMMANDS = (
     CommandSpec("nhapdiem", "par_index.cmd.import", frozenset({Role.ADMIN}), ("importscores",)),
 )
 
-_CAPTION_RE = re.compile(
+_CAPTION_RE = lazy_compile(
     r"^\s*(?:kiểm\s*chứng|kiem\s*chung|minh\s*chứng|minh\s*chung)\s*:?\s*"
     r"(?:(?:tctp|tiêu\s*chí|tieu\s*chi)\s*)?(\d{1,2}(?:\.\d{1,2}){1,3})\b\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_REFERENCE_RE = re.compile(
+_REFERENCE_RE = lazy_compile(
     r"^\s*(?:tctp\s*)?(\d{1,2}(?:\.\d{1,2}){1,3})\b\s*[:\-–]?\s*(.*)$", re.I | re.S
 )
 

@@ -58,6 +58,7 @@ from plans.progress_text import (
     ProgressReading,
     parse_progress_text,
 )
+from plans.regex import lazy_compile
 from plans.text import clip
 from plans.understanding import (
     QUESTION_DEADLINE,
@@ -97,7 +98,7 @@ from storage.tasks import TaskView, find_task_by_number, load_task_views
 WORKERS = (Role.OFFICER, *MANAGERS)
 COMMANDS = [CommandSpec("capnhat", "officer.cmd.update", frozenset(WORKERS), ("update",))]
 
-_CAPTION_COMMAND_RE = re.compile(r"^/(capnhat|update)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_CAPTION_COMMAND_RE = lazy_compile(r"^/(capnhat|update)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
 # --- the one place that writes --------------------------------------------------------

@@ -37,6 +37,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from locales import t
+from plans.regex import lazy_compile
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -366,9 +367,9 @@ def _window_period(d: date, s: CalendarSettings, chosen: frozenset[PeriodKind]) 
 # --- parsing "/baocao quy2 2024" ------------------------------------------------
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_CODE_RE = re.compile(r"^(\d{4})-(q[1-4]|h1|m9|y)$")
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_QUARTER_RE = re.compile(r"^(?:quy|q|quarter)(1|2|3|4|iv|iii|ii|i)$")
+_CODE_RE = lazy_compile(r"^(\d{4})-(q[1-4]|h1|m9|y)$")
+_YEAR_RE = lazy_compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_QUARTER_RE = lazy_compile(r"^(?:quy|q|quarter)(1|2|3|4|iv|iii|ii|i)$")
 _H1 = {
     "6thang",
     "6thangdau",

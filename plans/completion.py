@@ -86,6 +86,7 @@ from typing import TypedDict, TypeVar, Unpack
 from locales import t
 from plans.calendar import CalendarSettings, ReportingPeriod, fold, window_period
 from plans.deadlines import DeadlineKind
+from plans.regex import lazy_compile
 
 DEFAULT_DUE_SOON_DAYS = 7
 DEFAULT_EARLY_DAYS = 7
@@ -167,7 +168,7 @@ _NOT_DONE_PHRASES = (
     "partly",
     "partially",
 )
-_NOT_DONE_RE = re.compile(
+_NOT_DONE_RE = lazy_compile(
     r"(?<!\w)(" + "|".join(re.escape(p) for p in _NOT_DONE_PHRASES) + r")(?!\w)"
 )
 # The words that say a task is done, folded (plans.calendar.fold): ONE vocabulary for a
@@ -183,10 +184,10 @@ DONE_PAST_RE = r"(?:da|vua|moi)"
 DONE_FINISHED_RE = r"(?:xong|hoan thanh|hoan tat|done|completed|finished|issued|xog|xonq)"
 DONE_ISSUED_RE = DONE_PAST_RE + r"\s+ban\s*hanh"
 DONE_ACTIVITY_RE = DONE_PAST_RE + r"\s+(?:thuc hien|trien khai|to chuc)"
-_DONE_RE = re.compile(
+_DONE_RE = lazy_compile(
     r"\b(?:" + "|".join((DONE_FINISHED_RE, DONE_ISSUED_RE, DONE_ACTIVITY_RE)) + r")\b"
 )
-_PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
+_PERCENT_RE = lazy_compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 
 
 def status_says_done(status_text: str | None) -> bool:
@@ -214,7 +215,7 @@ def status_contradicts(percent: int | float | None, status_text: str | None) -> 
     return percent is not None and percent < 100 and status_says_done(status_text)
 
 
-_NOT_STARTED_RE = re.compile(
+_NOT_STARTED_RE = lazy_compile(
     r"\b(chua (thuc hien|trien khai|bat dau|lam|co)|not started|not yet started)\b"
 )
 

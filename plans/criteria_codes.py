@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 
+from plans.regex import lazy_compile
 from plans.text import strip_diacritics
 
 _CODE = r"\d{1,2}(?:\.\d{1,2}){1,3}"
-_MARKER_RE = re.compile(
+_MARKER_RE = lazy_compile(
     r"(?<!\w)(?:tctp|tieu chi thanh phan|tieu chi|tc)\s*(?:so\s*)?[:.]?\s*"
     rf"({_CODE}(?:\s*(?:,|;|va|\+)\s*{_CODE})*)",
     re.IGNORECASE,
 )
-_ONE_CODE_RE = re.compile(_CODE)
+_ONE_CODE_RE = lazy_compile(_CODE)
 
 
 def normalize_code(code: str) -> str:

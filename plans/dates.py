@@ -34,16 +34,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from plans.deadlines import DeadlineKind, parse_deadline
+from plans.regex import lazy_compile
 from plans.text import fold_spaces, nfc, normalize_tone_marks, strip_diacritics
 
 log = logging.getLogger(__name__)
 
 __all__ = ["parse_user_date", "warm_up"]
 
-_DASHES_RE = re.compile("[\u2010-\u2015\u2212]")
+_DASHES_RE = lazy_compile("[\u2010-\u2015\u2212]")
 _EDGE = " .,;:!?*\"'()"
 
-_PREFIX_RE = re.compile(
+_PREFIX_RE = lazy_compile(
     r"^(?:(?:xin\s+)?gia han|den|toi|truoc|han|vao|cho|doi|la|lui|hoan thanh|"
     r"sang|trua|chieu|dem)\b\s*"
 )
@@ -76,26 +77,26 @@ _NUMBER_WORDS = {
     "muoi": 10,
 }
 
-_WEEKDAY_RE = re.compile(
+_WEEKDAY_RE = lazy_compile(
     r"(?:(?:ngay|vao)\s+)?(?:thu\s*(hai|ba|tu|nam|sau|bay|[2-7])|t\s*([2-7])|(chu nhat|cn))"
     r"(?:\s+(tuan\s+(?:nay|sau nua|toi nua|sau|toi)|nay|toi))?"
 )
-_RELATIVE_RE = re.compile(
+_RELATIVE_RE = lazy_compile(
     r"(?:sau\s+)?(\d{1,3}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)\s+"
     r"(ngay|tuan|thang|nam)(?:\s+(?:nua|toi|sau))?"
 )
-_DAY_MONTH_RE = re.compile(
+_DAY_MONTH_RE = lazy_compile(
     r"(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2})|\s+nam\s+(nay|sau|toi))?"
 )
-_WORDY_RE = re.compile(
+_WORDY_RE = lazy_compile(
     r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|,|/)\s*(\d{4})|\s+nam\s+(nay|sau|toi))?"
 )
 # A bare number is not a date (it may be a percent): "ngày 15", "mùng 5" only.
-_DAY_ONLY_RE = re.compile(r"(?:ngay|mung|mong)\s+(\d{1,2})")
-_END_OF_RE = re.compile(r"cuoi\s+(tuan|thang|quy|nam)(?:\s+(nay|sau|toi))?")
+_DAY_ONLY_RE = lazy_compile(r"(?:ngay|mung|mong)\s+(\d{1,2})")
+_END_OF_RE = lazy_compile(r"cuoi\s+(tuan|thang|quy|nam)(?:\s+(nay|sau|toi))?")
 # dateparser misreads hours, weeks and "T2"-style weekdays (see the module docstring);
 # never ask it then.
-_DATEPARSER_BLOCK_RE = re.compile(
+_DATEPARSER_BLOCK_RE = lazy_compile(
     r"\b(?:gio|h|phut|tuan|week|hour|t[2-7]|quy|thang\s+\d{2,})\b|\d\s*(?:h|g|:)|\d{3,}"
 )
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from plans.regex import lazy_compile
 from plans.text import fold_spaces, nfc, normalize_tone_marks, strip_diacritics
 
 log = logging.getLogger(__name__)
@@ -122,69 +123,69 @@ _QUARTER_VALUE = r"(i{1,3}|iv|[1-4])"
 
 # --- compiled once -----------------------------------------------------------------
 
-_DASHES_RE = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_DASHES_RE = lazy_compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _PUNCT_EDGE = " .,;:!?*_\"'`()[]{}-–"
-_PARENS_RE = re.compile(r"\([^()]*\)")
+_PARENS_RE = lazy_compile(r"\([^()]*\)")
 # "ngày 10 tháng cuối năm" = ngày 10 tháng 12 (but "6 tháng đầu năm" is a half-year)
-_YEAR_MONTH_WORD_RE = re.compile(
+_YEAR_MONTH_WORD_RE = lazy_compile(
     r"\b(ngay\s+\d{1,2}\s+(?:cua\s+)?)thang (cuoi|dau) nam\b(?=(\s*\d{4})?)"
 )
 
-_RECURRING_RE = re.compile(
+_RECURRING_RE = lazy_compile(
     r"\b(?:thuong xuyen|dinh ky|lien tuc|"
     r"(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam|ky)|"
     r"(?:cac|nhung)\s+(?:nam|quy|thang|ky)\s+(?:tiep theo|sau(?:\s+do)?|ke tiep|tiep)|"
     r"tro di|tro ve sau|"
     r"\d+\s*(?:thang|quy|nam|tuan)\s*/\s*lan|lan\s*/\s*(?:thang|quy|nam|tuan))\b"
 )
-_EVENT_RE = re.compile(
+_EVENT_RE = lazy_compile(
     r"\b(?:theo\s+(?:ke hoach|yeu cau|chi dao|huong dan|quy dinh|lich|thong bao|tien do|"
     r"van ban|de nghi|cap tren)|khi\s+(?:co|duoc|phat sinh|can)|sau khi|phat sinh|"
     r"ngay sau khi|kip thoi)\b"
 )
 
-_PREFIX_RE = re.compile(
+_PREFIX_RE = lazy_compile(
     r"^(?:truoc|han chot|thoi han|han|cham nhat(?:\s+la)?|den|toi|vao|du kien|"
     r"hoan thanh|trong|het|ket thuc|ngay)\b\s*"
 )
 # Words that join a dated clause to a recurring one ("Quý I/2024 và thường xuyên").
 _CONNECTOR_WORDS = r"(?:va|roi|sau do|tiep tuc|tu|duy tri|thuc hien|trien khai|ap dung|lap lai)"
-_CONNECTOR_EDGE_RE = re.compile(rf"^{_CONNECTOR_WORDS}\s+|\s+{_CONNECTOR_WORDS}$")
+_CONNECTOR_EDGE_RE = lazy_compile(rf"^{_CONNECTOR_WORDS}\s+|\s+{_CONNECTOR_WORDS}$")
 # A date read after one of these words would drop its meaning ("đầu tháng 3" is not "tháng 3").
 _QUALIFIERS = frozenset({"dau", "giua", "khoang", "sau", "tre", "gan", "nua", "tuan"})
-_BARE_DAY_RE = re.compile(r"(?:.*\s)?(?:ngay\s+)?(\d{1,2})")
+_BARE_DAY_RE = lazy_compile(r"(?:.*\s)?(?:ngay\s+)?(\d{1,2})")
 
 _YEAR = r"(\d{4}|\d{2})"
-_FULL_DATE_RE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*" + _YEAR)
-_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_WORDY_DATE_RE = re.compile(
+_FULL_DATE_RE = lazy_compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*" + _YEAR)
+_ISO_DATE_RE = lazy_compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_WORDY_DATE_RE = lazy_compile(
     r"(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|/|,)\s*(\d{4}))?"
 )
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})")
-_MONTH_YEAR_RE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{4})")
-_YEAR_RE = re.compile(
+_DAY_MONTH_RE = lazy_compile(r"(\d{1,2})\s*/\s*(\d{1,2})")
+_MONTH_YEAR_RE = lazy_compile(r"(\d{1,2})\s*[/.-]\s*(\d{4})")
+_YEAR_RE = lazy_compile(
     r"(?:(?:trong|ca|het|cuoi)\s+)?(?:nam\s+|giai doan\s+)?(\d{4})"
     r"(?:\s*(?:-|den|toi)\s*(?:nam\s+)?(\d{4}))?"
 )
-_HALF_RE = re.compile(
+_HALF_RE = lazy_compile(
     r"(?:(?:trong|het)\s+)?(6|sau|9|chin)\s+thang(?:\s+(dau|cuoi))?(?:\s+nam)?"
     r"(?:\s*(?:nam\s+|/\s*)?(\d{4}))?"
 )
-_HALF_WORD_RE = re.compile(r"nua\s+(dau|cuoi)\s+nam(?:\s*(?:nam\s+|/\s*)?(\d{4}))?")
-_YEAR_PART_RE = re.compile(
+_HALF_WORD_RE = lazy_compile(r"nua\s+(dau|cuoi)\s+nam(?:\s*(?:nam\s+|/\s*)?(\d{4}))?")
+_YEAR_PART_RE = lazy_compile(
     r"(cuoi|giua|dau|ca|suot|trong|het)\s+nam(?:\s*(?:nam\s+|/\s*)?(\d{4}))?"
 )
-_QUARTER_PART_RE = re.compile(
+_QUARTER_PART_RE = lazy_compile(
     r"(dau|giua)\s+(?:quy|qui)\s*" + _QUARTER_VALUE + r"(?:\s*(?:nam\s+|/\s*)(\d{4}))?"
 )
-_MID_MONTH_RE = re.compile(r"giua\s+(thang\s*.+)")
-_WEEK_RE = re.compile(
+_MID_MONTH_RE = lazy_compile(r"giua\s+(thang\s*.+)")
+_WEEK_RE = lazy_compile(
     r"tuan\s+(dau(?:\s+tien)?|thu nhat|thu hai|thu ba|thu tu|thu\s*[1-5]|[1-5]|cuoi(?:\s+cung)?)"
     r"\s+(?:cua\s+)?(thang\s*.+)"
 )
 _WEEK_ORDINALS = {"thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4}
 # "ngày 10 (của) tháng cuối (mỗi) quý", "ngày 10 tháng đầu quý sau": every quarter.
-_QUARTER_DAY_RE = re.compile(
+_QUARTER_DAY_RE = lazy_compile(
     r"(?:ngay\s+)?(\d{1,2})\s+(?:cua\s+)?thang\s+(dau|giua|cuoi|thu nhat|thu hai|thu ba|thu [1-3])"
     r"\s+(?:cua\s+)?(?:moi\s+|hang\s+|cac\s+)?(?:quy|qui)(?:\s+(sau|tiep theo|ke tiep))?"
 )
@@ -199,17 +200,17 @@ _QUARTER_MONTH_INDEX = {
     "thu ba": 2,
     "thu 3": 2,
 }
-_LIST_HEAD_RE = re.compile(
+_LIST_HEAD_RE = lazy_compile(
     r"(?:tu\s+)?(?:(?:cuoi|trong|het)\s+)?(thang|quy|qui|t|q)\s*(?=[\divx])(.+)"
 )
-_LIST_TOKEN_RE = re.compile(r"\d+|[a-z]+|[/,&;+-]")
+_LIST_TOKEN_RE = lazy_compile(r"\d+|[a-z]+|[/,&;+-]")
 _LIST_WORDS = {"thang", "quy", "qui", "t", "q", "nam", "den", "toi", "va", "tu", "cuoi", "trong"}
 _LIST_SEPARATORS = {",", "-", "&", ";", "+", "den", "toi", "va"}
 _RANGE_SEPARATORS = {"-", "den", "toi"}
-_RANGE_SPLIT_RE = re.compile(
+_RANGE_SPLIT_RE = lazy_compile(
     r"\s+(-|den|toi|va)\s+(?:ngay\s+)?|(?<=\d)\s*(-)\s*(?=\d{1,2}/)|\s*(,)\s*(?=(?:ngay\s+)?\d{1,2}/)"
 )
-_PART_SPLIT_RE = re.compile(r"[;\n]|,(?!\s*(?:\d|i{1,3}\b|iv\b))")
+_PART_SPLIT_RE = lazy_compile(r"[;\n]|,(?!\s*(?:\d|i{1,3}\b|iv\b))")
 
 
 # --- helpers -----------------------------------------------------------------------

@@ -19,9 +19,10 @@ re-read from the rest of the message.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+
+from plans.regex import lazy_compile
 
 __all__ = [
     "MAX_TASK_NUMBER",
@@ -35,8 +36,8 @@ __all__ = [
 # A plan has at most a few hundred tasks; 6 digits keeps anything absurd out of SQL.
 MAX_TASK_NUMBER = 999_999
 
-_INT_RE = re.compile(r"[0-9]+")
-_PERCENT_RE = re.compile(r"(?P<whole>[0-9]{1,6})(?:[.,](?P<frac>[0-9]{1,2}))?\s*(?:%|phần trăm)?")
+_INT_RE = lazy_compile(r"[0-9]+")
+_PERCENT_RE = lazy_compile(r"(?P<whole>[0-9]{1,6})(?:[.,](?P<frac>[0-9]{1,2}))?\s*(?:%|phần trăm)?")
 
 
 def parse_count(text: str | None, *, maximum: int | None = None) -> int | None:

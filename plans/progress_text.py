@@ -14,12 +14,12 @@ same length*, so positions found in the folded copy cut the original text
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from plans.dates import parse_user_date
+from plans.regex import lazy_compile
 from plans.understanding.figures import (
     TEXT_COMPLETED,
     TEXT_IN_PROGRESS,
@@ -35,11 +35,11 @@ STATUS_ISSUED = TEXT_ISSUED
 STATUS_NOT_STARTED = TEXT_NOT_STARTED
 STATUS_COMPLETED = TEXT_COMPLETED
 
-_EXPECTED_RE = re.compile(
+_EXPECTED_RE = lazy_compile(
     r"\b(?:du kien|uoc|chac|khoang|se)\s*(?:se\s*)?(?:xong|hoan thanh|hoan tat)?\s*"
     r"(?:vao|trong|truoc|luc)?\s*(?:ngay\s)?"
 )
-_CLAUSE_END_RE = re.compile(r"[,;.!?\n]")
+_CLAUSE_END_RE = lazy_compile(r"[,;.!?\n]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from plans.errors import UserError
+from plans.regex import lazy_compile
 from plans.text import ascii_key, fold_spaces, nfc
 
 log = logging.getLogger(__name__)
@@ -96,13 +97,13 @@ class Roster:
 # --- header by meaning -------------------------------------------------------------
 
 _COLUMN_PATTERNS: dict[str, re.Pattern[str]] = {
-    "name": re.compile(
+    "name": lazy_compile(
         r"^(?:ho\s*(?:va|,|&)?\s*ten|ho ten|ten|ten can bo|can bo|nguoi|ho va ten can bo)\b"
     ),
-    "title": re.compile(r"\b(?:chuc vu|chuc danh|vi tri)\b"),
-    "unit": re.compile(r"\b(?:bo phan|don vi|phong ban|noi cong tac|co quan)\b"),
-    "telegram": re.compile(r"\b(?:telegram|tele|tg)\b"),
-    "phone": re.compile(r"\b(?:dien thoai|sdt|so dt|dt|di dong|zalo|phone)\b"),
+    "title": lazy_compile(r"\b(?:chuc vu|chuc danh|vi tri)\b"),
+    "unit": lazy_compile(r"\b(?:bo phan|don vi|phong ban|noi cong tac|co quan)\b"),
+    "telegram": lazy_compile(r"\b(?:telegram|tele|tg)\b"),
+    "phone": lazy_compile(r"\b(?:dien thoai|sdt|so dt|dt|di dong|zalo|phone)\b"),
 }
 
 
@@ -134,12 +135,12 @@ def _header_columns(row: Sequence[str]) -> dict[str, int] | None:
 
 # --- roles -------------------------------------------------------------------------
 
-_OTHER_BODY_RE = re.compile(
+_OTHER_BODY_RE = lazy_compile(
     r"\b(?:hdnd|hoi dong nhan dan|mttq|ubmttq|mat tran|hoi\s+\w+|cong doan|doan thanh nien|"
     r"hoi nong dan|hoi phu nu|hoi cuu chien binh|hoi nguoi cao tuoi)\b"
 )
-_VP_TK_RE = re.compile(r"\bvan phong\b.*\bthong ke\b|\bvp\s*tk\b")
-_PLAIN_OFFICER_RE = re.compile(r"^(?:cong chuc|can bo|chuyen vien|nhan vien|cong chuc xa)$")
+_VP_TK_RE = lazy_compile(r"\bvan phong\b.*\bthong ke\b|\bvp\s*tk\b")
+_PLAIN_OFFICER_RE = lazy_compile(r"^(?:cong chuc|can bo|chuyen vien|nhan vien|cong chuc xa)$")
 
 
 def _role_key(text: str) -> str:
@@ -215,7 +216,7 @@ def _value(row: Sequence[str], index: int | None) -> str:
     return row[index]
 
 
-_DIGITS_RE = re.compile(r"\d+")
+_DIGITS_RE = lazy_compile(r"\d+")
 
 
 def _split_contact(text: str) -> tuple[int | None, str | None, bool]:

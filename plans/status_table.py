@@ -26,6 +26,7 @@ from babel.numbers import format_percent
 from locales import normalize_language, t
 from plans.calendar import ReportingPeriod, fold
 from plans.completion import Standing, StandingCounts, standing_sentence
+from plans.regex import lazy_compile
 
 # Column order of the seed 002 appendix; each key is ``export.col.<key>``.
 COLUMN_KEYS: tuple[str, ...] = (
@@ -52,7 +53,7 @@ _KIND_SLUGS: dict[str, str] = {
 }
 
 # Characters Word and Excel refuse in XML (C0 controls except tab/newline/CR).
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL = lazy_compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)

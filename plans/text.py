@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from plans.regex import lazy_compile
+
 __all__ = [
     "ascii_key",
     "fold_dashes",
@@ -24,11 +26,11 @@ __all__ = [
 
 # Dash-like characters seen in plans (hyphen-minus included so spacing is normalised too).
 _DASH_CHARS = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_DASH_RE = re.compile(f"[{_DASH_CHARS}]")
+_DASH_RE = lazy_compile(f"[{_DASH_CHARS}]")
 # Whitespace incl. NBSP, figure/narrow spaces; zero-width characters are removed outright.
-_SPACE_RE = re.compile(r"[\s\u00a0\u2007\u202f\u2000-\u200a\u3000]+")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACED_DASH_RE = re.compile(r"[ ]*-[ ]*")
+_SPACE_RE = lazy_compile(r"[\s\u00a0\u2007\u202f\u2000-\u200a\u3000]+")
+_ZERO_WIDTH_RE = lazy_compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACED_DASH_RE = lazy_compile(r"[ ]*-[ ]*")
 
 # Tone marks (combining, as found after NFD).
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -37,8 +39,8 @@ _MARKS = "\u0300-\u036f"
 # ("hoá", "khoẻ", "thuỷ"); new style on the first ("hóa", "khỏe", "thủy"). Only open
 # syllables differ (with a final consonant both styles agree: "hoàn", "khuyết"), and
 # "qu" + y keeps the tone on y in both ("quý").
-_OLD_OA_OE_RE = re.compile(f"([oO])([aAeE])([{_TONES}])(?![\\w{_MARKS}])")
-_OLD_UY_RE = re.compile(f"(?<![qQ])([uU])([yY])([{_TONES}])(?![\\w{_MARKS}])")
+_OLD_OA_OE_RE = lazy_compile(f"([oO])([aAeE])([{_TONES}])(?![\\w{_MARKS}])")
+_OLD_UY_RE = lazy_compile(f"(?<![qQ])([uU])([yY])([{_TONES}])(?![\\w{_MARKS}])")
 
 
 def nfc(s: str) -> str:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from plans.regex import lazy_compile
 from plans.text import ascii_key, fold_dashes, fold_spaces, match_key, nfc, strip_diacritics
 
 __all__ = [
@@ -33,9 +34,9 @@ __all__ = [
     "split_unit_cell",
 ]
 
-_BULLET_RE = re.compile(r"^\s*(?:[-–—•·▪●○◦*+]|\d+[.)]|[a-zđ][.)])\s+", re.IGNORECASE)
-_LINE_DASH_RE = re.compile(r"^\s*[-–—‐‑−]")
-_INLINE_SPLIT_RE = re.compile(r"[,;+•·▪●◦]")
+_BULLET_RE = lazy_compile(r"^\s*(?:[-–—•·▪●○◦*+]|\d+[.)]|[a-zđ][.)])\s+", re.IGNORECASE)
+_LINE_DASH_RE = lazy_compile(r"^\s*[-–—‐‑−]")
+_INLINE_SPLIT_RE = lazy_compile(r"[,;+•·▪●◦]")
 _EDGE = " .,;:*_-–—\"'`"
 
 # Words kept in capitals when tidying an ALL-CAPS name.
@@ -106,10 +107,10 @@ _BUILTIN_GROUPS: tuple[tuple[str, ...], ...] = (
 
 # Role words before and locality words after a name, ignored by the loose key
 # ("Công chức Tư pháp - Hộ tịch xã" is "Tư pháp - Hộ tịch").
-_LOOSE_PREFIX_RE = re.compile(r"^(?:cong chuc|can bo|bo phan|ban|to)\s+")
-_LOOSE_SUFFIX_RE = re.compile(r"\s+(?:xa|phuong|thi tran|huyen)$")
+_LOOSE_PREFIX_RE = lazy_compile(r"^(?:cong chuc|can bo|bo phan|ban|to)\s+")
+_LOOSE_SUFFIX_RE = lazy_compile(r"\s+(?:xa|phuong|thi tran|huyen)$")
 
-_PLACEHOLDER_PATTERNS = re.compile(
+_PLACEHOLDER_PATTERNS = lazy_compile(
     r"^(?:cac|nhung|mot so)\s|"  # plural: "Các bộ phận liên quan", "Các đoàn thể"
     r"\blien quan\b|"  # "đơn vị liên quan"
     r"\bcac\s+(?:xa|phuong|thi tran|thon|khu pho|to dan pho|hoi|doan the|nganh)\b|"

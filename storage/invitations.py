@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.errors import UserError
+from plans.regex import lazy_compile
 from storage.directory import PersonInfo, audit, person_by_telegram_id, person_info
 from storage.models import (
     AuditLog,
@@ -41,7 +41,7 @@ INVITATION_TTL = timedelta(days=7)
 JOIN_REQUEST = "join.request"
 JOIN_DECIDED = "join.decided"
 REQUEST_COOLDOWN = timedelta(hours=24)
-_JOIN_LINK_RE = re.compile(r"join-(\d{1,9})-([0-9a-f]{12})")
+_JOIN_LINK_RE = lazy_compile(r"join-(\d{1,9})-([0-9a-f]{12})")
 
 
 def join_link_payload(organization_id: int, secret: str) -> str:

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plans.regex import lazy_compile
 from storage.db import normalize_database_url
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-_ASSIGN_RE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+_ASSIGN_RE = lazy_compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
 
 
 def script_heads() -> set[str] | None:

@@ -20,7 +20,6 @@ builds and renders them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,6 +28,7 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plans.regex import lazy_compile
 from storage.models import OutboxMessage
 
 WIRE_VERSION = 1
@@ -255,7 +255,7 @@ def with_task_ids(payload: Payload, task_ids: tuple[int, ...]) -> Payload:
 
 # --- lookups ---------------------------------------------------------------------------
 
-_SUBJECT_TASK_RE = re.compile(r"(?:^|:)task:(\d{1,9})$")
+_SUBJECT_TASK_RE = lazy_compile(r"(?:^|:)task:(\d{1,9})$")
 
 
 @dataclass(frozen=True, slots=True)

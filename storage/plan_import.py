@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +38,7 @@ from plans.errors import UserError
 from plans.importing.model import ImportedPlan, ImportedTask
 from plans.importing.outcome import ImportPreview, ImportReport, plan_year
 from plans.milestones import milestones_to_store
+from plans.regex import lazy_compile
 from plans.text import ascii_key, match_key
 from plans.units import UnitDirectory, UnitRef, is_placeholder
 from storage.directory import add_alias, add_unit, audit, find_unit, list_units
@@ -71,7 +71,7 @@ FUZZY_THRESHOLD = 0.85
 # wording is at least this close; sequence numbers shift when a row is removed.
 CODE_THRESHOLD = 0.6
 
-_CRITERION_CODE_RE = re.compile(r"^\d+(?:\.\d+)+\.?$")
+_CRITERION_CODE_RE = lazy_compile(r"^\d+(?:\.\d+)+\.?$")
 
 
 # --- helpers -----------------------------------------------------------------

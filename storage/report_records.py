@@ -14,7 +14,6 @@ Report kinds (``plans.report_kinds``) are stored per organization in
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.calendar import CalendarSettings
 from plans.errors import UserError
+from plans.regex import lazy_compile
 from plans.report_kinds import (
     CCHC,
     DEFAULT_DRAFT_WORKING_DAYS,
@@ -45,8 +45,8 @@ if TYPE_CHECKING:  # storage.reports imports this module
 
 log = logging.getLogger(__name__)
 
-_NUMBER = re.compile(r"^\d{1,5}[A-Za-zĐđ]?/[A-Za-zĐđ0-9.\-–]+(?:/[A-Za-zĐđ0-9.\-–]+)*$")
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_NUMBER = lazy_compile(r"^\d{1,5}[A-Za-zĐđ]?/[A-Za-zĐđ0-9.\-–]+(?:/[A-Za-zĐđ0-9.\-–]+)*$")
+_DATE = lazy_compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 class SentStatus(StrEnum):

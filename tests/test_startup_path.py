@@ -10,18 +10,16 @@ if its choice is undone.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-import bot
 from bot import cli
+from plans.regex import lazy_compile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,27 +35,41 @@ def _probe(code: str) -> list[object]:
     return result
 
 
-def test_the_collector_is_paused_inside_and_restored_after() -> None:
-    assert gc.isenabled()
-    with bot.collector_paused():
-        assert not gc.isenabled()
-        with bot.collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner block does not switch it back on early
-    assert gc.isenabled()
+def test_a_startup_phase_pauses_the_collector_then_freezes_what_it_built() -> None:
+    """In a fresh interpreter: freezing inside this test process would keep its garbage."""
+    seen = _probe(
+        "import gc, json\n"
+        "from bot import startup_phase\n"
+        "before = gc.get_freeze_count()\n"
+        "with startup_phase():\n"
+        "    inside = gc.isenabled()\n"
+        "    built = [[n] for n in range(10_000)]\n"
+        "after = gc.get_freeze_count()\n"
+        "print(json.dumps([inside, gc.isenabled(), after - before >= 10_000]))\n"
+    )
+    assert seen == [False, True, True]
 
 
-def test_the_collector_comes_back_after_an_error_and_stays_off_if_it_was() -> None:
-    with pytest.raises(RuntimeError), bot.collector_paused():
-        raise RuntimeError("start-up failed")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with bot.collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+def test_a_failed_startup_phase_restores_the_collector_as_it_was() -> None:
+    seen = _probe(
+        "import gc, json\n"
+        "from bot import startup_phase\n"
+        "try:\n"
+        "    with startup_phase():\n"
+        "        raise RuntimeError('start-up failed')\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "back_on = gc.isenabled()\n"
+        "gc.disable()\n"
+        "with startup_phase():\n"
+        "    pass\n"
+        "print(json.dumps([back_on, gc.isenabled()]))\n"
+    )
+    assert seen == [True, False]
+
+
+def test_importing_the_cli_leaves_the_collector_on() -> None:
+    assert _probe("import gc, json, bot.cli\nprint(json.dumps([gc.isenabled()]))") == [True]
 
 
 def test_the_command_table_names_what_each_module_registers() -> None:
@@ -101,3 +113,43 @@ def test_run_loads_neither_other_commands_nor_the_postgresql_dialect() -> None:
     # httpx's command-line client and what it would pull in where installed (bot.UNUSED_BY_PTB)
     assert {"httpx._main", "click", "rich", "pygments"}.isdisjoint(loaded)
     assert "httpx" in loaded
+
+
+def test_a_lazy_pattern_acts_as_the_compiled_one_and_compiles_once() -> None:
+    lazy = lazy_compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})", re.IGNORECASE)
+    compiled = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})", re.IGNORECASE)
+    assert "_compiled" not in vars(lazy)  # nothing compiled before the first use
+    text = "hạn 5/9, rồi 30/10"
+    assert lazy.search(text).groupdict() == compiled.search(text).groupdict()  # type: ignore[union-attr]
+    assert lazy.findall(text) == compiled.findall(text)
+    assert lazy.sub("x", text) == compiled.sub("x", text)
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert (lazy.groups, lazy.groupindex, lazy.flags) == (
+        compiled.groups,
+        compiled.groupindex,
+        compiled.flags,
+    )
+    assert lazy.pattern == compiled.pattern
+    first = vars(lazy)["_compiled"]
+    lazy.match("1/2")
+    assert vars(lazy)["_compiled"] is first
+
+
+def test_the_domain_modules_compile_no_pattern_at_import() -> None:
+    """The bot's own patterns wait for their first use (plans.regex); a ``re.compile`` at
+    module level in a module the bot imports at start shows up here by file."""
+    compiled_by = _probe(
+        "import json, re, sys\n"
+        "files = []\n"
+        "real = re._compile\n"
+        "def spy(pattern, flags):\n"
+        "    files.append(sys._getframe(2).f_code.co_filename)\n"
+        "    return real(pattern, flags)\n"
+        "re._compile = spy\n"
+        "import bot.cli, bot.app, handlers\n"
+        "handlers._modules()\n"
+        "import plans.importing, plans.par_index.reader, plans.roster, plans.understanding\n"
+        f"ours = {{f for f in files if f.startswith({str(ROOT)!r}) and 'site-packages' not in f}}\n"
+        "print(json.dumps(sorted(ours)))\n"
+    )
+    assert compiled_by == []

@@ -27,7 +27,6 @@ Row rules, in order (each skipped row is recorded with a reason key):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from plans.deadlines import parse_deadline
@@ -57,9 +56,10 @@ from plans.importing.values import (
     status_percent,
     to_roman,
 )
+from plans.regex import lazy_compile
 from plans.units import display_name, split_unit_cell
 
-_CRITERION_RE = re.compile(r"^\d+(?:\.\d+)+$")
+_CRITERION_RE = lazy_compile(r"^\d+(?:\.\d+)+$")
 
 DATA_COLS = (
     Col.LEAD,

@@ -19,6 +19,7 @@ from lxml import etree
 from plans.importing.errors import CorruptedFileError
 from plans.importing.grid import Cell, Grid
 from plans.importing.paragraphs import Para
+from plans.regex import lazy_compile
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def _add_cell(
         row.append(Cell(text, origin))
 
 
-_HEADING_RE = re.compile(r"^(?:heading|tieu de|title)\s*(\d)?$", re.IGNORECASE)
+_HEADING_RE = lazy_compile(r"^(?:heading|tieu de|title)\s*(\d)?$", re.IGNORECASE)
 
 
 class _ListStyles:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from plans.importing.grid import Grid
+from plans.regex import lazy_compile
 from plans.text import ascii_key
 
 
@@ -36,36 +37,36 @@ class Col(StrEnum):
 
 
 _RULES: list[tuple[Col, re.Pattern[str]]] = [
-    (Col.PERCENT, re.compile(r"^ty le|^tien do$|^muc do hoan thanh|^%$|^% ")),
-    (Col.NOTE, re.compile(r"ghi chu")),
-    (Col.BUDGET, re.compile(r"kinh phi|ngan sach|nguon von")),
+    (Col.PERCENT, lazy_compile(r"^ty le|^tien do$|^muc do hoan thanh|^%$|^% ")),
+    (Col.NOTE, lazy_compile(r"ghi chu")),
+    (Col.BUDGET, lazy_compile(r"kinh phi|ngan sach|nguon von")),
     (
         Col.DEADLINE,
-        re.compile(
+        lazy_compile(
             r"^(thoi gian|thoi han|han hoan thanh|han\b|ngay hoan thanh|moc)"
             r"|^tien do (thuc hien|hoan thanh)"  # in plans this column holds "Quý I/2024"
         ),
     ),
-    (Col.OUTPUT, re.compile(r"san pham dau ra|ket qua dau ra|van ban dau ra")),
-    (Col.COORDINATING, re.compile(r"phoi hop")),
-    (Col.MONITORING, re.compile(r"theo doi|giam sat")),
+    (Col.OUTPUT, lazy_compile(r"san pham dau ra|ket qua dau ra|van ban dau ra")),
+    (Col.COORDINATING, lazy_compile(r"phoi hop")),
+    (Col.MONITORING, lazy_compile(r"theo doi|giam sat")),
     (
         Col.LEAD,
-        re.compile(
+        lazy_compile(
             r"chu tri|(don vi|bo phan|co quan|can bo|nguoi) (thuc hien|phu trach|chiu trach nhiem)"
             r"|^(thuc hien|phu trach|trach nhiem)$|^(don vi|bo phan|co quan)$"
         ),
     ),
     (
         Col.STATUS,
-        re.compile(
+        lazy_compile(
             r"^(da thuc hien|ket qua thuc hien|tinh hinh thuc hien|trang thai|ket qua trien khai)"
         ),
     ),
-    (Col.PRODUCT, re.compile(r"san pham|^ket qua")),
-    (Col.TARGET, re.compile(r"^chi tieu")),
-    (Col.CODE, re.compile(r"^(tt|stt|so tt|so thu tu|ma|ma so|ma tieu chi|tctp|ma tctp|no)$")),
-    (Col.CONTENT, re.compile(r"nhiem vu|noi dung|tieu chi|linh vuc|cong viec|^ten |giai phap")),
+    (Col.PRODUCT, lazy_compile(r"san pham|^ket qua")),
+    (Col.TARGET, lazy_compile(r"^chi tieu")),
+    (Col.CODE, lazy_compile(r"^(tt|stt|so tt|so thu tu|ma|ma so|ma tieu chi|tctp|ma tctp|no)$")),
+    (Col.CONTENT, lazy_compile(r"nhiem vu|noi dung|tieu chi|linh vuc|cong viec|^ten |giai phap")),
 ]
 
 # A header must name what to do and at least one of these, or it is some
@@ -200,7 +201,7 @@ def is_repeated_header(grid: Grid, r: int, layout: Layout) -> bool:
     return _is_header_row(grid, r)
 
 
-_NUMBERING = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$")
+_NUMBERING = lazy_compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$")
 
 
 def is_numbering_row(grid: Grid, r: int) -> bool:

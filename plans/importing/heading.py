@@ -13,30 +13,35 @@ import re
 from datetime import date
 
 from plans.importing.model import PlanMeta
+from plans.regex import lazy_compile
 from plans.text import ascii_key, nfc
 
 _LEVELS = r"(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|tỉnh)"
 _NAME = r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ]*){0,4}"
 
-RE_NUMBER = re.compile(r"\bSố\s*:\s*(\S*)", re.IGNORECASE)
-RE_ANNEX_NUMBER = re.compile(r"\b(?:Kế hoạch|Quyết định|Báo cáo)\s+số\s*:?\s*(\S+)", re.IGNORECASE)
-RE_DATE_LONG = re.compile(
+RE_NUMBER = lazy_compile(r"\bSố\s*:\s*(\S*)", re.IGNORECASE)
+RE_ANNEX_NUMBER = lazy_compile(
+    r"\b(?:Kế hoạch|Quyết định|Báo cáo)\s+số\s*:?\s*(\S+)", re.IGNORECASE
+)
+RE_DATE_LONG = lazy_compile(
     r"(?:(?P<place>[^,\n()]{2,40}),\s*)?ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
     re.IGNORECASE,
 )
-RE_PLACE_DATE = re.compile(r"^[^,()\d]{2,40},\s*ngày\b", re.IGNORECASE)
-RE_DATE_SHORT = re.compile(r"ngày\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
-RE_ORG = re.compile(
+RE_PLACE_DATE = lazy_compile(r"^[^,()\d]{2,40},\s*ngày\b", re.IGNORECASE)
+RE_DATE_SHORT = lazy_compile(r"ngày\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
+RE_ORG = lazy_compile(
     r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+"
     rf"(?P<level>{_LEVELS})\s+(?P<name>{_NAME})",
     re.IGNORECASE,
 )
-RE_TITLE_ORG = re.compile(rf"\b(?P<level>{_LEVELS})\s+(?P<name>{_NAME})")
-RE_UPPER_TITLE_ORG = re.compile(
+RE_TITLE_ORG = lazy_compile(rf"\b(?P<level>{_LEVELS})\s+(?P<name>{_NAME})")
+RE_UPPER_TITLE_ORG = lazy_compile(
     rf"\b(?P<level>{_LEVELS})\s+(?P<name>[\wÀ-ỹ ]+?)(?=\s+(?:năm|giai đoạn)\b|\s*$)"
 )
-RE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
-RE_UPPER_ORG = re.compile(rf"^(?:ỦY|UỶ) BAN NHÂN DÂN\s+(?P<level>{_LEVELS})\s+(?P<name>.+)$", re.I)
+RE_YEAR = lazy_compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
+RE_UPPER_ORG = lazy_compile(
+    rf"^(?:ỦY|UỶ) BAN NHÂN DÂN\s+(?P<level>{_LEVELS})\s+(?P<name>.+)$", re.I
+)
 
 
 def clean_number(raw: str) -> str | None:

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plans.regex import lazy_compile
+
 __all__ = ["Para", "paragraphs_from_lines"]
 
 
@@ -31,15 +33,15 @@ class Para:
 
 
 # A line that starts a new paragraph in extracted PDF text: list markers and headings.
-_STARTS_RE = re.compile(
+_STARTS_RE = lazy_compile(
     r"^(?:[-+–—•·▪●○◦*]\s|"
     r"(?:[IVXL]{1,5}|[A-Z])[.)]\s|"
     r"\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s|"
     r"[a-zđ][).]\s|"
     r"(?:Lưu ý|Nơi nhận|NƠI NHẬN|Ghi chú|PHẦN|Phần|NHÓM|Nhóm|Điều)\b)"
 )
-_ENDS_HEADING_RE = re.compile(r":$")
-_PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
+_ENDS_HEADING_RE = lazy_compile(r":$")
+_PAGE_NUMBER_RE = lazy_compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
 
 
 Line = str | tuple[str, float | None]  # text, or text and its height on the page

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from plans.importing.errors import CorruptedFileError, EncryptedFileError, ScannedPdfError
 from plans.importing.grid import Cell, Grid
 from plans.importing.paragraphs import Para, paragraphs_from_lines
+from plans.regex import lazy_compile
 
 if TYPE_CHECKING:  # both load only when a PDF is read
     from pdfplumber.table import Table
@@ -87,7 +88,7 @@ def read_pdf_pages(data: bytes) -> list[list[tuple[str, float | None]]]:
 
 
 # A task table's header row in the text layer: "TT Nội dung…", "STT Lĩnh vực/Tiêu chí…".
-_TABLE_HEADER_RE = re.compile(
+_TABLE_HEADER_RE = lazy_compile(
     r"(?:^|\s)(?:S?TT|Số TT)\s+(?:Nội|Nhiệm|Lĩnh|Tên|Công|Tiêu|Chỉ|Mã|Lĩnh vực)", re.MULTILINE
 )
 

@@ -39,6 +39,7 @@ from plans.criteria_codes import find_criterion_codes
 from plans.deadlines import Deadline, DeadlineKind, parse_deadline
 from plans.importing.model import ImportedField, ImportedTask, ImportWarning, SkippedRow
 from plans.importing.paragraphs import Para
+from plans.regex import lazy_compile
 from plans.text import ascii_key
 from plans.units import split_unit_cell
 
@@ -69,17 +70,17 @@ _ROMANS = {
     "XI": 11,
     "XII": 12,
 }
-_PART_WORD_RE = re.compile(
+_PART_WORD_RE = lazy_compile(
     r"^(?:PHẦN|Phần|NHÓM|Nhóm|CHƯƠNG|Chương)\s+(?P<m>[IVX]+|\d+|[A-Z])\b\s*[:.\-–]?\s*(?P<t>.*)$"
 )
-_PART_LETTER_RE = re.compile(r"^(?P<m>[A-HJ-UWYZ])\s*[.)]\s+(?P<t>\S.*)$")
-_ROMAN_RE = re.compile(r"^(?P<m>[IVX]{1,4})\s*[.):\-–]\s*(?P<t>\S.*)$")
-_ROMAN_BARE_RE = re.compile(r"^(?P<m>[IVX]{1,4})\s+(?P<t>[^\W\d_a-zđ].*)$")
-_NUM_RE = re.compile(r"^(?P<m>\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})(?P<sep>\s?[.)])?\s+(?P<t>\S.*)$")
-_LETTER_RE = re.compile(r"^(?P<m>[a-zđ])\s?[).]\s+(?P<t>\S.*)$")
-_BULLET_RE = re.compile(r"^(?P<m>[-+–—•·▪●○◦*➢✓])\s*(?P<t>\S.*)$")
+_PART_LETTER_RE = lazy_compile(r"^(?P<m>[A-HJ-UWYZ])\s*[.)]\s+(?P<t>\S.*)$")
+_ROMAN_RE = lazy_compile(r"^(?P<m>[IVX]{1,4})\s*[.):\-–]\s*(?P<t>\S.*)$")
+_ROMAN_BARE_RE = lazy_compile(r"^(?P<m>[IVX]{1,4})\s+(?P<t>[^\W\d_a-zđ].*)$")
+_NUM_RE = lazy_compile(r"^(?P<m>\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})(?P<sep>\s?[.)])?\s+(?P<t>\S.*)$")
+_LETTER_RE = lazy_compile(r"^(?P<m>[a-zđ])\s?[).]\s+(?P<t>\S.*)$")
+_BULLET_RE = lazy_compile(r"^(?P<m>[-+–—•·▪●○◦*➢✓])\s*(?P<t>\S.*)$")
 
-_STOP_RE = re.compile(r"^(?:noi nhan|tm\.? ?(?:uy ban|ubnd)|kt\.? ?chu tich|chu tich$)")
+_STOP_RE = lazy_compile(r"^(?:noi nhan|tm\.? ?(?:uy ban|ubnd)|kt\.? ?chu tich|chu tich$)")
 
 # Heading words, matched on the diacritic-free key. A task section's words may
 # sit anywhere in the title; the others must open it ("Đánh giá tác động…"
@@ -137,24 +138,24 @@ _UNIT_OPENERS = (
     "cac co quan",
     "thu truong",
 )
-_RESP_LINE_RE = re.compile(
+_RESP_LINE_RE = lazy_compile(
     r"^(?:(?:đơn vị|cơ quan|bộ phận|người)\s+)?(?P<role>chủ trì|phối hợp|thực hiện)"
     r"(?:\s+thực hiện)?\s*:\s*(?P<units>.+)$",
     re.IGNORECASE,
 )
 # Words after a unit's name that start what it does ("Phòng Nội vụ tham mưu UBND…").
-_UNIT_TAIL_RE = re.compile(
+_UNIT_TAIL_RE = lazy_compile(
     r"\s+(?:tham mưu|chủ trì|phối hợp|thực hiện|chịu trách nhiệm|có trách nhiệm|là đầu mối|"
     r"theo dõi|triển khai|tổ chức|hướng dẫn|giúp)\b.*$",
     re.IGNORECASE,
 )
 _DUTY_SUBJECT_RES = (
-    re.compile(
+    lazy_compile(
         r"^(?P<u>[^,;:]{3,80}?)\s+"
         r"(?:là đầu mối|chủ trì|có trách nhiệm|chịu trách nhiệm|tham mưu)\b",
         re.IGNORECASE,
     ),
-    re.compile(
+    lazy_compile(
         r"^(?:lưu ý\s*:\s*)?đề nghị\s+(?P<u>.{3,100}?)\s+"
         r"(?:nộp|gửi|thực hiện|báo cáo|triển khai|hoàn thành|tổ chức)\b",
         re.IGNORECASE,
@@ -162,25 +163,25 @@ _DUTY_SUBJECT_RES = (
 )
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?"
 _DATE_WORDS = r"\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
-_DEADLINE_RE = re.compile(
+_DEADLINE_RE = lazy_compile(
     rf"(?:trước|chậm nhất(?:\s+là)?|hạn chót|hoàn thành(?:\s+trước|\s+trong)?|trong)\s+"
     rf"(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})",
     re.IGNORECASE,
 )
-_PERIOD_DEADLINE_RE = re.compile(
+_PERIOD_DEADLINE_RE = lazy_compile(
     r"(?:trước|chậm nhất(?:\s+là)?|trong|hoàn thành trong)\s+(?:quý\s+[IV1-4]+(?:\s*/\s*\d{4})?|"
     r"tháng\s+\d{1,2}(?:\s*/\s*\d{4})?(?:\s+năm\s+\d{4})?)",
     re.IGNORECASE,
 )
-_RHYTHM_RE = re.compile(
+_RHYTHM_RE = lazy_compile(
     r"(?:định kỳ\s+)?(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)|định kỳ(?:\s+\d+\s+tháng)?|"
     r"thường xuyên",
     re.IGNORECASE,
 )
 _KEEP_COMMA = "\u201a"  # a low quote: not a separator for split_unit_cell
 # Cheap pre-check before the criterion-code grammar (which folds the whole text).
-_CITES_RE = re.compile(r"tc|ti[eêế]u\s*ch", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.;!?…]['\"”)»]*$")
+_CITES_RE = lazy_compile(r"tc|ti[eêế]u\s*ch", re.IGNORECASE)
+_SENTENCE_END_RE = lazy_compile(r"[.;!?…]['\"”)»]*$")
 _MAX_HEADING_WORDS = 18
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from plans.importing.grid import Cell
+from plans.regex import lazy_compile
 from plans.text import ascii_key
 
-_ROMAN = re.compile(r"^(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN = lazy_compile(r"^(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.):]?$")
-_LETTER = re.compile(r"^([a-zđ])\s*[.)]$")
-_ROMAN_PREFIX = re.compile(r"^(?:PHẦN\s+)?([IVXLC]{1,6})\s*[.):\-–]\s*(.+)$", re.S)
-_ARABIC_PREFIX = re.compile(r"^(\d{1,2})\s*[.)]\s+(.+)$", re.S)
+_ARABIC = lazy_compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.):]?$")
+_LETTER = lazy_compile(r"^([a-zđ])\s*[.)]$")
+_ROMAN_PREFIX = lazy_compile(r"^(?:PHẦN\s+)?([IVXLC]{1,6})\s*[.):\-–]\s*(.+)$", re.S)
+_ARABIC_PREFIX = lazy_compile(r"^(\d{1,2})\s*[.)]\s+(.+)$", re.S)
 
 DONE_WORDS = (
     "hoan thanh",
@@ -108,7 +109,7 @@ def status_percent(text: str) -> int | None:
     return None
 
 
-_PERCENT_TEXT = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$")
+_PERCENT_TEXT = lazy_compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$")
 
 
 def parse_percent(cell: Cell | None) -> tuple[int | None, bool]:

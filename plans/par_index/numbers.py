@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
+from plans.regex import lazy_compile
+
 NUMBER = r"\d{1,3}(?:[.,]\d{1,4})?"
-_NUMBER_RE = re.compile(rf"^\s*({NUMBER})\s*$")
+_NUMBER_RE = lazy_compile(rf"^\s*({NUMBER})\s*$")
 
 
 def parse_points(text: str | float | Decimal | None) -> Decimal | None:

@@ -33,27 +33,28 @@ from plans.criteria_codes import find_criterion_codes
 from plans.par_index.model import Group, Level, Scorecard, ScoreItem
 from plans.par_index.numbers import NUMBER, parse_points
 from plans.par_index.validate import check
+from plans.regex import lazy_compile
 from plans.text import fold_spaces, nfc, strip_diacritics
 
-_SCORE_RE = re.compile(
+_SCORE_RE = lazy_compile(
     rf"(?:điểm\s+đạt\s+được(?:\s+là)?\s*:?\s*)?({NUMBER})\s*/\s*({NUMBER})\s*điểm",
     re.IGNORECASE,
 )
-_LOST_RE = re.compile(rf"bị\s+trừ\s*({NUMBER})\s*điểm", re.IGNORECASE)
-_REASON_RE = re.compile(
+_LOST_RE = lazy_compile(rf"bị\s+trừ\s*({NUMBER})\s*điểm", re.IGNORECASE)
+_REASON_RE = lazy_compile(
     r"^[\s,.;:]*(?:(?:nguyên\s+nhân|lý\s+do)\s*(?:là|do)?\s*:?\s*|do\s+|vì\s+)(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
-_TOTAL_RE = re.compile(rf"đạt\s+({NUMBER})\s*điểm", re.IGNORECASE)
-_RATING_RE = re.compile(r"xếp\s+loại\s*:?\s*([^,;()]+)", re.IGNORECASE)
-_RANK_RE = re.compile(r"vị\s+thứ\s*:?\s*(\d{1,4})\s*/\s*(?:tổng\s*(?:số\s*)?)?(\d{1,4})", re.I)
-_YEAR_RE = re.compile(r"năm\s+(20\d\d)", re.IGNORECASE)
-_GROUP_RE = re.compile(r"^nhom\s+(i{1,2}|1|2)\b", re.IGNORECASE)
-_NUMBERED_RE = re.compile(r"^(\d{1,2}|[IVX]{1,4})\s*[.)]\s*(.+)$")
-_PART_RE = re.compile(r"^[B-H]\s*[.)]\s+\S")
-_BULLET_RE = re.compile(r"^([-–—•+])\s*(.*)$", re.DOTALL)
-_MARKUP_RE = re.compile(r"[*_#`]+")
-_CODE_IN_TITLE_RE = re.compile(
+_TOTAL_RE = lazy_compile(rf"đạt\s+({NUMBER})\s*điểm", re.IGNORECASE)
+_RATING_RE = lazy_compile(r"xếp\s+loại\s*:?\s*([^,;()]+)", re.IGNORECASE)
+_RANK_RE = lazy_compile(r"vị\s+thứ\s*:?\s*(\d{1,4})\s*/\s*(?:tổng\s*(?:số\s*)?)?(\d{1,4})", re.I)
+_YEAR_RE = lazy_compile(r"năm\s+(20\d\d)", re.IGNORECASE)
+_GROUP_RE = lazy_compile(r"^nhom\s+(i{1,2}|1|2)\b", re.IGNORECASE)
+_NUMBERED_RE = lazy_compile(r"^(\d{1,2}|[IVX]{1,4})\s*[.)]\s*(.+)$")
+_PART_RE = lazy_compile(r"^[B-H]\s*[.)]\s+\S")
+_BULLET_RE = lazy_compile(r"^([-–—•+])\s*(.*)$", re.DOTALL)
+_MARKUP_RE = lazy_compile(r"[*_#`]+")
+_CODE_IN_TITLE_RE = lazy_compile(
     r"\s*\((?:tại\s+)?(?:tctp|tc|tiêu chí(?: thành phần)?)\s*[\d.,\s]+\)\s*", re.IGNORECASE
 )
 

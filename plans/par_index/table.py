@@ -28,6 +28,7 @@ from plans.importing.header import header_key
 from plans.par_index.model import Group, Level, Scorecard, ScoreItem
 from plans.par_index.numbers import parse_points
 from plans.par_index.validate import check
+from plans.regex import lazy_compile
 from plans.text import fold_spaces, strip_diacritics
 
 
@@ -44,19 +45,19 @@ class ScoreCol(StrEnum):
 
 
 _RULES: list[tuple[ScoreCol, re.Pattern[str]]] = [
-    (ScoreCol.EVIDENCE, re.compile(r"kiem chung|minh chung")),
-    (ScoreCol.NOTE, re.compile(r"ghi chu")),
-    (ScoreCol.REASON, re.compile(r"ly do|nguyen nhan|giai trinh")),
-    (ScoreCol.LOST, re.compile(r"bi tru|diem tru|tru diem|mat diem")),
-    (ScoreCol.MAX, re.compile(r"toi da|diem chuan|thang diem|diem max")),
-    (ScoreCol.SELF, re.compile(r"tu danh gia|tu cham|tu dg|tdg")),
-    (ScoreCol.APPRAISED, re.compile(r"tham dinh|diem danh gia|ket qua danh gia|diem dat|^diem$")),
-    (ScoreCol.CODE, re.compile(r"^(tt|stt|so tt|ma|ma so|ma tieu chi|tctp|ma tctp|ky hieu)$")),
-    (ScoreCol.TITLE, re.compile(r"tieu chi|linh vuc|noi dung|ten")),
+    (ScoreCol.EVIDENCE, lazy_compile(r"kiem chung|minh chung")),
+    (ScoreCol.NOTE, lazy_compile(r"ghi chu")),
+    (ScoreCol.REASON, lazy_compile(r"ly do|nguyen nhan|giai trinh")),
+    (ScoreCol.LOST, lazy_compile(r"bi tru|diem tru|tru diem|mat diem")),
+    (ScoreCol.MAX, lazy_compile(r"toi da|diem chuan|thang diem|diem max")),
+    (ScoreCol.SELF, lazy_compile(r"tu danh gia|tu cham|tu dg|tdg")),
+    (ScoreCol.APPRAISED, lazy_compile(r"tham dinh|diem danh gia|ket qua danh gia|diem dat|^diem$")),
+    (ScoreCol.CODE, lazy_compile(r"^(tt|stt|so tt|ma|ma so|ma tieu chi|tctp|ma tctp|ky hieu)$")),
+    (ScoreCol.TITLE, lazy_compile(r"tieu chi|linh vuc|noi dung|ten")),
 ]
 
-_CODE_RE = re.compile(r"^(?:tctp\s*)?(\d{1,2}(?:\.\d{1,2}){0,3})\.?$", re.IGNORECASE)
-_ROMAN_RE = re.compile(r"^[IVX]{1,4}\.?$")
+_CODE_RE = lazy_compile(r"^(?:tctp\s*)?(\d{1,2}(?:\.\d{1,2}){0,3})\.?$", re.IGNORECASE)
+_ROMAN_RE = lazy_compile(r"^[IVX]{1,4}\.?$")
 
 
 def classify(text: str) -> ScoreCol | None:
@@ -131,9 +132,9 @@ def _is_total_row(title: str) -> bool:
     return bool(re.match(r"^(tong cong|tong diem|tong so diem|tong)\b", _folded(title)))
 
 
-_RATING_RE = re.compile(r"xếp\s+loại\s*:?\s*([^,;()\n]+)", re.IGNORECASE)
-_YEAR_RE = re.compile(r"năm\s+(20\d\d)", re.IGNORECASE)
-_RANK_RE = re.compile(r"vị\s+thứ\s*:?\s*(\d{1,4})\s*/\s*(?:tổng\s*(?:số\s*)?)?(\d{1,4})", re.I)
+_RATING_RE = lazy_compile(r"xếp\s+loại\s*:?\s*([^,;()\n]+)", re.IGNORECASE)
+_YEAR_RE = lazy_compile(r"năm\s+(20\d\d)", re.IGNORECASE)
+_RANK_RE = lazy_compile(r"vị\s+thứ\s*:?\s*(\d{1,4})\s*/\s*(?:tổng\s*(?:số\s*)?)?(\d{1,4})", re.I)
 
 
 def _meta(lines: Iterable[str]) -> tuple[str | None, int | None, int | None]:

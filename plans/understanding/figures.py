@@ -17,12 +17,12 @@ it with an example: it is never re-read from the rest of the message.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from plans.completion import DONE_ACTIVITY_RE, DONE_FINISHED_RE, DONE_ISSUED_RE
 from plans.numbers import round_percent
+from plans.regex import lazy_compile
 
 __all__ = [
     "ALMOST_DONE_OFFERS",
@@ -48,7 +48,7 @@ ALMOST_DONE_OFFERS = (75, 90)
 
 _NUM = r"(?<![\d.,/])(\d{1,6}(?:[.,]\d{1,2})?)(?![\d/])"
 # "80%", "80 %", "80 phần trăm", "80 phan tram", "80pt", "80 percent"
-_PERCENT_RE = re.compile(_NUM + r"\s*(?:%|phan\s*tram\b|pt\b|percent\b)")
+_PERCENT_RE = lazy_compile(_NUM + r"\s*(?:%|phan\s*tram\b|pt\b|percent\b)")
 # "được 60", "đạt 80", "tiến độ 50", "lên 70": a bare number after these words is a percent,
 # but not a date, a fraction or a count of things ("được 15/3", "đạt 2/5 chỉ tiêu").
 _COUNT_NOUNS = (
@@ -57,14 +57,14 @@ _COUNT_NOUNS = (
     r"|muc|nhiem vu|nv|viec|cai|so|ho|hs|dong|trieu|nghin|ngan|tr|k|h|gio|phut|tuan|quy"
     r"|nua|phan"
 )
-_BARE_RE = re.compile(
+_BARE_RE = lazy_compile(
     r"\b(?:duoc|dat|tien do|khoang|len|xong|lam duoc|thuc hien duoc|tdo)\s*:?\s*"
     + _NUM
     + r"(?!\s*(?:"
     + _COUNT_NOUNS
     + r")\b)"
 )
-_FRACTION_RE = re.compile(
+_FRACTION_RE = lazy_compile(
     r"\b(?:duoc|dat|khoang|lam duoc|xong|hoan thanh|thuc hien duoc|tien do)\s+(\d)\s*/\s*(\d{1,2})"
     r"(?![\d/])(?!\s*(?:" + _COUNT_NOUNS + r")\b)"
 )
@@ -80,7 +80,7 @@ _FRACTION_WORDS = {
     "hai phan ba": 67,
     "ba phan tu": 75,
 }
-_FRACTION_WORDS_RE = re.compile(r"\b(" + "|".join(_FRACTION_WORDS) + r")\b")
+_FRACTION_WORDS_RE = lazy_compile(r"\b(" + "|".join(_FRACTION_WORDS) + r")\b")
 
 _DIGIT_WORDS = {
     "khong": 0,
@@ -97,30 +97,32 @@ _DIGIT_WORDS = {
     "chin": 9,
 }
 _WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)"
-_WORDS_PERCENT_RE = re.compile(r"\b((?:" + _WORD + r"\s+)*" + _WORD + r")\s+phan\s*tram\b")
+_WORDS_PERCENT_RE = lazy_compile(r"\b((?:" + _WORD + r"\s+)*" + _WORD + r")\s+phan\s*tram\b")
 
-_NOT_STARTED_RE = re.compile(
+_NOT_STARTED_RE = lazy_compile(
     r"\b(?:chua|van chua|chua he)\s+(?:thuc hien|trien khai|lam|bat dau|co gi|lam gi|xu ly)\b"
 )
-_IN_PROGRESS_RE = re.compile(
+_IN_PROGRESS_RE = lazy_compile(
     r"\b(?:dang|van dang|con dang)\s+(?:thuc hien|trien khai|lam|soan|xay dung|hoan thien|xu ly"
     r"|du thao|tong hop|chuan bi|to chuc)\b|\bchua (?:xong|hoan thanh|hoan tat)\b"
 )
-_ALMOST_RE = re.compile(r"\b(?:gan|sap|cung sap|gan nhu|chuan bi)\s+(?:xong|hoan thanh|hoan tat)\b")
-_PLANNED_RE = re.compile(
+_ALMOST_RE = lazy_compile(
+    r"\b(?:gan|sap|cung sap|gan nhu|chuan bi)\s+(?:xong|hoan thanh|hoan tat)\b"
+)
+_PLANNED_RE = lazy_compile(
     r"\b(?:du kien|se|uoc tinh|chac|hy vong|phan dau)\s+(?:se\s+)?(?:xong|hoan thanh|hoan tat)\b"
 )
 # The done words are plans.completion's (one list for the chat and for a stored status).
-_ISSUED_RE = re.compile(r"\b" + DONE_ISSUED_RE + r"\b")
-_ACTIVITY_RE = re.compile(r"\b" + DONE_ACTIVITY_RE + r"\b")
-_DONE_WORD_RE = re.compile(r"\b" + DONE_FINISHED_RE + r"\b")
-_NEGATED_BEFORE_RE = re.compile(
+_ISSUED_RE = lazy_compile(r"\b" + DONE_ISSUED_RE + r"\b")
+_ACTIVITY_RE = lazy_compile(r"\b" + DONE_ACTIVITY_RE + r"\b")
+_DONE_WORD_RE = lazy_compile(r"\b" + DONE_FINISHED_RE + r"\b")
+_NEGATED_BEFORE_RE = lazy_compile(
     r"\b(?:chua|sap|du kien|se|gan|khong|muon|chuan bi|gan nhu|cung sap|de|truoc khi|khi nao"
     r"|bao gio)\b\s*(?:\w+\s*)?$"
 )
 # "not done", "not yet finished": English negation, only before an English done word
 # (folded, "nốt" is "not" too: "làm nốt xong" is done).
-_NOT_BEFORE_ENGLISH_RE = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?$")
+_NOT_BEFORE_ENGLISH_RE = lazy_compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?$")
 _ENGLISH_DONE_WORDS = frozenset({"done", "completed", "finished", "issued"})
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from plans.regex import lazy_compile
+
 __all__ = ["DOC_RE", "find_outputs"]
 
 _DOC_WORD = (
@@ -24,7 +26,7 @@ _DATE = (
     r"(?:\s*,?\s*(?:ngay|ng)\s*\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{2,4})?"
     r"|\s*,?\s*ngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)?"
 )
-DOC_RE = re.compile(
+DOC_RE = lazy_compile(
     r"\b"
     + _DOC_WORD
     + r"\s*(?:so\s*)?[:.]?\s*"
@@ -39,7 +41,7 @@ DOC_RE = re.compile(
     + _DATE
 )
 # "đã ban hành kế hoạch tuyên truyền năm 2024" (no number): the document named by its kind.
-_ISSUED_KIND_RE = re.compile(r"\bban\s*hanh\s+(" + _DOC_WORD + r"\b[^,;.!?\n]*)")
+_ISSUED_KIND_RE = lazy_compile(r"\bban\s*hanh\s+(" + _DOC_WORD + r"\b[^,;.!?\n]*)")
 _TRAILING = " ,.;:!?-"
 
 

@@ -30,11 +30,11 @@ carry no figures. Small talk reads as no updates, no needs, no question.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from plans.regex import lazy_compile
 from plans.understanding.figures import Figure, read_figure
 from plans.understanding.fold import clean, fold
 from plans.understanding.outputs import DOC_RE, find_outputs
@@ -45,13 +45,13 @@ __all__ = ["QUESTION_DEADLINE", "QUESTION_MY_TASKS", "Reading", "UpdateDraft", "
 QUESTION_DEADLINE = "deadline"
 QUESTION_MY_TASKS = "my_tasks"
 
-_DEADLINE_Q_RE = re.compile(
+_DEADLINE_Q_RE = lazy_compile(
     r"(?<!gia )\b(?:han|thoi han|han chot|deadline|het han)\b.*(?:\?|\b(?:khi nao|bao gio|ngay nao"
     r"|ngay may|hom nao|luc nao|la gi|nao)\b)"
     r"|\b(?:khi nao|bao gio|ngay nao|ngay may)\b.*(?<!gia )\b(?:han|het han|phai xong|phai nop"
     r"|phai hoan thanh)\b"
 )
-_MY_TASKS_Q_RE = re.compile(
+_MY_TASKS_Q_RE = lazy_compile(
     r"\b(?:con|co|dang co|con lai)\s+(?:nhung\s+|may\s+)?(?:viec|nhiem vu|nv|cong viec)\s+"
     r"(?:gi|nao|chua)\b"
     r"|\b(?:viec|nhiem vu|nv|cong viec)\s+(?:cua\s+)?(?:toi|em|minh|tui|t)\b.*(?:\?|gi|nao)"
@@ -60,13 +60,13 @@ _MY_TASKS_Q_RE = re.compile(
     r"|\bdanh sach (?:nhiem vu|viec)\b|\bcon (?:thieu|no) (?:viec|nhiem vu|bao cao) (?:gi|nao)\b"
     r"|\bcon (?:gi|viec gi) chua (?:lam|xong|cap nhat)\b"
 )
-_EVIDENCE_RE = re.compile(
+_EVIDENCE_RE = lazy_compile(
     r"\b(?:minh chung|kiem chung|tai lieu|dinh kem|gui kem|file|anh chup|hinh anh|ban scan|scan"
     r"|bang chung)\b"
 )
 _SEGMENT_EDGES = " ,.;:!?-–+&"
-_JOIN_HEAD_RE = re.compile(r"(?:va|con|voi|them|cung)\b\s*")
-_JOIN_TAIL_RE = re.compile(r"\s*\b(?:va|con|voi)$")
+_JOIN_HEAD_RE = lazy_compile(r"(?:va|con|voi|them|cung)\b\s*")
+_JOIN_TAIL_RE = lazy_compile(r"\s*\b(?:va|con|voi)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +292,7 @@ def _from_figure(
     )
 
 
-_NOT_TITLE_RE = re.compile(
+_NOT_TITLE_RE = lazy_compile(
     r"\b(?:da|vua|moi|dang|chua|se)\s+(?:ban\s*hanh|thuc hien|trien khai|to chuc|xay dung"
     r"|hoan thanh|lam|xong|co)\b"
 )

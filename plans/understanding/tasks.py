@@ -12,11 +12,11 @@ more close candidates are returned so the chat can list just those.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from plans.numbers import MAX_TASK_NUMBER
+from plans.regex import lazy_compile
 from plans.understanding.fold import fold
 
 __all__ = ["Mention", "TaskIndex", "TaskRef", "find_mentions"]
@@ -44,13 +44,13 @@ class Mention:
 _TERMINATOR = r"(?![\d/%]|[.,]\d|\s*(?:%|phan\s*tram\b))"
 _KEYWORD = r"(?:\bnhiem\s*vu|\bnhiemvu|\bnvu|\bnv|\bso|\bviec|\bmuc|\btask|#)"
 _NUMBER = r"(\d{1,6}(?:\.\d{1,2}){0,3})"
-_MENTION_RE = re.compile(_KEYWORD + r"\s*[.:\-]?\s*(?:so\s*)?" + _NUMBER + _TERMINATOR)
-_MORE_RE = re.compile(
+_MENTION_RE = lazy_compile(_KEYWORD + r"\s*[.:\-]?\s*(?:so\s*)?" + _NUMBER + _TERMINATOR)
+_MORE_RE = lazy_compile(
     r"\s*(?:,|\bva\b|&|\+|\bvoi\b)\s*(?:(?:nhiem\s*vu|nv|so)\s*|#)?" + _NUMBER + _TERMINATOR
 )
-_BARE_CODE_RE = re.compile(r"(?<![\d.,/])(\d{1,2}(?:\.\d{1,2}){1,3})" + _TERMINATOR)
-_LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s*[:)\-]\s")
-_DOC_BEFORE_RE = re.compile(
+_BARE_CODE_RE = lazy_compile(r"(?<![\d.,/])(\d{1,2}(?:\.\d{1,2}){1,3})" + _TERMINATOR)
+_LEADING_NUMBER_RE = lazy_compile(r"^\s*(\d{1,3})\s*[:)\-]\s")
+_DOC_BEFORE_RE = lazy_compile(
     r"\b(?:ke hoach|quyet dinh|bao cao|cong van|thong bao|to trinh|nghi quyet|chi thi|huong dan"
     r"|van ban|bien ban|kh|qd|bc|cv|tb|vb|ho|dien thoai|sdt|phong)\s*$"
 )
@@ -113,7 +113,7 @@ _STOP = frozenset(
     nhe. nhe, ket qua minh chung kiem chung file anh hinh gui kem tai lieu dinh
     """.split()
 )
-_TOKEN_RE = re.compile(r"[a-z]+")
+_TOKEN_RE = lazy_compile(r"[a-z]+")
 _MIN_WORD_SCORE = 85.0
 _CLEAR_MARGIN = 0.75
 
