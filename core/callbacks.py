@@ -61,6 +61,9 @@ IMPORT_PAGE = "imp"  # imp:<upload_id>:<page>   one page of a prose plan's extra
 # 3 ask for the lead unit, 4 set it (toggles for 1 and 2: a second press undoes)
 IMPORT_EDIT = "ime"
 IMPORT_REVIEWED = "imr"  # imr:<upload_id>       list checked: on to units and "Xác nhận"
+# A task whose plan names no lead unit (handlers/tasks_list.py, the plan keeper).
+ASSIGN_ASK = "asg"  # asg:<task_id>             list the units that may lead it
+ASSIGN_UNIT = "asu"  # asu:<task_id>:<unit_id>  that unit leads it
 # PAR INDEX desk (handlers/par_index.py).
 PAR_FIELD = "pif"  # pif:<par_criteria.id>      /chiso: open one field's criteria
 

@@ -4,6 +4,11 @@ The list groups tasks by field, shows deadline, days left or overdue and
 the current percent, and carries one ``tk:`` button per task, so a tap opens
 the update keyboard and a reply to the list is understood as being about
 one of these tasks.
+
+A task whose plan names no lead unit ("Các ngành liên quan") reaches no one;
+its card shows the plan keeper one more button, "Giao bộ phận chủ trì", and
+the unit picked leads it from then on (``storage.assignment``, issue 11).
+The keeper reaches such cards from the weekly notice that lists them.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from handlers.officers import (
 from locales import t
 from plans.errors import UserError
 from plans.numbers import parse_task_number
+from storage.assignment import assign_lead_unit, unassigned_task_number
+from storage.directory import list_units
 from storage.models import Role
 from storage.progress import HistoryEntry, can_read_history, can_update, task_history
 from storage.tasks import TaskView, find_task_by_number, load_task_views
@@ -36,6 +43,7 @@ from storage.tasks import TaskView, find_task_by_number, load_task_views
 PAGE_SIZE = 8
 BUTTONS_PER_ROW = 4
 WORKERS = (Role.OFFICER, *MANAGERS)
+KEEPERS = (Role.ADMIN,)  # the plan keeper assigns a lead unit the plan did not name
 
 COMMANDS = [
     CommandSpec("nhiemvu", "officer.cmd.tasks", frozenset(WORKERS), ("tasks",)),
@@ -136,12 +144,73 @@ async def task_button(update: Update, context: BotContext, actor: Actor) -> None
     if not views:
         await query.answer(t("progress.not_your_task", actor.lang), show_alert=True)
         return
+    keyboard = update_keyboard(task_id, actor.lang)
+    if actor.person.role in KEEPERS and not views[0].lead_unit_ids:
+        assign = InlineKeyboardButton(
+            t("figures.assign.button", actor.lang), callback_data=cb.build(cb.ASSIGN_ASK, task_id)
+        )
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, [assign]])
     await query.answer()
     await context.bot.send_message(
         actor.chat_id or actor.telegram_user_id or 0,
         task_card(views[0], today_of(context), actor.lang),
         parse_mode="HTML",
-        reply_markup=update_keyboard(task_id, actor.lang),
+        reply_markup=keyboard,
+    )
+
+
+@require(*KEEPERS)
+async def assign_ask_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """``asg:<task_id>``: a task with no lead unit: offer the organization's units."""
+    query = update.callback_query
+    assert query is not None and actor.person is not None
+    parsed = cb.parse(query.data)
+    task_id = parsed.args[0] if parsed and parsed.args else 0
+    try:
+        async with context.db.read() as session:
+            number = await unassigned_task_number(session, actor.person, task_id)
+            views = await load_task_views(session, actor.person.organization_id, task_ids=[task_id])
+            units = await list_units(session, actor.person.organization_id)
+    except UserError as error:
+        await query.answer(error_text(error, actor.lang), show_alert=True)
+        return
+    if not units:
+        await query.answer(t("figures.assign.no_units", actor.lang), show_alert=True)
+        return
+    await query.answer()
+    placeholder = views[0].lead_units_text if views else None
+    rows = [
+        [InlineKeyboardButton(u.name, callback_data=cb.build(cb.ASSIGN_UNIT, task_id, u.id))]
+        for u in units
+    ]
+    await context.bot.send_message(
+        actor.chat_id or actor.telegram_user_id or 0,
+        t("figures.assign.ask", actor.lang, number=number, placeholder=esc(placeholder or "—")),
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+@require(*KEEPERS)
+async def assign_unit_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """``asu:<task_id>:<unit_id>``: that unit leads the task; its officers are reminded."""
+    query = update.callback_query
+    assert query is not None and actor.person is not None
+    parsed = cb.parse(query.data)
+    args = parsed.args if parsed else ()
+    task_id, unit_id = (args[0], args[1]) if len(args) == 2 else (0, 0)
+    try:
+        async with context.db.write() as session:
+            done = await assign_lead_unit(
+                session, actor.person, task_id, unit_id, now=context.clock.now()
+            )
+    except UserError as error:
+        await query.answer(error_text(error, actor.lang), show_alert=True)
+        return
+    await query.answer()
+    await edit_or_reply(
+        update,
+        t("figures.assign.done", actor.lang, number=done.task_number, unit=esc(done.unit_name)),
     )
 
 
@@ -212,5 +281,7 @@ HANDLERS = {
         CommandHandler(["lichsu", "history"], history_command),
         CallbackQueryHandler(page_button, pattern=rf"^{cb.TASK_PAGE}:"),
         CallbackQueryHandler(task_button, pattern=rf"^{cb.TASK_MENU}:"),
+        CallbackQueryHandler(assign_ask_button, pattern=rf"^{cb.ASSIGN_ASK}:"),
+        CallbackQueryHandler(assign_unit_button, pattern=rf"^{cb.ASSIGN_UNIT}:"),
     ]
 }

@@ -30,6 +30,7 @@ import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -663,6 +664,23 @@ UPLOAD_VERBS = [
 ]
 
 
+# A task whose plan names no lead unit: only the plan keeper assigns one (issue 11).
+ASSIGN_TARGETS = ("placeholder_task", "led_task", "other_org_task", "missing")
+ASSIGN_TABLE = {r: (FORBIDDEN,) * 4 for r in ROLES} | {
+    "stranger": (STRANGER,) * 4,
+    "admin": (
+        "ok",
+        no("assign.already", number=3, unit="Tư pháp - Hộ tịch"),
+        NOT_YOUR_TASK,
+        NOT_YOUR_TASK,
+    ),
+}
+ASSIGN_VERBS = [
+    ("asg:{task}", ok()),  # lists the units to choose from: reads only
+    ("asu:{task}:{unit}", ok("tasks", "task_units", "audit_log")),
+]
+
+
 PAR_FIELD_TABLE = {r: (STALE,) for r in ROLES} | {
     "stranger": (STRANGER,),
     "officer_unit": (FORBIDDEN,),
@@ -732,6 +750,7 @@ CALLBACK_ROWS = [
         NUDGE_TABLE,
     ),
     *_rows(UPLOAD_VERBS, UPLOAD_TARGETS, UPLOAD_TABLE),
+    *_rows(ASSIGN_VERBS, ASSIGN_TARGETS, ASSIGN_TABLE),
     *_rows([("pif:{crit}", ok())], ("missing",), PAR_FIELD_TABLE),
 ]
 
@@ -813,11 +832,49 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
             return {"upload": NOWHERE}
         owner = ROLE_TG["admin"] if target == "own_upload" else ROLE_TG["chairman"]
         return {"upload": await new_upload_draft(harness, owner)}
+    if verb in {"asg", "asu"}:
+        task = {
+            "led_task": tasks[3],  # Tư pháp leads it
+            "other_org_task": world.other_task_id,
+            "missing": NOWHERE,
+        }.get(target)
+        if task is None:  # a fresh one per row: an allowed press assigns it
+            task = await new_placeholder_task(harness, world)
+        return {"task": task, "unit": world.commune.unit_ids["tp"]}
     if verb == "lg":
         return {}
     if verb == "pif":  # the PAR INDEX desk's own rows are in tests/test_par_index_desk.py
         return {"crit": NOWHERE}
     raise AssertionError(f"no ids for {template}")
+
+
+async def new_placeholder_task(harness: BotHarness, world: World) -> int:
+    """A task of Vĩnh Khê's plan led by "Các ngành liên quan": it has no lead unit."""
+    from sqlalchemy import func, select
+
+    from storage.models import Task
+
+    async with harness.database.write() as session:
+        number = 1 + int(
+            await session.scalar(
+                select(func.max(Task.number)).where(Task.plan_id == world.commune.plan_id)
+            )
+            or 0
+        )
+        task = Task(
+            plan_id=world.commune.plan_id,
+            field_id=world.field_ids["I"],
+            number=number,
+            content=f"Nhiệm vụ {number} của các ngành",
+            content_key=f"nhiem vu {number} cua cac nganh",
+            lead_units_text="Các ngành liên quan",
+            deadline_text="Quý III/2024",
+            deadline_kind="date",
+            due_date=date(2024, 9, 30),
+        )
+        session.add(task)
+        await session.flush()
+        return task.id
 
 
 # Cells where the table above (the design) and the code disagree: kept visible, not hidden.
