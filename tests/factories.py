@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, select
+
 from plans.text import match_key
 from storage.db import Database
 from storage.directory import add_organization, add_person, add_unit
@@ -106,6 +108,8 @@ FIELDS = {
     "III": "Cải cách thủ tục hành chính",
     "IV": "Cải cách tài chính công",
 }
+
+PLACEHOLDER_LEAD = "Các ngành liên quan"  # a lead that names no single unit
 
 ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, OFFICER_TC_TG, VIEWER_TG, OTHER_CHAIR_TG = (
     2001,
@@ -210,3 +214,33 @@ async def seed_commune(db: Database) -> Commune:
                 )
             commune.task_ids[number] = task.id
     return commune
+
+
+async def add_placeholder_task(db: Database, commune: Commune) -> int:
+    """The plan's next task, led by "Các ngành liên quan": no lead unit, it reaches no one."""
+    async with db.write() as session:
+        number = 1 + int(
+            await session.scalar(
+                select(func.max(Task.number)).where(Task.plan_id == commune.plan_id)
+            )
+            or 0
+        )
+        field_id = await session.scalar(
+            select(Field.id).where(Field.plan_id == commune.plan_id, Field.key == "I")
+        )
+        content = f"Tuyên truyền CCHC trên hệ thống loa truyền thanh ({number})"
+        task = Task(
+            plan_id=commune.plan_id,
+            field_id=field_id,
+            number=number,
+            code=str(number),
+            content=content,
+            content_key=match_key(content),
+            lead_units_text=PLACEHOLDER_LEAD,
+            deadline_text="Quý III/2024",
+            deadline_kind="date",
+            due_date=date(2024, 9, 30),
+        )
+        session.add(task)
+        await session.flush()
+        return task.id

@@ -30,7 +30,6 @@ import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,7 @@ from tests.access_support import (
     send,
     snapshot,
 )
+from tests.factories import add_placeholder_task
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -839,42 +839,13 @@ async def _ids(env: Env, role: str, template: str, target: str) -> dict[str, Any
             "missing": NOWHERE,
         }.get(target)
         if task is None:  # a fresh one per row: an allowed press assigns it
-            task = await new_placeholder_task(harness, world)
+            task = await add_placeholder_task(harness.database, world.commune)
         return {"task": task, "unit": world.commune.unit_ids["tp"]}
     if verb == "lg":
         return {}
     if verb == "pif":  # the PAR INDEX desk's own rows are in tests/test_par_index_desk.py
         return {"crit": NOWHERE}
     raise AssertionError(f"no ids for {template}")
-
-
-async def new_placeholder_task(harness: BotHarness, world: World) -> int:
-    """A task of Vĩnh Khê's plan led by "Các ngành liên quan": it has no lead unit."""
-    from sqlalchemy import func, select
-
-    from storage.models import Task
-
-    async with harness.database.write() as session:
-        number = 1 + int(
-            await session.scalar(
-                select(func.max(Task.number)).where(Task.plan_id == world.commune.plan_id)
-            )
-            or 0
-        )
-        task = Task(
-            plan_id=world.commune.plan_id,
-            field_id=world.field_ids["I"],
-            number=number,
-            content=f"Nhiệm vụ {number} của các ngành",
-            content_key=f"nhiem vu {number} cua cac nganh",
-            lead_units_text="Các ngành liên quan",
-            deadline_text="Quý III/2024",
-            deadline_kind="date",
-            due_date=date(2024, 9, 30),
-        )
-        session.add(task)
-        await session.flush()
-        return task.id
 
 
 # Cells where the table above (the design) and the code disagree: kept visible, not hidden.

@@ -8,7 +8,7 @@ a forged one changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -16,47 +16,29 @@ from sqlalchemy import select
 from core import callbacks as cb
 from locales import t
 from plans.errors import UserError
-from plans.text import match_key
 from sandbox.harness import BotHarness
 from storage import reports
 from storage.assignment import assign_lead_unit
 from storage.db import Database
 from storage.directory import person_by_telegram_id
-from storage.models import AuditLog, Field, Task, TaskUnit, UnitRole
+from storage.models import AuditLog, Task, TaskUnit, UnitRole
 from tests.access_support import forge_press
-from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
+from tests.factories import (
+    ADMIN_TG,
+    CHAIRMAN_TG,
+    OFFICER_TP_TG,
+    PLACEHOLDER_LEAD,
+    Commune,
+    add_placeholder_task,
+    seed_commune,
+)
 from tests.officers_support import press, say, user
-
-PLACEHOLDER = "Các ngành liên quan"
 
 
 @pytest.fixture
 async def orphan(harness: BotHarness, commune: Commune) -> int:
     """Task 9 of Vĩnh Khê's plan, led by a placeholder: no lead unit."""
-    return await _add_orphan(harness.database, commune)
-
-
-async def _add_orphan(database: Database, commune: Commune) -> int:
-    async with database.write() as session:
-        field_id = await session.scalar(
-            select(Field.id).where(Field.plan_id == commune.plan_id, Field.key == "I")
-        )
-        content = "Tuyên truyền CCHC trên hệ thống loa truyền thanh"
-        task = Task(
-            plan_id=commune.plan_id,
-            field_id=field_id,
-            number=9,
-            code="9",
-            content=content,
-            content_key=match_key(content),
-            lead_units_text=PLACEHOLDER,
-            deadline_text="Quý III/2024",
-            deadline_kind="date",
-            due_date=date(2024, 9, 30),
-        )
-        session.add(task)
-        await session.flush()
-        return task.id
+    return await add_placeholder_task(harness.database, commune)
 
 
 async def _leads(harness: BotHarness, task_id: int) -> list[int]:
@@ -84,7 +66,7 @@ async def test_the_keeper_assigns_a_lead_unit_from_the_task_card(
     assert cb.task_menu(orphan) in listing.button_data()
     await press(harness, keeper, listing, cb.task_menu(orphan))
     card = harness.api.last_bot_message(keeper.id)
-    assert card is not None and PLACEHOLDER in (card.text or "")
+    assert card is not None and PLACEHOLDER_LEAD in (card.text or "")
     ask_data = cb.build(cb.ASSIGN_ASK, orphan)
     assert ask_data in card.button_data()
 
@@ -105,7 +87,7 @@ async def test_the_keeper_assigns_a_lead_unit_from_the_task_card(
         task = await session.get(Task, orphan)
         assert task is not None and task.lead_units_text == "Tư pháp - Hộ tịch"
         line = await session.scalar(select(AuditLog).where(AuditLog.action == "task.lead_assigned"))
-        assert line is not None and line.details["placeholder"] == PLACEHOLDER
+        assert line is not None and line.details["placeholder"] == PLACEHOLDER_LEAD
 
     # The Tư pháp officer now sees the task as theirs.
     officer = user(harness, OFFICER_TP_TG)
@@ -152,7 +134,7 @@ async def test_only_the_keeper_and_only_the_organizations_units(
 
 async def test_the_write_checks_inside_its_transaction_on_both_databases(any_db: Database) -> None:
     commune = await seed_commune(any_db)
-    orphan = await _add_orphan(any_db, commune)
+    orphan = await add_placeholder_task(any_db, commune)
     now = datetime(2024, 6, 3, 7, 30, tzinfo=UTC)
     async with any_db.write() as session:
         keeper = await person_by_telegram_id(session, ADMIN_TG)
