@@ -35,7 +35,7 @@ from locales import t
 from plans.calendar import PeriodKind
 from plans.reminder_policy import ReminderPolicy, send_time
 from plans.report_kinds import CCHC, PRESETS, DueReport, draft_days, due_reports
-from plans.status_table import suggested_filename
+from plans.status_table import StatusTable, suggested_filename
 from plans.workdays import is_working_day
 from storage import report_records, reports
 from storage.db import Database
@@ -144,8 +144,28 @@ async def _claim(db: Database, job: DraftJob, now: datetime) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one draft reports, read once for all its readers (the table is language-free)."""
+
+    table: StatusTable | None  # the CCHC appendix; None for the other report kinds
+    owing: tuple[reports.TaskLine, ...]  # tasks still owing this period's figure
+
+
+async def _facts(db: Database, job: DraftJob, now: datetime) -> _Facts:
+    report = job.report
+    if report.kind.key != CCHC:
+        return _Facts(None, ())
+    async with db.read() as session:
+        table = await reports.build_status_table(session, job.org_id, report.period, now=now)
+        await report_records.apply_record(session, job.org_id, table, report.code)
+        status = await reports.period_status(session, job.org_id, now=now)
+    owing = status.needing_figure if status.period.code == report.code else ()
+    return _Facts(table, owing)
+
+
 async def _content(
-    db: Database, renderer: Renderer, job: DraftJob, now: datetime, lang: str
+    renderer: Renderer, job: DraftJob, facts: _Facts, lang: str
 ) -> tuple[str, bytes | None, str]:
     """(text, docx bytes or None, file name) of one draft in ``lang``."""
     report = job.report
@@ -168,12 +188,8 @@ async def _content(
     ]
     docx: bytes | None = None
     filename = ""
-    if report.kind.key == CCHC:
-        async with db.read() as session:
-            table = await reports.build_status_table(session, job.org_id, report.period, now=now)
-            await report_records.apply_record(session, job.org_id, table, report.code)
-            status = await reports.period_status(session, job.org_id, now=now)
-        owing = status.needing_figure if status.period.code == report.code else ()
+    table, owing = facts.table, facts.owing
+    if table is not None:
         lines.append("")
         if owing:
             lines.append(t("reportcycle.draft.owing_title", lang, count=len(owing)))
@@ -222,9 +238,11 @@ async def send_due_drafts(bot: Any, db: Database, now: datetime, renderer: Rende
         if not await _claim(db, job, now):
             continue
         by_lang: dict[str, tuple[str, bytes | None, str]] = {}
+        facts: _Facts | None = None  # read once, written in each reader's language
         for chat_id, lang in await _recipients(db, job.org_id):
             if lang not in by_lang:
-                by_lang[lang] = await _content(db, renderer, job, now, lang)
+                facts = facts or await _facts(db, job, now)
+                by_lang[lang] = await _content(renderer, job, facts, lang)
             text, docx, filename = by_lang[lang]
             markup = sent_button(job.report.kind.key, job.report.code, lang)
             try:

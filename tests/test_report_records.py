@@ -239,6 +239,35 @@ async def test_draft_goes_out_early_and_the_day_before_then_stops_once_sent(
     assert not _with_caption(harness, chair.id, "Nhắc hạn")
 
 
+async def test_one_draft_reads_in_each_recipients_language(
+    harness: BotHarness, progress_commune: Commune
+) -> None:
+    """The appendix is read once for the draft and written in each reader's language."""
+    from storage.models import Person
+
+    async with harness.database.write() as session:
+        chairman = await session.scalar(
+            select(Person).where(Person.telegram_user_id == CHAIRMAN_TG)
+        )
+        assert chairman is not None
+        chairman.language = "en"
+    chair = harness.api.add_user("C", user_id=CHAIRMAN_TG)
+    keeper = harness.api.add_user("A", user_id=ADMIN_TG)
+    await _drafts_at(harness, datetime(2024, 6, 5, 9, 0, tzinfo=TZ))
+    [vi] = _with_caption(harness, keeper.id, "Dự thảo Báo cáo CCHC 6 tháng đầu năm 2024")
+    [en] = _with_caption(harness, chair.id, "Draft: ")
+    assert "first half of 2024" in en.caption and "Dự thảo" not in en.caption
+    vi_doc = Document(io.BytesIO(vi.document.content))
+    en_doc = Document(io.BytesIO(en.document.content))
+    assert "6 THÁNG ĐẦU NĂM 2024" in vi_doc.paragraphs[1].text
+    assert "FIRST HALF OF 2024" in en_doc.paragraphs[1].text
+    # the same rows, whatever the language: one table behind both
+    vi_rows = [[c.text for c in r.cells][:2] for r in vi_doc.tables[-1].rows[1:]]
+    en_rows = [[c.text for c in r.cells][:2] for r in en_doc.tables[-1].rows[1:]]
+    assert vi_rows == en_rows and len(vi_rows) > 8
+    assert vi.document.file_name == en.document.file_name
+
+
 async def test_day_before_draft_when_not_sent(
     harness: BotHarness, progress_commune: Commune
 ) -> None:
