@@ -39,11 +39,9 @@ from core import callbacks as cb
 from core.context import BotContext, services_of
 from handlers.common import MANAGERS, Actor, CommandSpec, esc, refuse, reply_html, require
 from locales import t
-from plans.importing import PlanImportError
 from plans.par_index.evidence_index import render_evidence_xlsx
 from plans.par_index.model import Level, Scorecard, ScoreItem, format_points
 from plans.par_index.projection import Outlook, losses_without_task, top_losses
-from plans.par_index.reader import load_scores
 from plans.par_index.render import import_summary, total_line
 from plans.regex import lazy_compile
 from plans.text import clip
@@ -620,6 +618,10 @@ async def import_command(update: Update, context: BotContext, actor: Actor) -> N
 @require(Role.ADMIN, allow_group=False)
 async def import_upload(update: Update, context: BotContext, actor: Actor) -> None:
     """A document captioned "/nhapdiem [năm]": read, save whole, report with warnings."""
+    # the scorecard reader and the plan reader it shares load with the first scorecard
+    from plans.importing import PlanImportError
+    from plans.par_index.reader import load_scores
+
     message = update.effective_message
     assert message is not None and message.document is not None and actor.org is not None
     assert actor.person is not None

@@ -27,7 +27,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -43,28 +43,25 @@ from handlers.file_upload import WAITING_FILE, FileCheck, Upload, conversation, 
 from locales import t
 from plans.calendar import ReportingPeriod
 from plans.errors import UserError
-from plans.importing import ImportedPlan, PlanImportError, load_plan
-from plans.importing.edits import (
-    DROP,
-    KEEP,
-    MERGE,
-    UNIT,
-    UNMERGE,
-    Edit,
-    apply_edits,
-    edit_state,
-)
-from plans.importing.outcome import ImportPreview, render_report
 from storage import drafts
 from storage.directory import list_units
 from storage.models import Role
-from storage.plan_import import import_plan, preview_import
 from storage.reports import (
     imported_figures_date,
     last_passed_period,
     org_profile,
     overview,
 )
+
+if TYPE_CHECKING:
+    from plans.importing import ImportedPlan
+    from plans.importing.edits import Edit
+    from plans.importing.outcome import ImportPreview
+
+# The plan reader (plans.importing: its table, prose and heading rules) and the import
+# service are imported by the functions that use them, when a plan file first comes: a
+# bot that is not sent a plan never loads them (≈ 15 ms of CPU before its first
+# getUpdates, bench.bench_startup).
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +140,8 @@ def _replay(
 
 
 async def _load(session: Any, draft_id: int) -> PendingUpload | None:
+    from plans.importing.edits import Edit
+
     draft = await drafts.get_draft(session, draft_id, kind=drafts.PLAN_UPLOAD)
     if draft is None or draft.organization_id is None:
         return None
@@ -173,6 +172,9 @@ def _as_draft(pending: PendingUpload) -> drafts.PendingDraft:
 
 async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) -> Parsed | None:
     """The parsed plan from the cache, or from the file downloaded again by its id."""
+    from plans.importing import PlanImportError, load_plan
+    from storage.plan_import import preview_import
+
     cached = _cache(context).get(pending.id)
     if cached is not None:
         return cached
@@ -203,6 +205,10 @@ async def _read_file(context: BotContext, actor: Actor, pending: PendingUpload) 
 @require(*KEEPERS, allow_group=False)
 async def file_received(update: Update, context: BotContext, actor: Actor) -> int:
     """Download, read and preview the plan; show the first unit to map."""
+    from plans.importing import PlanImportError, load_plan
+    from plans.importing.outcome import render_report
+    from storage.plan_import import preview_import
+
     message = update.effective_message
     assert message is not None
     assert actor.org is not None and actor.person is not None
@@ -430,6 +436,10 @@ async def map_callback(update: Update, context: BotContext, actor: Actor) -> Non
 @require(*KEEPERS)
 async def confirm_callback(update: Update, context: BotContext, actor: Actor) -> None:
     """Import (or re-import in place) with the chosen mapping, in one transaction."""
+    from plans.importing.edits import apply_edits
+    from plans.importing.outcome import render_report
+    from storage.plan_import import import_plan
+
     query = update.callback_query
     assert query is not None and actor.person is not None
     parsed = cb.parse(query.data)
@@ -602,6 +612,8 @@ _SHOWN_CHARS = 160
 
 
 def _edit_summary(pending: PendingUpload, lang: str) -> list[str]:
+    from plans.importing.edits import UNIT, edit_state
+
     if not pending.edits:
         return []
     units = {e.index for e in pending.edits if e.op == UNIT}
@@ -622,6 +634,8 @@ def _review_page(
     pending: PendingUpload, plan: ImportedPlan, page: int, lang: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One page of the extracted tasks with drop / merge / unit buttons."""
+    from plans.importing.edits import edit_state
+
     tasks = plan.all_tasks()
     pages = max(1, (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
@@ -775,6 +789,8 @@ async def page_callback(update: Update, context: BotContext, actor: Actor) -> No
 @require(*KEEPERS)
 async def edit_callback(update: Update, context: BotContext, actor: Actor) -> None:
     """Drop, merge or set the unit of one extracted task (recorded as a draft step)."""
+    from plans.importing.edits import DROP, KEEP, MERGE, UNIT, UNMERGE, Edit, edit_state
+
     found = await _review_target(update, context, actor, (3, 4))
     if found is None:
         return

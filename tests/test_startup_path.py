@@ -110,6 +110,9 @@ def test_run_loads_neither_other_commands_nor_the_postgresql_dialect() -> None:
     commands = [m for m in loaded if str(m).startswith("bot.commands.")]
     assert sorted(commands) == ["bot.commands.run"]
     assert "sqlalchemy.dialects.postgresql" not in loaded
+    # the plan and scorecard readers wait for the first file (tests/test_plan_upload*.py and
+    # tests/test_par_index_desk.py send one)
+    assert {"plans.importing", "storage.plan_import", "plans.par_index.reader"}.isdisjoint(loaded)
     # httpx's command-line client and what it would pull in where installed (bot.UNUSED_BY_PTB)
     assert {"httpx._main", "click", "rich", "pygments"}.isdisjoint(loaded)
     assert "httpx" in loaded
