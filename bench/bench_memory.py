@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bot_process import start_bot
+from bench.bot_process import cpu_seconds, start_bot
 from bench.figures import print_figures
 from bench.province import CHAIRMAN_TG, populate
 from sandbox.devserver import FakeBotApi
@@ -61,12 +61,6 @@ def _status(pid: int) -> dict[str, int]:
         if key in ("VmRSS", "VmHWM"):
             out[key] = int(value.split()[0])
     return out
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (less noisy than wall time under load)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _heavy_loaded(pid: int) -> list[str]:
@@ -140,7 +134,7 @@ async def _once(
 
         await api.wait_until(lambda: "getupdates" in calls(), 120)
         ready = time.perf_counter() - started
-        cpu = _cpu_seconds(proc.pid)
+        cpu = cpu_seconds(proc.pid)
         seen = calls()
         menus_before = seen[: seen.index("getupdates")].count("setmycommands")
         await _until(lambda: _ticked(db_file), 120)

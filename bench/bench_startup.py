@@ -5,7 +5,10 @@ A fake Bot API runs in this process; the bot is a real child process
 environment, on an empty SQLite file (so the run includes ``alembic
 upgrade`` of a new database) and on an already migrated one.  "Ready" is the
 first ``getUpdates`` the fake server receives: from then on the bot answers
-users.  Then SIGTERM, and the time to a clean exit.  Asserts nothing.
+users.  Then SIGTERM, and the time to a clean exit.  Besides the wall time,
+the bot's own CPU time up to that ``getUpdates`` (user + system, from
+/proc): on this shared 2-core machine wall time varies with the load, the
+process's CPU much less.  Asserts nothing.
 
 Run: python -m bench.bench_startup [--runs 3]
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import signal
 import statistics
@@ -22,12 +26,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bot_process import start_bot
+from bench.bot_process import cpu_seconds, start_bot
 from bench.figures import print_figures
 from sandbox.devserver import FakeBotApi
 
 
-async def _once(api: FakeBotApi, database_url: str) -> tuple[float, float]:
+async def _once(api: FakeBotApi, database_url: str) -> tuple[float, float, float]:
     before = len(api.state.calls)
     started = time.perf_counter()
     proc = await start_bot(api, database_url, stderr=asyncio.subprocess.PIPE)
@@ -45,10 +49,11 @@ async def _once(api: FakeBotApi, database_url: str) -> tuple[float, float]:
             raise RuntimeError(f"bot exited with {proc.returncode}: {err.decode()[-2000:]}")
         waiting.result()
         ready = time.perf_counter() - started
+        cpu = cpu_seconds(proc.pid)
         stop = time.perf_counter()
         proc.send_signal(signal.SIGTERM)
         await exited
-        return ready, time.perf_counter() - stop
+        return ready, cpu, time.perf_counter() - stop
     finally:
         if proc.returncode is None:
             proc.kill()
@@ -72,9 +77,12 @@ async def _run(runs: int) -> dict[str, Any]:
         shutil.rmtree(folder, ignore_errors=True)
     return {
         "runs": runs,
-        "startup_new_db_s": statistics.median(r for r, _ in fresh),
-        "startup_migrated_db_s": statistics.median(r for r, _ in warm),
-        "shutdown_s": statistics.median(s for _, s in fresh + warm),
+        "startup_new_db_s": statistics.median(r for r, _, _ in fresh),
+        "startup_migrated_db_s": statistics.median(r for r, _, _ in warm),
+        "startup_new_db_cpu_s": statistics.median(c for _, c, _ in fresh),
+        "startup_migrated_db_cpu_s": statistics.median(c for _, c, _ in warm),
+        "shutdown_s": statistics.median(s for _, _, s in fresh + warm),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
     }
 
 

@@ -22,6 +22,12 @@ from sandbox.devserver import FakeBotApi
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (less noisy than wall time under load)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def start_bot(
     api: FakeBotApi, database_url: str, *, stderr: int, settings: dict[str, str] | None = None
 ) -> asyncio.subprocess.Process:
