@@ -10,6 +10,8 @@ skip with that reason — except under ``CI=true``, where they fail
 from __future__ import annotations
 
 import functools
+import gc
+import importlib
 import logging
 import os
 import uuid
@@ -60,6 +62,25 @@ def _share_ssl_contexts() -> None:
 
 
 _share_ssl_contexts()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Take what every test shares out of the garbage collector's walks, once collected.
+
+    A test process holds the libraries, the bot's modules and some 3,400
+    collected items for its whole life, and each full collection walked all
+    of them again: ≈ 10 % of the suite's CPU. ``gc.freeze`` leaves them out
+    (they are still freed by reference count); what a test creates is
+    collected as before. The handler modules, which the first harness would
+    import, are imported first so that they are frozen too.
+    """
+    from handlers import FEATURE_MODULES
+
+    for name in FEATURE_MODULES:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
