@@ -1,8 +1,10 @@
 """``cchc-bot health`` (issue 16 §10): database, migrations, scheduler heartbeat, Telegram.
 
 The checks run against a real bot (the harness: fake Bot API, real database,
-scheduler ticks driven by the test clock); the command runs as a child
-process, as Docker's HEALTHCHECK runs it, and its exit code is the contract.
+scheduler ticks driven by the test clock). The command runs once as a child
+process, as Docker's HEALTHCHECK runs it, and its exit code is the contract;
+its other forms call the CLI's ``main`` in this process (the same code, without
+paying a second interpreter start-up each).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from bot.commands.health import TICKS, run_checks
+from core.settings import get_settings
 from sandbox.harness import BotHarness
 from tests.factories import Commune
 
@@ -44,6 +50,27 @@ async def _cli(harness: BotHarness, *args: str, base_url: str | None = None) -> 
     return proc.returncode, out.decode() + err.decode()
 
 
+async def _in_process(
+    harness: BotHarness,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *args: str,
+    base_url: str | None = None,
+) -> tuple[int, str]:
+    """``cchc-bot health`` through ``main`` (in a thread: it runs its own event loop)."""
+    settings = harness.settings
+    assert settings is not None
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", settings.token())
+    monkeypatch.setenv("BOT_API_BASE_URL", base_url or settings.bot_api_base_url)
+    monkeypatch.setenv("TICK_SECONDS", str(settings.tick_seconds))
+    get_settings.cache_clear()
+    capsys.readouterr()
+    code = await asyncio.to_thread(main, ["health", *args])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
 def _by_name(checks) -> dict[str, bool]:  # type: ignore[no-untyped-def]
     return {c.name: c.ok for c in checks}
 
@@ -66,14 +93,17 @@ async def test_checks_follow_the_scheduler_heartbeat(harness: BotHarness, commun
 
 
 async def test_cli_exit_codes_and_json(
-    harness: BotHarness, commune: Commune, tmp_path: Path
+    harness: BotHarness,
+    commune: Commune,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    harness.set_time(datetime.now(UTC))  # the child process reads the real clock
+    harness.set_time(datetime.now(UTC))  # the command reads the real clock
     await harness.tick()
     code, output = await _cli(harness)
     assert code == 0, output
     assert [line.split()[0] for line in output.splitlines()] == ["ok"] * 4
-    code, output = await _cli(harness, "--json")
+    code, output = await _in_process(harness, capsys, monkeypatch, "--json")
     assert code == 0 and [c["name"] for c in json.loads(output)] == [
         "database",
         "migrations",
@@ -81,7 +111,9 @@ async def test_cli_exit_codes_and_json(
         "telegram",
     ]
     # Telegram unreachable: exit 1, the failing line names the variable.
-    code, output = await _cli(harness, base_url="http://127.0.0.1:9/bot")
+    code, output = await _in_process(
+        harness, capsys, monkeypatch, base_url="http://127.0.0.1:9/bot"
+    )
     assert code == 1
     failing = [line for line in output.splitlines() if line.startswith("FAIL")]
     assert len(failing) == 1 and "telegram" in failing[0] and "BOT_API_BASE_URL" in failing[0]
