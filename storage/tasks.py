@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, String, and_, func, literal_column, null, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -131,8 +131,8 @@ def _latest_updates(
     which sorted all 100,000 updates of the 1x province to keep 10,000 (SQLite:
     0.29 s of CPU, against 0.035 s for the probes).
 
-    ``with_text=False`` reads NULL for the words and the author (see
-    :func:`load_task_views`).
+    Columns: task, percent, status, time, then (``with_text``, see
+    :func:`load_task_views`) output, note and author.
     """
     wanted = task_ids.subquery()
     newest = aliased(ProgressUpdate)
@@ -145,14 +145,13 @@ def _latest_updates(
     if as_of is not None:
         latest_id = latest_id.where(newest.created_at <= as_of)
     latest_ids = select(latest_id.correlate(wanted).scalar_subquery()).select_from(wanted)
+    words = (ProgressUpdate.output, ProgressUpdate.note, ProgressUpdate.person_id)
     return select(
         ProgressUpdate.task_id,
         ProgressUpdate.percent,
         ProgressUpdate.status_text,
-        ProgressUpdate.output if with_text else null(),
-        ProgressUpdate.note if with_text else null(),
         ProgressUpdate.created_at,
-        ProgressUpdate.person_id if with_text else null(),
+        *(words if with_text else ()),
     ).where(ProgressUpdate.id.in_(latest_ids))
 
 
@@ -217,30 +216,38 @@ async def load_task_views(
     tasks that can have a deadline reminder soon.
     """
     org_ids = [organization_id] if isinstance(organization_id, int) else list(organization_id)
-    empty = literal_column("''", String)  # a word not read (with_text=False)
+    # The words come last and only when asked for: each column of each row costs the
+    # driver a release of the GIL (Python 3.11's sqlite3), even a NULL one.
+    words = (
+        (
+            Task.code,
+            Task.content,
+            Task.product,
+            Task.lead_units_text,
+            Task.coordinating_units_text,
+            Task.deadline_text,
+            Task.parent_code,
+            Field.title,
+        )
+        if with_text
+        else ()
+    )
     query = (
         select(
             Task.id,
             Task.number,
-            Task.code if with_text else null(),
-            Task.content if with_text else empty,
-            Task.product if with_text else null(),
-            Task.lead_units_text if with_text else null(),
-            Task.coordinating_units_text if with_text else null(),
-            Task.deadline_text if with_text else null(),
             Task.deadline_kind,
             Task.due_date,
             Task.extended_due_date,
             Task.milestones,
-            Task.parent_code if with_text else null(),
             Task.deadline_assumed,
             Organization.timezone,
-            Field.key.label("field_key"),
-            Field.ordinal.label("field_ordinal"),
-            Field.title.label("field_title") if with_text else empty,
-            Plan.id.label("plan_id"),
+            Field.key,
+            Field.ordinal,
+            Plan.id,
             Plan.organization_id,
-            Plan.year.label("plan_year"),
+            Plan.year,
+            *words,
         )
         .select_from(Task)
         .join(Field, Field.id == Task.field_id)
@@ -290,8 +297,7 @@ async def load_task_views(
     ).all():
         links[task_id][0 if role == UnitRole.LEAD else 1].append(unit_id)
 
-    # (task_id, percent, status_text, output, note, created_at, person_id) of each task's
-    # latest update
+    # each task's latest update, the columns of :func:`_latest_updates`
     latest: dict[int, Sequence[Any]] = {
         row[0]: row
         for row in (
@@ -318,30 +324,37 @@ async def load_task_views(
     views = []
     zones: dict[str, ZoneInfo] = {}
     no_update = (None,) * 7
+    # code, content, product, lead/coordinating units' texts, deadline text, parent, field
+    no_words = (None, "", None, None, None, None, None, "")
     for (
         task_id,
         number,
-        code,
-        content,
-        product,
-        lead_units_text,
-        coordinating_units_text,
-        deadline_text,
         deadline_kind,
         due_date,
         extended_due_date,
         milestones,
-        parent_code,
         deadline_assumed,
         timezone,
         field_key,
         field_ordinal,
-        field_title,
         plan_id,
         org_id,
         plan_year,
+        *read_words,
     ) in rows:
-        _, percent, status_text, output, note, last_at, last_by = latest.get(task_id, no_update)
+        (
+            code,
+            content,
+            product,
+            lead_units_text,
+            coordinating_units_text,
+            deadline_text,
+            parent_code,
+            field_title,
+        ) = read_words or no_words
+        update = latest.get(task_id, no_update)
+        percent, status_text, last_at = update[1], update[2], update[3]
+        output, note, last_by = update[4:] if with_text else (None, None, None)
         last_day = None
         if last_at is not None:
             tz = zones.get(timezone)
