@@ -104,19 +104,18 @@ class TaskView:
 
     def snapshot(self, tz: ZoneInfo) -> TaskSnapshot:
         """The pure-domain view used by completion math and reminder policy."""
-        return TaskSnapshot(
-            task_id=self.id,
-            field_key=self.field_key,
-            unit_ids=self.unit_ids,
-            deadline_kind=self.deadline_kind,
-            due_date=self.effective_due_date,
-            percent=self.percent,
-            status_text=self.status_text,
-            done_on=self.done_at.astimezone(tz).date() if self.done_at else None,
-            last_update_on=self.last_update_at.astimezone(tz).date()
-            if self.last_update_at
-            else None,
-            start_on=date(self.plan_year, 1, 1),
+        done_at, last_at = self.done_at, self.last_update_at
+        return TaskSnapshot(  # positional, in the fields' order (no keyword dict per task)
+            self.id,  # task_id
+            self.field_key,
+            self.unit_ids,
+            self.deadline_kind,
+            self.effective_due_date,  # due_date
+            self.percent,
+            self.status_text,
+            done_at.astimezone(tz).date() if done_at else None,  # done_on
+            last_at.astimezone(tz).date() if last_at else None,  # last_update_on
+            date(self.plan_year, 1, 1),  # start_on
         )
 
 
@@ -363,39 +362,41 @@ async def load_task_views(
             last_day = last_at.astimezone(tz).date()
         lead, coordinating = links[task_id]
         times = update_times.get(task_id)
+        # Positional, in the fields' order: a class called with keywords packs them into
+        # a dict and unpacks it again for __init__ (31 of them, for each task).
         views.append(
             TaskView(
-                id=task_id,
-                organization_id=org_id,
-                plan_id=plan_id,
-                plan_year=plan_year,
-                number=number,
-                code=code,
-                field_key=field_key,
-                field_ordinal=field_ordinal,
-                field_title=field_title,
-                content=content,
-                product=product,
-                lead_unit_ids=tuple(lead),
-                coordinating_unit_ids=tuple(coordinating),
-                lead_units_text=lead_units_text,
-                coordinating_units_text=coordinating_units_text,
-                deadline_text=deadline_text,
-                deadline_kind=deadline_kind,
-                due_date=due_date,
-                extended_due_date=extended_due_date,
-                percent=percent,
-                status_text=status_text,
-                output=output,
-                note=note,
-                last_update_at=last_at,
-                last_update_by=last_by,
-                done_at=done_since.get(task_id),
-                update_times=tuple(sorted(times)) if times else (),
-                milestones=milestones_from_json(milestones),
-                last_update_day=last_day,
-                parent_code=parent_code,
-                deadline_assumed=bool(deadline_assumed),
+                task_id,  # id
+                org_id,  # organization_id
+                plan_id,
+                plan_year,
+                number,
+                code,
+                field_key,
+                field_ordinal,
+                field_title,
+                content,
+                product,
+                tuple(lead),  # lead_unit_ids
+                tuple(coordinating),  # coordinating_unit_ids
+                lead_units_text,
+                coordinating_units_text,
+                deadline_text,
+                deadline_kind,
+                due_date,
+                extended_due_date,
+                percent,
+                status_text,
+                output,
+                note,
+                last_at,  # last_update_at
+                last_by,  # last_update_by
+                done_since.get(task_id),  # done_at
+                tuple(sorted(times)) if times else (),  # update_times
+                milestones_from_json(milestones),
+                last_day,  # last_update_day
+                parent_code,
+                bool(deadline_assumed),
             )
         )
     return views

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select, update
 
 from plans.errors import UserError
 from storage.db import Database
 from storage.directory import person_by_telegram_id
-from storage.models import UpdateChannel
+from storage.models import Field, Plan, Task, TaskUnit, UnitRole, UpdateChannel
 from storage.progress import AttachmentIn, record_progress, task_history
 from storage.tasks import find_task_by_number, load_task_views
 from tests.factories import OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
@@ -128,3 +130,107 @@ async def test_latest_update_at_the_same_instant_is_the_last_written(any_db: Dat
         (cut,) = await load_task_views(session, commune.org_id, task_ids=[tid], as_of=T0)
     assert view.percent == 50 and view.last_update_at == T0
     assert cut.percent == 50
+
+
+async def test_every_field_of_a_view_comes_from_its_own_column(any_db: Database) -> None:
+    """Views are built positionally (load_task_views): a field read from the wrong column
+    shows here, and the planner's read without words differs in the words alone."""
+    commune = await seed_commune(any_db)
+    tid = commune.task_ids[3]
+    async with any_db.write() as session:
+        await session.execute(
+            update(Task)
+            .where(Task.id == tid)
+            .values(
+                code="3.2.1",
+                product="Kế hoạch",
+                lead_units_text="Tư pháp",
+                coordinating_units_text="Văn phòng",
+                deadline_text="Tháng 7",
+                parent_code="3.2",
+                extended_due_date=date(2024, 7, 31),
+                deadline_assumed=True,
+            )
+        )
+        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
+        assert officer is not None
+        await record_progress(
+            session,
+            task_id=tid,
+            person=officer,
+            channel=UpdateChannel.COMMAND,
+            at=T0,
+            percent=40,
+            output="Báo cáo",
+            note="ghi chú",
+        )
+    async with any_db.read() as session:
+        (view,) = await load_task_views(session, commune.org_id, task_ids=[tid])
+        (lean,) = await load_task_views(session, commune.org_id, task_ids=[tid], with_text=False)
+        task = await session.get(Task, tid)
+        assert task is not None
+        field = await session.get(Field, task.field_id)
+        plan = await session.get(Plan, task.plan_id)
+        assert field is not None and plan is not None
+        units = (
+            await session.execute(
+                select(TaskUnit.unit_id, TaskUnit.role)
+                .where(TaskUnit.task_id == tid)
+                .order_by(TaskUnit.unit_id)
+            )
+        ).all()
+    lead = tuple(u for u, role in units if role == UnitRole.LEAD)
+    coordinating = tuple(u for u, role in units if role != UnitRole.LEAD)
+    assert lead and coordinating  # both kinds, so a swap shows
+    assert (view.id, view.organization_id, view.plan_id, view.plan_year, view.number) == (
+        tid,
+        commune.org_id,
+        plan.id,
+        plan.year,
+        task.number,
+    )
+    assert (view.field_key, view.field_ordinal, view.field_title) == (
+        field.key,
+        field.ordinal,
+        field.title,
+    )
+    assert (view.code, view.content, view.product, view.parent_code) == (
+        "3.2.1",
+        task.content,
+        "Kế hoạch",
+        "3.2",
+    )
+    assert (view.lead_unit_ids, view.coordinating_unit_ids) == (lead, coordinating)
+    assert (view.lead_units_text, view.coordinating_units_text, view.deadline_text) == (
+        "Tư pháp",
+        "Văn phòng",
+        "Tháng 7",
+    )
+    assert (view.deadline_kind, view.due_date, view.extended_due_date) == (
+        task.deadline_kind,
+        task.due_date,
+        date(2024, 7, 31),
+    )
+    assert (view.percent, view.status_text, view.output, view.note) == (
+        40,
+        None,
+        "Báo cáo",
+        "ghi chú",
+    )
+    assert (view.last_update_at, view.last_update_by, view.done_at) == (T0, officer.id, None)
+    assert view.last_update_day == T0.astimezone(TZ).date()
+    assert (view.update_times, view.milestones, view.deadline_assumed) == ((), (), True)
+    words = {
+        "code": None,
+        "content": "",
+        "product": None,
+        "lead_units_text": None,
+        "coordinating_units_text": None,
+        "deadline_text": None,
+        "parent_code": None,
+        "field_title": "",
+        "output": None,
+        "note": None,
+        "last_update_by": None,
+    }
+    assert lean == replace(view, **words)
