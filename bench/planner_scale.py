@@ -189,7 +189,7 @@ def main() -> None:
         for r in rows:
             v = r[key]
             cells.append(f"{v:.4g}" if isinstance(v, float) else str(v))
-        print(f"{key:<22}" + "".join(f"{c:>14}" for c in cells))
+        print(f"{key:<22}" + "".join(f" {c:>13}" for c in cells))  # a 16-digit hash too
 
 
 if __name__ == "__main__":
