@@ -117,9 +117,8 @@ async def test_in_process_rendering_is_the_same_call() -> None:
 async def test_a_worker_killed_mid_render_fails_that_render_and_the_next_starts_fresh(
     renderer: Renderer,
 ) -> None:
-    await renderer.warm()
-    first = renderer.worker_pid
-    assert first is not None
+    first = await renderer.run(os.getpid)  # a worker without the warm-up's renders
+    assert first == renderer.worker_pid
     with pytest.raises(Exception) as died:  # the worker kills itself while "rendering"
         await renderer.run(os.kill, first, signal.SIGKILL)
     assert type(died.value).__name__ == "BrokenProcessPool"
@@ -134,16 +133,15 @@ async def test_the_idle_rule_stops_the_worker_and_the_next_render_starts_one() -
     clock = FakeMonotonic()
     renderer = Renderer(in_worker=True, idle_seconds=120.0, clock=clock)
     try:
-        await renderer.warm()
-        pid = renderer.worker_pid
-        assert pid is not None
+        pid = await renderer.run(os.getpid)  # the rule is about the process, not what it renders
+        assert pid == renderer.worker_pid
         clock.now += 119.0
         assert not renderer.stop_if_idle()
         clock.now += 2.0
         assert renderer.stop_if_idle()
         assert renderer.worker_pid is None
         assert not _alive(pid)
-        await renderer.docx(_table(), "vi")
+        assert await renderer.run(os.getpid) not in (pid, os.getpid())
         assert renderer.started == 2
     finally:
         await renderer.aclose()
@@ -154,7 +152,7 @@ async def test_one_idle_timer_watches_the_worker_and_stops_it() -> None:
     renderer = Renderer(in_worker=True, idle_seconds=120.0, clock=clock)
     try:
         for _ in range(3):
-            await renderer.chart(BY_FIELD, [], "x", "vi", None)
+            await renderer.run(os.getpid)
         timers = [th for th in threading.enumerate() if th.name == "render-worker-idle"]
         assert len(timers) == 1
         pid = renderer.worker_pid
