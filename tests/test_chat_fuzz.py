@@ -60,6 +60,7 @@ from tests.access_support import (
     send,
     snapshot,
 )
+from tests.db_template import seed_once
 
 FAST = int(os.environ.get("CHAT_FUZZ_EXAMPLES", "20"))
 SLOW = int(os.environ.get("CHAT_FUZZ_SLOW_EXAMPLES", "600"))
@@ -377,7 +378,7 @@ class FuzzBot:
 
     async def _start(self) -> World:
         await self.harness.start()
-        world = await seed_world(self.harness.database)
+        world = await seed_once(self.harness.database, seed_world)  # copied rows on SQLite
         for tg in ROLE_TG.values():
             person(self.harness, tg)
         await self.harness.tick()
