@@ -59,6 +59,7 @@ from tests.access_support import (
     send,
     snapshot,
 )
+from tests.db_template import seed_once
 from tests.factories import add_placeholder_task
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -1046,7 +1047,7 @@ async def test_a_group_linked_to_one_commune_cannot_be_taken_by_another(tmp_path
     from tests.access_support import seed_world
 
     async with BotHarness(sqlite_url(tmp_path), limits=Limits.off()) as harness:
-        world = await seed_world(harness.database)
+        world = await seed_once(harness.database, seed_world)
         async with harness.database.write() as session:
             await add_person(
                 session,

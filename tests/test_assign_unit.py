@@ -23,6 +23,7 @@ from storage.db import Database
 from storage.directory import person_by_telegram_id
 from storage.models import AuditLog, Task, TaskUnit, UnitRole
 from tests.access_support import forge_press
+from tests.db_template import seed_once
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -133,7 +134,7 @@ async def test_only_the_keeper_and_only_the_organizations_units(
 
 
 async def test_the_write_checks_inside_its_transaction_on_both_databases(any_db: Database) -> None:
-    commune = await seed_commune(any_db)
+    commune = await seed_once(any_db, seed_commune)
     orphan = await add_placeholder_task(any_db, commune)
     now = datetime(2024, 6, 3, 7, 30, tzinfo=UTC)
     async with any_db.write() as session:

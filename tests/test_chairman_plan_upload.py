@@ -13,6 +13,7 @@ from sandbox.harness import BotHarness
 from storage.models import Plan, Role, StoredDraft, UnitAlias
 from storage.tasks import load_task_views
 from tests.conftest import FIXTURES
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, Commune, seed_commune
 
 FIXTURE = "ke-hoach-cchc-vinh-khe-2024.docx"
@@ -212,7 +213,7 @@ async def test_restart_mid_mapping_keeps_choices_and_imports(sqlite_database_url
         first = BotHarness(sqlite_database_url, api=api)
         await first.start()
         try:
-            commune = await seed_commune(first.database)
+            commune = await seed_once(first.database, seed_commune)
             u, step = await upload(first, ADMIN_TG)
             upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
             # Two choices before the restart; the second deliberately not the suggestion,
@@ -270,7 +271,7 @@ async def test_cancel_after_restart_imports_nothing(sqlite_database_url: str) ->
         first = BotHarness(sqlite_database_url, api=api)
         await first.start()
         try:
-            commune = await seed_commune(first.database)
+            commune = await seed_once(first.database, seed_commune)
             u, step = await upload(first, ADMIN_TG)
             upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
             _, step = await press_and_reread(
@@ -370,7 +371,7 @@ async def test_file_gone_after_restart_changes_nothing(sqlite_database_url: str)
         first = BotHarness(sqlite_database_url, api=api)
         await first.start()
         try:
-            commune = await seed_commune(first.database)
+            commune = await seed_once(first.database, seed_commune)
             u, step = await upload(first, ADMIN_TG)
             upload_id = cb.parse(step.button_data()[-1]).args[0]  # type: ignore[union-attr]
         finally:

@@ -897,7 +897,7 @@ async def test_huge_task_number_is_refused_politely(harness: BotHarness, text: s
     from locales import t
     from tests.factories import OFFICER_TP_TG, seed_commune
 
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     officer = person(harness, OFFICER_TP_TG)
     failed = FailedCalls(harness)
     with ErrorRecords() as errors:
@@ -912,7 +912,7 @@ async def test_huge_digest_hour_is_refused_politely(harness: BotHarness) -> None
     from locales import t
     from tests.factories import ADMIN_TG, seed_commune
 
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     admin = person(harness, ADMIN_TG)
     failed = FailedCalls(harness)
     with ErrorRecords() as errors:
@@ -933,7 +933,7 @@ async def test_nul_in_user_text_on_postgres(postgres_database_url: str, text: st
     from tests.factories import OFFICER_TP_TG, seed_commune
 
     async with BotHarness(postgres_database_url, limits=Limits.off()) as harness:
-        await seed_commune(harness.database)
+        await seed_once(harness.database, seed_commune)
         officer = person(harness, OFFICER_TP_TG)
         with ErrorRecords() as errors:
             replies = await send(harness, officer, text)
@@ -949,7 +949,7 @@ async def test_extension_notice_reaches_the_deciders_whatever_the_lengths(
 ) -> None:
     from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, seed_commune
 
-    commune = await seed_commune(harness.database)
+    commune = await seed_once(harness.database, seed_commune)
     async with harness.database.write() as session:
         task = await session.get(Task, commune.task_ids[4])
         assert task is not None

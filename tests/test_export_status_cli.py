@@ -14,6 +14,7 @@ from bot.cli import main
 from storage.db import Database
 from storage.migrate import upgrade_async
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import seed_once
 from tests.test_reports_export import H1_FIGURES, H1_SUMMARY, HEADER, Q1_FIGURES, TITLE
 
 
@@ -23,7 +24,7 @@ async def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: igno
     monkeypatch.setenv("DATABASE_URL", url)
     await upgrade_async(url)
     db = Database(url)
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     from storage.tasks import load_task_views
 
     async with db.read() as session:

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from locales import t
 from sandbox.harness import BotHarness
 from storage.db import sqlite_path
+from tests.db_template import seed_once
 from tests.factories import OFFICER_TP_TG, Commune, seed_commune
 from tests.officers_support import counts, say, updates_of, user
 from tests.scheduler_support import add_users
@@ -84,7 +85,7 @@ async def _checkpoint(h: BotHarness) -> None:
 
 
 async def _start(h: BotHarness) -> Commune:
-    commune = await seed_commune(h.database)
+    commune = await seed_once(h.database, seed_commune)
     add_users(h.api)
     return commune
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from plans.clock import ManualClock
 from sandbox.harness import BotHarness, sqlite_url
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
 from tests.scheduler_support import add_users, at
 
@@ -16,7 +17,7 @@ TASK_RE = re.compile(r"^• Số (\d+):", re.M)
 async def test_catch_up_after_months_down_says_how_long_ago(tmp_path: Path) -> None:
     clock = ManualClock(at("2024-06-03 07:40"))
     async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
-        await seed_commune(h.database)
+        await seed_once(h.database, seed_commune)
         add_users(h.api)
         await h.tick()  # the planner remembers it ran in June
         seen = {c: len(h.api.bot_messages(c)) for c in (ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG)}
@@ -41,7 +42,7 @@ async def test_officers_who_owe_a_figure_are_warned_on_the_deadline_day(tmp_path
     """Defect 11: on 10/06 (6-month deadline) the officers hear it too, not only the keeper."""
     clock = ManualClock(at("2024-06-10 07:00"))
     async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
-        await seed_commune(h.database)
+        await seed_once(h.database, seed_commune)
         add_users(h.api)
         await h.tick()
         h.set_time(at("2024-06-10 07:30"))
@@ -58,7 +59,7 @@ async def test_a_digest_leaves_out_what_was_updated_that_day(tmp_path: Path) -> 
 
     clock = ManualClock(at("2024-06-03 07:00"))
     async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
-        commune = await seed_commune(h.database)
+        commune = await seed_once(h.database, seed_commune)
         add_users(h.api)
         await h.tick()  # plans Monday's digest for 07:30
         async with h.database.write() as session:
@@ -81,7 +82,7 @@ async def test_the_keeper_hears_weekly_of_tasks_that_reach_no_one(tmp_path: Path
     """Defect 12: task 8 is led by units nobody serves in; Monday's digest tells the keeper."""
     clock = ManualClock(at("2024-06-03 07:00"))
     async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
-        await seed_commune(h.database)
+        await seed_once(h.database, seed_commune)
         add_users(h.api)
         await h.tick()
         h.set_time(at("2024-06-03 07:30"))  # Monday: the weekly summary day

@@ -17,6 +17,7 @@ from storage.outbox import DigestPayload
 from storage.progress import record_progress
 from storage.reports import build_status_table
 from storage.tasks import load_task_views
+from tests.db_template import seed_once
 from tests.factories import Commune, seed_commune
 from tests.scheduler_support import add_task, at
 
@@ -139,7 +140,7 @@ async def _view(db: Database, commune: Commune, task_id: int):
 
 
 async def test_each_milestone_is_reminded_and_goes_overdue(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     tid = await _with_deadline(db, commune, 40, "Tháng 6 và tháng 12")
     assert (await _view(db, commune, tid)).effective_due_date == date(2024, 6, 30)
     # 30/06/2024 is a Sunday: the deadline-day warning goes out on Friday 28/06
@@ -154,7 +155,7 @@ async def test_each_milestone_is_reminded_and_goes_overdue(db: Database) -> None
 
 
 async def test_the_planners_due_soon_selection_keeps_an_early_milestone(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     tid = await _with_deadline(db, commune, 41, "Tháng 6 và tháng 12")
     async with db.read() as session:
         soon = await load_task_views(session, commune.org_id, dated_due_by=date(2024, 7, 5))
@@ -162,7 +163,7 @@ async def test_the_planners_due_soon_selection_keeps_an_early_milestone(db: Data
 
 
 async def test_milestone_then_recurring_is_reminded_until_reported(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     tid = await _with_deadline(db, commune, 42, "Quý I/2024 và thường xuyên")
     assert (await _view(db, commune, tid)).effective_due_date == date(2024, 3, 31)
     assert "overdue" in await _items_on(db, commune, date(2024, 4, 1), tid)
@@ -172,7 +173,7 @@ async def test_milestone_then_recurring_is_reminded_until_reported(db: Database)
 
 
 async def test_appendix_prints_the_deadline_as_written(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     tid = await _with_deadline(db, commune, 43, "Tháng 6 và tháng 12")
     async with db.read() as session:
         number = await session.scalar(select(Task.number).where(Task.id == tid))

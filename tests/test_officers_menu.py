@@ -11,6 +11,7 @@ from core import callbacks as cb
 from handlers.menu import MENUS_PER_ROUND, catalogue_version, on_startup, publish_menus
 from sandbox.harness import BotHarness
 from storage.models import Person, Role
+from tests.db_template import seed_once
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -24,7 +25,7 @@ from tests.officers_support import press, say, user
 
 @pytest.fixture
 async def commune(harness: BotHarness) -> Commune:
-    seeded = await seed_commune(harness.database)
+    seeded = await seed_once(harness.database, seed_commune)
     await on_startup(harness.application)  # as at a restart, now that people exist
     await publish_menus(harness.application)  # the menu round the scheduler runs each tick
     return seeded
@@ -119,7 +120,7 @@ async def _versions(harness: BotHarness) -> dict[int, str | None]:
 async def test_start_up_sets_no_person_menu_and_rounds_set_each_once(
     harness: BotHarness,
 ) -> None:
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     await on_startup(harness.application)
     assert _person_menu_calls(harness) == []  # the bot polls without waiting for them
     assert harness.api.commands("default") == ["start", "trogiup"]

@@ -10,6 +10,7 @@ from core import callbacks as cb
 from sandbox.devserver import FakeBotApi
 from sandbox.harness import BotHarness
 from storage.models import OutboxMessage
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, OFFICER_TP_TG, Commune, seed_commune
 from tests.officers_support import counts, fresh, last, press, say, updates_of, user
 
@@ -166,7 +167,7 @@ async def test_pending_confirmation_survives_a_restart(sqlite_database_url: str)
     try:
         first = BotHarness(sqlite_database_url, api=api)
         await first.start()
-        commune = await seed_commune(first.database)
+        commune = await seed_once(first.database, seed_commune)
         an = user(first, OFFICER_TP_TG)
         card = await _card(first, an, commune.task_ids[3])
         echo = await say(first, an, "xong", reply_to=card)

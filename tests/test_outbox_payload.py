@@ -24,6 +24,7 @@ from storage.outbox import (
     encode,
     find_by_message,
 )
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, OFFICER_TC_TG, seed_commune
 from tests.scheduler_support import add_users, outbox_rows
 
@@ -144,7 +145,7 @@ def _row(
 
 async def test_rows_planned_before_the_upgrade_are_delivered(harness: BotHarness) -> None:
     """Rows in the old form, planned yesterday by the previous version, go out today."""
-    commune = await seed_commune(harness.database)
+    commune = await seed_once(harness.database, seed_commune)
     add_users(harness.api)
     officer, keeper, overdue = (
         commune.people["officer_tc"],
@@ -185,7 +186,7 @@ async def test_rows_planned_before_the_upgrade_are_delivered(harness: BotHarness
 
 
 async def test_find_by_message(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     keeper, task = commune.people["admin"], commune.task_ids[6]
     nudge = encode(NoticePayload("chairman.nudge.message", {"number": 6}, "vi"))
     async with db.write() as session:

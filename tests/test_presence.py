@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sandbox.harness import BotHarness
 from storage.directory import set_reachable
 from storage.models import Person
+from tests.db_template import seed_once
 from tests.factories import OFFICER_TP_TG, seed_commune
 from tests.officers_support import say, user
 
@@ -19,7 +20,7 @@ async def _reachable(harness: BotHarness, tg: int) -> tuple[bool, object]:
 
 
 async def test_block_and_unblock_are_recorded(harness: BotHarness) -> None:
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     officer = user(harness, OFFICER_TP_TG, "An")
     harness.api.user_blocks_bot(officer)
     await harness.api.wait_until(lambda: harness.api.state.calls and True)
@@ -32,7 +33,7 @@ async def test_block_and_unblock_are_recorded(harness: BotHarness) -> None:
 
 
 async def test_writing_again_makes_a_person_reachable(harness: BotHarness) -> None:
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     async with harness.database.write() as session:
         await set_reachable(session, OFFICER_TP_TG, False, harness.clock.now())
     officer = user(harness, OFFICER_TP_TG, "An")
@@ -41,7 +42,7 @@ async def test_writing_again_makes_a_person_reachable(harness: BotHarness) -> No
 
 
 async def test_strangers_are_not_recorded(harness: BotHarness) -> None:
-    await seed_commune(harness.database)
+    await seed_once(harness.database, seed_commune)
     stranger = user(harness, 999_001, "Lạ")
     harness.api.user_blocks_bot(stranger)
     await harness.idle()

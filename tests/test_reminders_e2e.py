@@ -24,6 +24,7 @@ from scheduler.outbox import state_counts
 from storage.directory import add_person
 from storage.models import Organization, Role, UpdateChannel
 from storage.progress import record_progress
+from tests.db_template import seed_once
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -40,7 +41,7 @@ async def test_first_half_of_june(tmp_path: Path) -> None:
     clock = ManualClock(at("2024-06-01 00:00"))
     async with BotHarness(sqlite_url(tmp_path), clock=clock) as h:
         api = h.api
-        commune = await seed_commune(h.database)
+        commune = await seed_once(h.database, seed_commune)
         add_users(api)
         group = api.add_group("UBND xã Vĩnh Khê", [api.state.users[ADMIN_TG]])
         async with h.database.write() as session:
@@ -119,7 +120,7 @@ async def test_first_half_of_june(tmp_path: Path) -> None:
 
 async def _crowd(h: BotHarness, count: int) -> list[int]:
     """``count`` extra officers of Tư pháp, each with a private chat."""
-    commune = await seed_commune(h.database)
+    commune = await seed_once(h.database, seed_commune)
     add_users(h.api)
     ids = []
     async with h.database.write() as session:

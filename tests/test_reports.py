@@ -12,6 +12,7 @@ from storage.directory import person_by_telegram_id
 from storage.models import UpdateChannel
 from storage.progress import record_progress
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, Commune
 
 NOW = datetime.fromisoformat("2024-06-03T07:30:00+07:00")
@@ -31,7 +32,7 @@ async def add(db: Database, commune: Commune, number: int, at: str, percent: int
 
 
 async def test_missing_figures_and_sent_status_of_the_last_report(any_db: Database) -> None:
-    commune = await seed_with_progress(any_db)
+    commune = await seed_once(any_db, seed_with_progress)
     async with any_db.read() as session:
         roll = await reports.district_rollup(session, commune.district_id, now=NOW)
     line = roll.communes[0]
@@ -111,7 +112,7 @@ def test_last_passed_period() -> None:
 
 
 async def test_overview_at_a_period_cutoff(db: Database) -> None:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     async with db.read() as session:
         q1 = await reports.overview(
             session, commune.org_id, now=NOW, period=period(PeriodKind.Q1, 2024)
@@ -127,7 +128,7 @@ async def test_overview_at_a_period_cutoff(db: Database) -> None:
 
 
 async def test_scopes_never_cross_organizations(db: Database) -> None:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     other = commune.other_org_id
     async with db.read() as session:
         assert await reports.unit_record(session, other, commune.unit_ids["tp"], now=NOW) is None
@@ -144,7 +145,7 @@ async def test_scopes_never_cross_organizations(db: Database) -> None:
 
 
 async def test_dates_shown_are_local(db: Database) -> None:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     await add(db, commune, 4, "2024-06-01T06:00", 10)  # 31/05 23:00 UTC
     async with db.read() as session:
         record = await reports.unit_record(session, commune.org_id, commune.unit_ids["tp"], now=NOW)
@@ -155,7 +156,7 @@ async def test_dates_shown_are_local(db: Database) -> None:
 
 
 async def test_period_status_counts_silence_from_the_window_start(db: Database) -> None:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     async with db.read() as session:
         ps = await reports.period_status(session, commune.org_id, now=NOW)
     assert ps.period.code == "2024-H1" and ps.days_to_deadline == 7

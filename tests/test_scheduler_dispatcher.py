@@ -19,13 +19,14 @@ from scheduler.outbox import state_counts
 from storage.db import Database
 from storage.models import OutboxState, UpdateChannel
 from storage.progress import record_progress
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
 from tests.fault_support import Deliveries, add_chats, seed_fan_out, slow_randomly
 from tests.scheduler_support import add_users, at, outbox_rows, person, texts
 
 
 async def _start(harness: BotHarness):  # type: ignore[no-untyped-def]
-    commune = await seed_commune(harness.database)
+    commune = await seed_once(harness.database, seed_commune)
     add_users(harness.api)
     return commune
 

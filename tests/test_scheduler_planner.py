@@ -20,6 +20,7 @@ from storage.db import Database
 from storage.models import Organization, UpdateChannel
 from storage.outbox import DigestPayload
 from storage.progress import record_progress
+from tests.db_template import seed_once
 from tests.factories import Commune, seed_commune
 from tests.scheduler_support import add_task, at, outbox_rows
 
@@ -58,7 +59,7 @@ async def _done(db: Database, task_id: int, when: str) -> None:
 
 
 async def test_monday_digests_one_per_person(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     ctx = await _ctx(db, commune)
     t = commune.task_ids
     drafts = _by_person(plan_day(ctx, date(2024, 6, 3)), commune)
@@ -80,14 +81,14 @@ async def test_monday_digests_one_per_person(db: Database) -> None:
 
 
 async def test_weekend_and_holiday_are_silent(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     ctx = await _ctx(db, commune)
     for day in (date(2024, 6, 8), date(2024, 6, 9), date(2024, 9, 2), date(2024, 4, 30)):
         assert plan_day(ctx, day) == [], day
 
 
 async def test_lead_reminder_moves_before_tet(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     task = await add_task(db, commune, 20, date(2024, 2, 17))
     ctx = await _ctx(db, commune)
     # 7 days before 17/02/2024 is 10/02 (Tết): sent on the last working day before, 07/02
@@ -99,7 +100,7 @@ async def test_lead_reminder_moves_before_tet(db: Database) -> None:
 
 
 async def test_deadline_day_on_a_weekend_warns_the_friday_and_the_group(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     task = await add_task(db, commune, 21, date(2024, 6, 15))  # a Saturday
     async with db.write() as session:
         await session.execute(
@@ -119,7 +120,7 @@ async def test_deadline_day_on_a_weekend_warns_the_friday_and_the_group(db: Data
 
 
 async def test_escalation_once_then_overdue_backing_off(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     ctx = await _ctx(db, commune)
     t6 = commune.task_ids[6]
     escalations = []
@@ -138,7 +139,7 @@ async def test_escalation_once_then_overdue_backing_off(db: Database) -> None:
 
 
 async def test_done_task_is_silent(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     await _done(db, commune.task_ids[6], "2024-06-02 10:00")
     ctx = await _ctx(db, commune)
     drafts = _by_person(plan_day(ctx, date(2024, 6, 3)), commune)
@@ -149,7 +150,7 @@ async def test_done_task_is_silent(db: Database) -> None:
 
 
 async def test_report_summary_to_keeper_and_chairman(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     ctx = await _ctx(db, commune)
     drafts = _by_person(plan_day(ctx, date(2024, 6, 10)), commune)
     for who in ("admin", "chairman"):
@@ -166,7 +167,7 @@ async def test_report_summary_to_keeper_and_chairman(db: Database) -> None:
 
 
 async def test_no_digest_before_the_hour_and_no_duplicates(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     report = await plan_due(db, at("2024-06-03 07:29"))
     assert report.inserted == 0
     first = await plan_due(db, at("2024-06-03 07:30"))
@@ -182,7 +183,7 @@ async def test_no_digest_before_the_hour_and_no_duplicates(db: Database) -> None
 
 
 async def test_catch_up_within_grace_and_summary_beyond(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     await plan_due(db, at("2024-06-03 08:00"))
     # down from Monday 08:00 to Wednesday 09:00: Tuesday's digest is 25.5 h old
     report = await plan_due(db, at("2024-06-05 09:00"))
@@ -200,7 +201,7 @@ async def test_catch_up_within_grace_and_summary_beyond(db: Database) -> None:
 
 
 async def test_long_gap_collapses_into_one_summary_per_person(db: Database) -> None:
-    await seed_commune(db)
+    await seed_once(db, seed_commune)
     await plan_due(db, at("2024-05-31 08:00"))
     before = len(await outbox_rows(db))
     await plan_due(db, at("2024-06-07 07:45"))

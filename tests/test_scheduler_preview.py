@@ -10,12 +10,13 @@ import pytest
 from bot.cli import main
 from scheduler.preview import preview
 from storage.db import Database
+from tests.db_template import seed_once
 from tests.factories import seed_commune
 from tests.scheduler_support import outbox_rows
 
 
 async def test_preview_plans_in_memory(db: Database) -> None:
-    await seed_commune(db)
+    await seed_once(db, seed_commune)
     result = await preview(db, "Vĩnh Khê", date(2024, 6, 7), 5)
     assert result.days_off == [date(2024, 6, 8), date(2024, 6, 9)]
     days = sorted({m.at.date() for m in result.messages})
@@ -62,7 +63,7 @@ def test_cli_text_and_json(db: Database, cli_env: None, capsys: pytest.CaptureFi
 async def _seeded_fresh(url: str) -> None:
     database = Database(url)
     try:
-        await seed_commune(database)
+        await seed_once(database, seed_commune)
     finally:
         await database.dispose()
 

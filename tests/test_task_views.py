@@ -15,6 +15,7 @@ from storage.directory import person_by_telegram_id
 from storage.models import Field, Plan, Task, TaskUnit, UnitRole, UpdateChannel
 from storage.progress import AttachmentIn, record_progress, task_history
 from storage.tasks import find_task_by_number, load_task_views
+from tests.db_template import seed_once
 from tests.factories import OFFICER_TC_TG, OFFICER_TP_TG, seed_commune
 
 T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
@@ -22,7 +23,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def test_views_carry_latest_update_and_done_time(any_db: Database) -> None:
-    commune = await seed_commune(any_db)
+    commune = await seed_once(any_db, seed_commune)
     async with any_db.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TP_TG)
         tid = commune.task_ids[3]
@@ -67,7 +68,7 @@ async def test_views_carry_latest_update_and_done_time(any_db: Database) -> None
 
 
 async def test_officer_cannot_update_another_units_task(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     async with db.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TC_TG)
         with pytest.raises(UserError) as info:
@@ -84,7 +85,7 @@ async def test_officer_cannot_update_another_units_task(db: Database) -> None:
 
 @pytest.mark.parametrize("percent", [-1, 101, 250])
 async def test_percent_out_of_range_is_refused(db: Database, percent: int) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     async with db.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TP_TG)
         with pytest.raises(UserError) as info:
@@ -100,7 +101,7 @@ async def test_percent_out_of_range_is_refused(db: Database, percent: int) -> No
 
 
 async def test_find_task_by_number(db: Database) -> None:
-    commune = await seed_commune(db)
+    commune = await seed_once(db, seed_commune)
     async with db.read() as session:
         task = await find_task_by_number(session, commune.org_id, 6)
         missing = await find_task_by_number(session, commune.org_id, 99)
@@ -112,7 +113,7 @@ async def test_find_task_by_number(db: Database) -> None:
 async def test_latest_update_at_the_same_instant_is_the_last_written(any_db: Database) -> None:
     """Two updates stamped with the same instant: the one written last is the task's state
     (the latest-update query breaks the tie by row id, on both databases)."""
-    commune = await seed_commune(any_db)
+    commune = await seed_once(any_db, seed_commune)
     tid = commune.task_ids[3]  # led by Tư pháp, the officer's unit
     async with any_db.write() as session:
         officer = await person_by_telegram_id(session, OFFICER_TP_TG)
@@ -135,7 +136,7 @@ async def test_latest_update_at_the_same_instant_is_the_last_written(any_db: Dat
 async def test_every_field_of_a_view_comes_from_its_own_column(any_db: Database) -> None:
     """Views are built positionally (load_task_views): a field read from the wrong column
     shows here, and the planner's read without words differs in the words alone."""
-    commune = await seed_commune(any_db)
+    commune = await seed_once(any_db, seed_commune)
     tid = commune.task_ids[3]
     async with any_db.write() as session:
         await session.execute(

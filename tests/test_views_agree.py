@@ -33,7 +33,7 @@ from storage.db import Database
 from storage.models import Task, UpdateChannel
 from storage.progress import record_progress
 from storage.tasks import load_task_views
-from tests.db_template import fast_upgrade_async
+from tests.db_template import fast_upgrade_async, seed_once
 from tests.factories import Commune, seed_commune
 
 TZ = "+07:00"
@@ -85,7 +85,7 @@ class World:
         url = f"sqlite+aiosqlite:///{self.folder / f'views-{self.count}.sqlite'}"
         await fast_upgrade_async(url)
         self.db = Database(url)
-        self.commune = await seed_commune(self.db)
+        self.commune = await seed_once(self.db, seed_commune)
 
     def close(self) -> None:
         if self.db is not None:

@@ -12,6 +12,7 @@ from storage.db import Database
 from storage.directory import add_organization, add_person
 from storage.models import OrgKind, Person, PersonStatus, Role
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import seed_once
 from tests.factories import (
     ADMIN_TG,
     CHAIRMAN_TG,
@@ -28,7 +29,7 @@ VICE_TG, OTHER_VIEWER_TG, DISABLED_TG, STRANGER_TG = 2101, 2102, 2103, 999_999
 
 @pytest.fixture
 async def seeded(db: Database) -> Commune:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     async with db.write() as session:
         await add_person(
             session, commune.org_id, "Đỗ Thị Mai", Role.VICE_CHAIRMAN, telegram_user_id=VICE_TG

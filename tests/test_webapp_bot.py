@@ -13,6 +13,7 @@ from sandbox.harness import BotHarness
 from storage.db import Database
 from storage.migrate import upgrade_async
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, VIEWER_TG, Commune
 from tests.webapp_support import init_data
 
@@ -25,7 +26,7 @@ async def seeded_url(sqlite_database_url: str) -> AsyncIterator[str]:
     await upgrade_async(sqlite_database_url)
     db = Database(sqlite_database_url)
     try:
-        await seed_with_progress(db)
+        await seed_once(db, seed_with_progress)
     finally:
         await db.dispose()
     yield sqlite_database_url

@@ -26,7 +26,7 @@ from plans.clock import ManualClock
 from storage import reports
 from storage.db import Database
 from tests.chairman_scenario import seed_with_progress
-from tests.db_template import migrated_database
+from tests.db_template import migrated_database, seed_once
 from tests.factories import CHAIRMAN_TG, VIEWER_TG, Commune
 from tests.webapp_support import NOW, TOKEN, init_data
 from webapp import links
@@ -126,7 +126,7 @@ async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def site(db: Database) -> AsyncIterator[tuple[str, Commune]]:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     board = Dashboard(db=db, clock=ManualClock(NOW), token=TOKEN)
     await board.start("127.0.0.1", 0)
     try:

@@ -12,6 +12,7 @@ from storage import par_index
 from storage.db import Database
 from storage.models import ParTaskCriterion
 from tests.chairman_scenario import seed_with_progress
+from tests.db_template import seed_once
 from tests.factories import ADMIN_TG, CHAIRMAN_TG, OFFICER_TP_TG, OTHER_CHAIR_TG, VIEWER_TG, Commune
 from tests.webapp_support import NOW, auth, dashboard_client
 
@@ -56,7 +57,7 @@ def last_years_card() -> Scorecard:
 
 @pytest.fixture
 async def scored(db: Database) -> Commune:
-    commune = await seed_with_progress(db)
+    commune = await seed_once(db, seed_with_progress)
     async with db.write() as session:
         await par_index.save_scorecard(
             session,
@@ -123,7 +124,7 @@ async def test_scorecard_access(
 
 
 async def test_without_a_scorecard_says_so(db: Database) -> None:
-    await seed_with_progress(db)
+    await seed_once(db, seed_with_progress)
     async with dashboard_client(db) as client:
         body = await (await client.get("/api/scorecard", headers=auth(CHAIRMAN_TG))).json()
     assert body["scorecard"] is None
