@@ -101,11 +101,24 @@ def _share_compiled_statements() -> None:
             engine.sync_engine._compiled_cache = shared
         return engine
 
-    create.shares_compiled_statements = True  # type: ignore[attr-defined]
+    create.shares_compiled_statements = True
     storage.db.create_async_engine = create
 
 
 _share_compiled_statements()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a fault-injection test first, each kept whole, the rest in file order.
+
+    Those tests run real bot processes and last several seconds each; started
+    last, one of them alone would end the run while the other workers idle
+    (pytest-xdist hands each worker a share of the list in this order and
+    lets idle workers take from the busy). Whole modules, so that no
+    module-scoped fixture is set up twice.
+    """
+    faulty = {item.module.__name__ for item in items if item.get_closest_marker("fault")}
+    items.sort(key=lambda item: item.module.__name__ not in faulty)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
