@@ -269,12 +269,8 @@ async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 async def any_db(any_database_url: str) -> AsyncIterator[Database]:
     """A migrated database, once on SQLite and once on PostgreSQL."""
-    await fast_upgrade_async(any_database_url)
-    database = Database(any_database_url)
-    try:
+    async with migrated_database(any_database_url) as database:
         yield database
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture
