@@ -44,6 +44,16 @@ def parse(data: str | None) -> Callback | None:
     return Callback(verb, args)
 
 
+def first_arg(data: str | None, default: int = 0) -> int:
+    """The first number of the callback data, or ``default`` when it is forged or has none.
+
+    A button whose id no longer resolves (``default`` matches nothing) gets the
+    handler's usual polite refusal, never an exception.
+    """
+    parsed = parse(data)
+    return parsed.args[0] if parsed and parsed.args else default
+
+
 # Verbs (keep them short; each is documented where it is handled).
 TASK_MENU = "tk"  # tk:<task_id>            open the update keyboard of a task
 SET_PERCENT = "pc"  # pc:<task_id>:<percent> record a percent

@@ -226,8 +226,7 @@ async def language_button(update: Update, context: BotContext, actor: Actor) -> 
     """A language button of /ngonngu: store the person's choice and answer in it from now on."""
     query = update.callback_query
     assert query is not None and actor.person is not None
-    parsed = cb.parse(query.data)
-    index = parsed.args[0] if parsed and parsed.args else -1
+    index = cb.first_arg(query.data, -1)
     if not 0 <= index < len(SUPPORTED_LANGUAGES):
         await query.answer()
         return

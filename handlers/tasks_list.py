@@ -116,8 +116,7 @@ async def page_button(update: Update, context: BotContext, actor: Actor) -> None
     """The ‹/› buttons of /nhiemvu: show another page of the person's tasks in the same message."""
     query = update.callback_query
     assert query is not None
-    parsed = cb.parse(query.data)
-    page = parsed.args[0] if parsed and parsed.args else 0
+    page = cb.first_arg(query.data)
     views = await _my_tasks(context, actor)
     await query.answer()
     if not views:
@@ -132,8 +131,7 @@ async def task_button(update: Update, context: BotContext, actor: Actor) -> None
     """``tk:<task_id>``: send the task's card with its update keyboard."""
     query = update.callback_query
     assert query is not None and actor.person is not None
-    parsed = cb.parse(query.data)
-    task_id = parsed.args[0] if parsed and parsed.args else 0
+    task_id = cb.first_arg(query.data)
     async with context.db.read() as session:
         allowed = await can_update(session, actor.person, task_id)
         views = (
@@ -164,8 +162,7 @@ async def assign_ask_button(update: Update, context: BotContext, actor: Actor) -
     """``asg:<task_id>``: a task with no lead unit: offer the organization's units."""
     query = update.callback_query
     assert query is not None and actor.person is not None
-    parsed = cb.parse(query.data)
-    task_id = parsed.args[0] if parsed and parsed.args else 0
+    task_id = cb.first_arg(query.data)
     try:
         async with context.db.read() as session:
             number = await unassigned_task_number(session, actor.person, task_id)

@@ -174,8 +174,7 @@ async def attach_button(update: Update, context: BotContext, actor: Actor) -> No
     """``ev:<task>``: the person's next file or photo is evidence for that task."""
     query = update.callback_query
     assert query is not None and actor.person is not None
-    parsed = cb.parse(query.data)
-    task_id = parsed.args[0] if parsed and parsed.args else 0
+    task_id = cb.first_arg(query.data)
     async with context.db.write() as session:
         if not await can_update(session, actor.person, task_id):
             allowed = False
