@@ -210,6 +210,7 @@ class Dispatcher:
                 )
                 batches.add(task)
                 task.add_done_callback(batches.discard)
+                task.add_done_callback(_log_failed_batch)
                 while len(waiting) > self.concurrency and not self._stopping:
                     progressed.clear()
                     await progressed.wait()
@@ -434,3 +435,17 @@ class Dispatcher:
                 ),
             )
         log.warning("outbox %s: recipient %s unreachable (%s)", row.id, row.recipient_key, error)
+
+
+def _log_failed_batch(task: asyncio.Task[None]) -> None:
+    """Log a batch that failed (the database went away under it) when it fails.
+
+    The pass goes on without gathering it, so asyncio would otherwise report
+    "exception was never retrieved" whenever the garbage collector met the
+    task, holding the batch's frames, and their open cursors, until then.
+    """
+    if task.cancelled():
+        return
+    failure = task.exception()
+    if failure is not None:
+        log.error("an outbox batch failed; its unsent rows were handed back", exc_info=failure)

@@ -129,7 +129,12 @@ def create_engine(
             except OSError as exc:  # a file in the way, no permission, a read-only disk
                 reason = f"{exc.strerror or exc} ({path.parent})"
                 raise DatabaseUnavailable(safe_url(url), reason) from exc
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        from storage.sqlite_connection import RollbackOnClose
+
+        kwargs["connect_args"] = {
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+            "factory": RollbackOnClose,
+        }
     else:
         kwargs["pool_size"] = pool_size
         kwargs["pool_pre_ping"] = True

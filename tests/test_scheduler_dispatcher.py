@@ -205,7 +205,7 @@ async def test_install_is_idempotent(harness: BotHarness) -> None:
 
 
 async def test_a_failed_delivery_stops_its_batch_before_the_rest_is_handed_back(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The database fails under one ``mark_sent``: no row handed back may still go out.
 
@@ -238,6 +238,8 @@ async def test_a_failed_delivery_stops_its_batch_before_the_rest_is_handed_back(
             await api.wait_idle(quiet=0.2)  # a send still running would land now
     counts = await state_counts(db)
     assert recorded > 3, "the pass did not go on after the failure"
+    failures = [r for r in caplog.records if r.name == dispatcher_module.__name__]
+    assert [r.exc_info[1] for r in failures if r.exc_info] != [], "the failed batch was not logged"
     assert got.duplicates() == 0, f"sent twice: {got.duplicates()}; outbox {counts}"
     # the failed row and those cancelled mid-send wait for the reaper, the rest went out
     # (at most one more than the concurrency: the failed send's slot is taken at once)
