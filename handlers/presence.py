@@ -43,9 +43,8 @@ async def track_return(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or update.my_chat_member is not None:
         return
-    async with context.db.read() as session:
-        if not await is_unreachable(session, user.id):
-            return
+    if not await is_unreachable(context.db, user.id):
+        return
     async with context.db.write() as session:
         await set_reachable(session, user.id, True, context.clock.now())
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.errors import UserError
 from plans.text import ascii_key, match_key
+from storage.db import Database
 from storage.models import (
     AuditLog,
     Organization,
@@ -367,12 +368,25 @@ async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) ->
 async def identify(
     session: AsyncSession, telegram_user_id: int
 ) -> tuple[PersonInfo | None, OrgInfo | None]:
-    """Who a Telegram user is here: the person and their organization (None when unknown)."""
-    person = await person_by_telegram_id(session, telegram_user_id)
-    if person is None:
+    """Who a Telegram user is here: the person and their organization (None when unknown).
+
+    Every guarded command and button asks this first, so the person comes with
+    their organization in one query (two queries in all, with the units).
+    """
+    found = (
+        await session.execute(
+            select(Person, Organization)
+            .outerjoin(Organization, Organization.id == Person.organization_id)
+            .where(Person.telegram_user_id == telegram_user_id)
+        )
+    ).first()
+    if found is None:
         return None, None
-    org = await session.get(Organization, person.organization_id)
-    return person, org_info(org) if org is not None else None
+    person, org = found
+    unit_ids = await session.scalars(
+        select(PersonUnit.unit_id).where(PersonUnit.person_id == person.id)
+    )
+    return person_info(person, tuple(unit_ids)), org_info(org) if org is not None else None
 
 
 async def unit_organization(session: AsyncSession, unit_id: int) -> int | None:
@@ -474,8 +488,14 @@ async def set_person_reachable(
     return True
 
 
-async def is_unreachable(session: AsyncSession, telegram_user_id: int) -> bool:
-    value = await session.scalar(
-        select(Person.reachable).where(Person.telegram_user_id == telegram_user_id)
-    )
+async def is_unreachable(db: Database, telegram_user_id: int) -> bool:
+    """True when the bot last found this person unreachable (they blocked it).
+
+    Asked for every update the bot receives, so it is one Core query on a pooled
+    connection, without building an ORM session for it.
+    """
+    async with db.engine.connect() as conn:
+        value = await conn.scalar(
+            select(Person.reachable).where(Person.telegram_user_id == telegram_user_id)
+        )
     return value is False
