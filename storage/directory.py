@@ -376,7 +376,7 @@ async def identify(
     found = (
         await session.execute(
             select(Person, Organization)
-            .outerjoin(Organization, Organization.id == Person.organization_id)
+            .join(Organization, Organization.id == Person.organization_id)
             .where(Person.telegram_user_id == telegram_user_id)
         )
     ).first()
@@ -386,7 +386,8 @@ async def identify(
     unit_ids = await session.scalars(
         select(PersonUnit.unit_id).where(PersonUnit.person_id == person.id)
     )
-    return person_info(person, tuple(unit_ids)), org_info(org) if org is not None else None
+    # A person always has an organization (NOT NULL, deleted with it), hence the inner join.
+    return person_info(person, tuple(unit_ids)), org_info(org)
 
 
 async def unit_organization(session: AsyncSession, unit_id: int) -> int | None:
