@@ -46,10 +46,10 @@ test: setup
 	[ $$tests -eq 0 ] && [ $$types -eq 0 ]
 
 test-slow: setup
-	$(PYTEST) -q -m slow $(ARGS)
+	HYPOTHESIS_EXPLORE=1 $(PYTEST) -q -m slow $(ARGS)
 
 test-all: setup
-	$(PYTEST) -q -m "slow or not slow" $(ARGS)
+	HYPOTHESIS_EXPLORE=1 $(PYTEST) -q -m "slow or not slow" $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -655,8 +655,9 @@ def _settings(examples: int) -> Callable[[Any], Any]:
     return settings(
         max_examples=examples,
         deadline=None,
-        # CI runs are identical; CHAT_FUZZ_EXPLORE=1 draws fresh examples (to hunt for bugs).
-        derandomize=not os.environ.get("CHAT_FUZZ_EXPLORE"),
+        # CI runs are identical; CHAT_FUZZ_EXPLORE=1 (or HYPOTHESIS_EXPLORE=1, for every
+        # hypothesis test) draws fresh examples, to hunt for bugs.
+        derandomize=not any(map(os.environ.get, ("CHAT_FUZZ_EXPLORE", "HYPOTHESIS_EXPLORE"))),
         database=None,
         print_blob=True,
         suppress_health_check=[

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
@@ -174,7 +174,10 @@ async def _check(w: World, today: date, kind: PeriodKind | None) -> None:
     counts = StandingCounts.of(r.standing for r in rows if r.standing is not None)
     assert _counts(counts) == _counts(ov.summary)
     assert table.summary_counts() == (ov.done, ov.total)
-    assert standing_sentence(ov.summary, "vi") in table.summary_sentence("vi")
+    if ov.total:
+        assert standing_sentence(ov.summary, "vi") in table.summary_sentence("vi")
+    else:  # no task in the period: the appendix says so, it does not write "0/0"
+        assert "0/0" not in table.summary_sentence("vi"), table.summary_sentence("vi")
     cut = reports.cutoff(report_per, now, cal.tzinfo).astimezone(cal.tzinfo).date()
     async with w.db.read() as session:
         as_of = reports.cutoff(report_per, now, cal.tzinfo)
@@ -232,6 +235,8 @@ def _example(w: World, data) -> None:  # type: ignore[no-untyped-def]
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=a_world)
+# Found by a random run: a world whose tasks all fall outside the report's period.
+@example(data=([("date", None, None, [])] * 8, date(2024, 12, 26), None))
 def test_views_agree_fast(world: World, data) -> None:  # type: ignore[no-untyped-def]
     _example(world, data)
 
