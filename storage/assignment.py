@@ -8,7 +8,9 @@ officers are reminded, and the card, the digest and the appendix name it.
 The placeholder text is kept in the audit line.
 
 Only a task with no lead unit is assigned here: changing a lead the plan
-names is the plan's business (import it again). Functions take an open
+names is the plan's business (import it again). The same plan imported
+again keeps the assigned lead, until a version of it names one
+(storage/plan_import.py reads the audit line). Functions take an open
 session and never commit.
 """
 
@@ -23,6 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plans.errors import UserError
 from storage.directory import PersonInfo, audit
 from storage.models import Plan, Task, TaskUnit, Unit, UnitRole
+
+# The audit action of a hand-assigned lead: a later import of the same plan keeps it.
+LEAD_ASSIGNED = "task.lead_assigned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ async def assign_lead_unit(
         actor.organization_id,
         actor.id,
         f"telegram:{actor.telegram_user_id}",
-        "task.lead_assigned",
+        LEAD_ASSIGNED,
         "task",
         task_id,
         {"unit_id": unit_id, "placeholder": placeholder},

@@ -41,8 +41,10 @@ from plans.milestones import milestones_to_store
 from plans.regex import lazy_compile
 from plans.text import ascii_key, match_key
 from plans.units import UnitDirectory, UnitRef, is_placeholder
+from storage.assignment import LEAD_ASSIGNED
 from storage.directory import add_alias, add_unit, audit, find_unit, list_units
 from storage.models import (
+    AuditLog,
     Field,
     Organization,
     Plan,
@@ -448,6 +450,25 @@ def _wanted_links(
     return wanted, unresolved
 
 
+async def _hand_assigned_leads(session: AsyncSession, task_ids: list[int]) -> dict[int, set[int]]:
+    """Per task: the lead units the plan keeper assigned by hand (storage/assignment.py)."""
+    if not task_ids:
+        return {}
+    rows = await session.execute(
+        select(AuditLog.entity_id, AuditLog.details).where(
+            AuditLog.action == LEAD_ASSIGNED,
+            AuditLog.entity == "task",
+            AuditLog.entity_id.in_(task_ids),
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for task_id, details in rows:
+        unit_id = (details or {}).get("unit_id")
+        if task_id is not None and isinstance(unit_id, int):
+            found.setdefault(task_id, set()).add(unit_id)
+    return found
+
+
 async def _latest_states(
     session: AsyncSession, plan_id: int
 ) -> dict[int, tuple[tuple[object, ...] | None, tuple[object, ...] | None]]:
@@ -542,6 +563,7 @@ async def import_plan(
     current_links: dict[int, set[tuple[int, UnitRole]]] = {}
     for task_id, unit_id, role in link_rows:
         current_links.setdefault(task_id, set()).add((unit_id, UnitRole(role)))
+    hand_leads = await _hand_assigned_leads(session, [t.id for t in existing])
 
     next_number = max((t.number for t in existing), default=0) + 1
     created_n = updated_n = unchanged_n = 0
@@ -561,6 +583,13 @@ async def import_plan(
             created_n += 1
             rows_in_order.append((item, task))
             continue
+        have = current_links.get(task.id, set())
+        by_hand = {(unit, UnitRole.LEAD) for unit in hand_leads.get(task.id, ())} & have
+        if by_hand and not any(role is UnitRole.LEAD for _, role in wanted):
+            # The plan names no lead unit ("Các ngành liên quan") and the plan keeper
+            # assigned one: the same plan imported again does not take it away.
+            wanted |= by_hand
+            del values["lead_units_text"]
         changed = False
         for name, value in values.items():
             if getattr(task, name) != value:
@@ -569,7 +598,6 @@ async def import_plan(
         if task.removed_at is not None:
             task.removed_at = None
             changed = True
-        have = current_links.get(task.id, set())
         drop = {link for link in have - wanted if link[1] not in unresolved}
         add = wanted - have
         if drop:

@@ -709,3 +709,48 @@ async def test_unnumbered_documents_of_one_year_replace_only_their_own_plan(db: 
     again = await run_import(db, org_id, load_plan(b.par_index_docx(), "par.docx"), at=LATER)
     # 8 rows, one of them the group "3.2" (not a task since issue 12).
     assert again.plan_id == par.plan_id and again.tasks_unchanged == 7
+
+
+# --- a lead the plan keeper assigned by hand ------------------------------------------------
+
+PLACEHOLDER_ROWS = [
+    ["I", "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH", "", "", "", ""],
+    ["1", "Ban hành kế hoạch CCHC năm 2024", "Văn phòng - Thống kê", "", "Tháng 1/2024", ""],
+    ["2", "Tuyên truyền CCHC trên loa truyền thanh", "Các ngành liên quan", "", "Quý III/2024", ""],
+]
+
+
+async def test_reimport_keeps_a_lead_assigned_by_hand_until_the_plan_names_one(
+    any_db: Database,
+) -> None:
+    """A placeholder-led task given a lead by the keeper keeps it when the plan comes again.
+
+    Re-importing used to drop the link (the plan "wants" no lead there) and put the
+    placeholder back: the task's reminders reached no one again, silently. Once a
+    corrected plan names a lead, the plan decides.
+    """
+    from storage.assignment import assign_lead_unit
+    from storage.directory import add_person
+    from storage.models import Role
+
+    org_id, unit_ids = await make_org(any_db)
+    first = await run_import(any_db, org_id, small_plan(PLACEHOLDER_ROWS))
+    async with any_db.write() as session:
+        keeper = await add_person(session, org_id, "Lê Văn Thư", Role.ADMIN, telegram_user_id=77)
+        task_id = await session.scalar(
+            select(Task.id).where(Task.plan_id == first.plan_id, Task.number == 2)
+        )
+        assert task_id is not None
+        await assign_lead_unit(session, keeper, task_id, unit_ids["tc"], now=AT)
+
+    again = await run_import(any_db, org_id, small_plan(PLACEHOLDER_ROWS), at=LATER)
+    assert again.plan_id == first.plan_id
+    assert (await links(any_db))[(task_id, "lead")] == {unit_ids["tc"]}
+    async with any_db.read() as session:
+        task = await session.get(Task, task_id)
+        assert task is not None and task.lead_units_text == UNITS["tc"][0]
+
+    named = copy.deepcopy(PLACEHOLDER_ROWS)
+    named[2][2] = "Văn hóa - Xã hội"
+    await run_import(any_db, org_id, small_plan(named), at=LATER)
+    assert (await links(any_db))[(task_id, "lead")] == {unit_ids["vh"]}
