@@ -450,12 +450,18 @@ def _wanted_links(
     return wanted, unresolved
 
 
-async def _hand_assigned_leads(session: AsyncSession, task_ids: list[int]) -> dict[int, set[int]]:
-    """Per task: the lead units the plan keeper assigned by hand (storage/assignment.py)."""
+async def _hand_assigned_leads(
+    session: AsyncSession, org_id: int, task_ids: list[int]
+) -> dict[int, set[int]]:
+    """Per task: the lead units the plan keeper assigned by hand (storage/assignment.py).
+
+    Read from the audit lines, through the organization's index of them.
+    """
     if not task_ids:
         return {}
     rows = await session.execute(
         select(AuditLog.entity_id, AuditLog.details).where(
+            AuditLog.organization_id == org_id,
             AuditLog.action == LEAD_ASSIGNED,
             AuditLog.entity == "task",
             AuditLog.entity_id.in_(task_ids),
@@ -563,7 +569,7 @@ async def import_plan(
     current_links: dict[int, set[tuple[int, UnitRole]]] = {}
     for task_id, unit_id, role in link_rows:
         current_links.setdefault(task_id, set()).add((unit_id, UnitRole(role)))
-    hand_leads = await _hand_assigned_leads(session, [t.id for t in existing])
+    hand_leads = await _hand_assigned_leads(session, org_id, [t.id for t in existing])
 
     next_number = max((t.number for t in existing), default=0) + 1
     created_n = updated_n = unchanged_n = 0
