@@ -224,42 +224,14 @@ async def _admin_execute(statement: str) -> None:
         await admin.close()
 
 
-async def _create_pg_database(template: str | None = None) -> tuple[str, str]:
+async def _create_pg_database() -> tuple[str, str]:
     from sqlalchemy.engine import make_url
 
     assert POSTGRES_URL is not None
     name = f"cchc_test_{uuid.uuid4().hex[:12]}"
-    copy = f' TEMPLATE "{template}"' if template else ""
-    await _admin_execute(f'CREATE DATABASE "{name}"{copy}')
+    await _admin_execute(f'CREATE DATABASE "{name}"')
     url = make_url(POSTGRES_URL).set(database=name, drivername="postgresql+asyncpg")
     return url.render_as_string(hide_password=False), name
-
-
-_pg_template: list[str] = []  # this process's migrated PostgreSQL database, once made
-
-
-async def _migrated_pg_template() -> str:
-    """A database migrated once per test process, for ``CREATE DATABASE … TEMPLATE``.
-
-    Copying it is ≈ 0.13 s of the server's time; migrating a fresh database was
-    ≈ 0.3 s of wall time and 0.15 s of the worker's CPU, for every PostgreSQL
-    run of an ``any_db`` test. One per process: a template being copied by one
-    worker cannot be copied by another at the same time.
-    """
-    if not _pg_template:
-        from storage.migrate import upgrade_async
-
-        url, name = await _create_pg_database()
-        await upgrade_async(url)
-        _pg_template.append(name)
-    return _pg_template[0]
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _pg_template:
-        import asyncio
-
-        asyncio.run(_drop_pg_database(_pg_template.pop()))
 
 
 async def _drop_pg_database(name: str) -> None:
@@ -299,22 +271,11 @@ async def db(sqlite_database_url: str) -> AsyncIterator[Database]:
         yield database
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated database, once on SQLite and once on PostgreSQL (a copy of a template)."""
-    if request.param == "sqlite":
-        async with migrated_database(sqlite_url(tmp_path)) as database:
-            yield database
-        return
-    if not POSTGRES_URL:
-        no_postgres()
-    url, name = await _create_pg_database(template=await _migrated_pg_template())
-    database = Database(url)
-    try:
+@pytest.fixture
+async def any_db(any_database_url: str) -> AsyncIterator[Database]:
+    """A migrated database, once on SQLite and once on PostgreSQL."""
+    async with migrated_database(any_database_url) as database:
         yield database
-    finally:
-        await database.dispose()
-        await _drop_pg_database(name)
 
 
 @pytest.fixture

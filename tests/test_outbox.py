@@ -77,9 +77,9 @@ async def test_release_reap_and_retry(any_db: Database) -> None:
     assert {r.id for r in later} == {rows[1].id}
 
 
-async def test_concurrent_claims_are_disjoint(any_db: Database) -> None:
+async def test_concurrent_claims_are_disjoint(any_database_url: str, any_db: Database) -> None:
     await _fill(any_db, [_notice(i) for i in range(200)])
-    others = [Database(any_db.url) for _ in range(3)]
+    others = [Database(any_database_url) for _ in range(3)]
     try:
 
         async def drain(db: Database, name: str) -> list[int]:
@@ -97,7 +97,9 @@ async def test_concurrent_claims_are_disjoint(any_db: Database) -> None:
     assert len(ids) == 200 and len(set(ids)) == 200
 
 
-async def test_two_dispatchers_one_outbox_no_duplicates(any_db: Database) -> None:
+async def test_two_dispatchers_one_outbox_no_duplicates(
+    any_database_url: str, any_db: Database
+) -> None:
     n = 120
     await _fill(any_db, [_notice(i) for i in range(n)])
     async with FakeBotApi(limits=Limits.off()) as api:
@@ -105,7 +107,7 @@ async def test_two_dispatchers_one_outbox_no_duplicates(any_db: Database) -> Non
             api.add_user(f"u{i}", user_id=10_000 + i)
         api.faults.fail_randomly(0.1, status=502, method="sendMessage")
         clock = ManualClock(NOW)
-        dbs = [Database(any_db.url) for _ in range(2)]
+        dbs = [Database(any_database_url) for _ in range(2)]
         bots = [Bot(api.token, base_url=api.base_url) for _ in range(2)]
         try:
             for bot in bots:
