@@ -359,6 +359,10 @@ async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) ->
     person = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
     if person is None:
         return None
+    return await _with_units(session, person)
+
+
+async def _with_units(session: AsyncSession, person: Person) -> PersonInfo:
     unit_ids = await session.scalars(
         select(PersonUnit.unit_id).where(PersonUnit.person_id == person.id)
     )
@@ -383,11 +387,8 @@ async def identify(
     if found is None:
         return None, None
     person, org = found
-    unit_ids = await session.scalars(
-        select(PersonUnit.unit_id).where(PersonUnit.person_id == person.id)
-    )
     # A person always has an organization (NOT NULL, deleted with it), hence the inner join.
-    return person_info(person, tuple(unit_ids)), org_info(org)
+    return await _with_units(session, person), org_info(org)
 
 
 async def unit_organization(session: AsyncSession, unit_id: int) -> int | None:
