@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.errors import UserError
 from storage.db import Database
@@ -110,22 +112,24 @@ async def test_find_task_by_number(db: Database) -> None:
     assert missing is None and other is None
 
 
+async def _officer_records(session: AsyncSession, tid: int, **reading: Any) -> int:
+    """The Tư pháp officer records a reading of task ``tid`` by command, at T0; their id."""
+    officer = await person_by_telegram_id(session, OFFICER_TP_TG)
+    assert officer is not None
+    await record_progress(
+        session, task_id=tid, person=officer, channel=UpdateChannel.COMMAND, at=T0, **reading
+    )
+    return officer.id
+
+
 async def test_latest_update_at_the_same_instant_is_the_last_written(any_db: Database) -> None:
     """Two updates stamped with the same instant: the one written last is the task's state
     (the latest-update query breaks the tie by row id, on both databases)."""
     commune = await seed_once(any_db, seed_commune)
     tid = commune.task_ids[3]  # led by Tư pháp, the officer's unit
     async with any_db.write() as session:
-        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
         for percent in (30, 70, 50):
-            await record_progress(
-                session,
-                task_id=tid,
-                person=officer,
-                channel=UpdateChannel.COMMAND,
-                at=T0,
-                percent=percent,
-            )
+            await _officer_records(session, tid, percent=percent)
     async with any_db.read() as session:
         (view,) = await load_task_views(session, commune.org_id, task_ids=[tid])
         (cut,) = await load_task_views(session, commune.org_id, task_ids=[tid], as_of=T0)
@@ -153,17 +157,8 @@ async def test_every_field_of_a_view_comes_from_its_own_column(any_db: Database)
                 deadline_assumed=True,
             )
         )
-        officer = await person_by_telegram_id(session, OFFICER_TP_TG)
-        assert officer is not None
-        await record_progress(
-            session,
-            task_id=tid,
-            person=officer,
-            channel=UpdateChannel.COMMAND,
-            at=T0,
-            percent=40,
-            output="Báo cáo",
-            note="ghi chú",
+        officer_id = await _officer_records(
+            session, tid, percent=40, output="Báo cáo", note="ghi chú"
         )
     async with any_db.read() as session:
         (view,) = await load_task_views(session, commune.org_id, task_ids=[tid])
@@ -218,7 +213,7 @@ async def test_every_field_of_a_view_comes_from_its_own_column(any_db: Database)
         "Báo cáo",
         "ghi chú",
     )
-    assert (view.last_update_at, view.last_update_by, view.done_at) == (T0, officer.id, None)
+    assert (view.last_update_at, view.last_update_by, view.done_at) == (T0, officer_id, None)
     assert view.last_update_day == T0.astimezone(TZ).date()
     assert (view.update_times, view.milestones, view.deadline_assumed) == ((), (), True)
     words = {
